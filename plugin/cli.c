@@ -1,0 +1,128 @@
+/* The tshark side: parse -z 4o6top,..., stream rows to stdout, and on a bad
+ * argument say so in one line and exit before any packet is read (as
+ * tshark's own -z statistics do). */
+#include "ws_compat.h"
+
+#include <epan/stat_tap_ui.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "fot_run.h"
+#include "prefs.h"
+#include "tshark_input.h"
+
+#define CLI_NAME "4o6top"
+
+typedef struct cli_instance {
+    fot_run *run;
+    fot_capture *capture;
+} cli_instance;
+
+static gboolean
+cli_frame(void *ud, int64_t t)
+{
+    fot_run_frame(((cli_instance *)ud)->run, t);
+    return FALSE;
+}
+
+static void
+cli_packet(void *ud, const fot_event *ev, int frac_digits)
+{
+    fot_run_packet(((cli_instance *)ud)->run, ev, frac_digits);
+}
+
+static void
+cli_tally(void *ud, fot_tally which, uint64_t n)
+{
+    fot_run_tally(((cli_instance *)ud)->run, which, n);
+}
+
+static void
+cli_draw(void *ud)
+{
+    cli_instance *inst = ud;
+    fot_capture_conclude(inst->capture, CLI_NAME);
+    fot_run_finish(inst->run);
+}
+
+static void
+cli_reset(void *ud)
+{
+    (void)ud; /* tshark resets only after the final draw */
+}
+
+static void G_GNUC_NORETURN G_GNUC_PRINTF(1, 2)
+fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(CLI_NAME ": ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+static void
+print_help(void)
+{
+    printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\n"
+           "Modes: sum (top-like table), stat (CSV per interval), log (CSV per packet)\n"
+           "Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
+    fot_config defaults;
+    fot_config_defaults(&defaults);
+    for (unsigned i = 0; i < fot_option_count; i++) {
+        const fot_option *o = &fot_options[i];
+        char *def = fot_config_get(&defaults, o->name);
+        printf("  %-18s %-5s %s [default: %s]\n", o->name, o->original_flag ? o->original_flag : "", o->description,
+               def[0] ? def : "none");
+        g_free(def);
+    }
+    printf("  %-18s %-5s %s\n", "filter", "", "display filter for the tunnelled packets (also: a trailing filter)");
+}
+
+static void
+cli_init(const char *opt_arg, void *userdata)
+{
+    (void)userdata;
+    const char *rest = opt_arg + strlen(CLI_NAME);
+    if (*rest == '\0')
+        fail("\"-z %s\": a mode is needed: -z 4o6top,sum|stat|log[,option=value...][,filter]; "
+             "-z 4o6top,help lists the options", opt_arg);
+    if (*rest != ',')
+        fail("\"-z %s\" is not a 4o6top statistic; did you mean -z 4o6top,%s?", opt_arg, rest);
+    rest++;
+    if (strcmp(rest, "help") == 0) {
+        print_help();
+        exit(0);
+    }
+
+    fot_config cfg;
+    fot_mode mode;
+    char *filter = NULL, *err = NULL;
+    if (!fot_prefs_config(&cfg, &err) || !fot_config_parse_args(&cfg, rest, &mode, &filter, &err))
+        fail("%s", err);
+
+    struct stat st;
+    bool to_file = fstat(fileno(stdout), &st) == 0 && S_ISREG(st.st_mode);
+    bool live = fot_tshark_input_is_live();
+    fot_output out = { stdout, !to_file || live, live, isatty(fileno(stdout)) != 0 };
+
+    cli_instance *inst = g_new0(cli_instance, 1);
+    inst->run = fot_run_new(&cfg, mode, filter, out);
+    static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset };
+    inst->capture = fot_capture_start(filter, &sink, inst, &err);
+    if (!inst->capture)
+        fail("bad filter: %s", err);
+    g_free(filter);
+}
+
+void
+fot_cli_register(void)
+{
+    static stat_tap_ui ui = { REGISTER_STAT_GROUP_GENERIC, "4o6top", CLI_NAME, cli_init, 0, NULL };
+    register_stat_tap_ui(&ui, NULL);
+}

@@ -1,0 +1,32 @@
+/* Entry points the Wireshark plugin loader looks for. */
+#include "ws_compat.h"
+
+#include "cli.h"
+#include "prefs.h"
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+static void
+register_taps(void)
+{
+    fot_cli_register();
+}
+
+static void
+register_protocol(void)
+{
+    fot_prefs_register();
+}
+
+void
+plugin_register(void)
+{
+    static proto_plugin proto = { register_protocol, NULL };
+    static tap_plugin tap = { register_taps };
+    proto_register_plugin(&proto);
+    tap_register_plugin(&tap);
+}

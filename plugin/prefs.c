@@ -1,0 +1,53 @@
+/* Preferences built from the option table. All are strings checked by
+ * fot_config_set, the code that checks -z: tshark silently ignores a bad
+ * enum or bool -o value and wraps negative numbers, so its own types would
+ * let bad values through without a word. */
+#include "ws_compat.h"
+
+#include <epan/prefs.h>
+
+#include "prefs.h"
+
+static int proto_4o6top = -1;
+static const char *values[32];
+
+int
+fot_prefs_proto(void)
+{
+    return proto_4o6top;
+}
+
+void
+fot_prefs_register(void)
+{
+    G_STATIC_ASSERT(G_N_ELEMENTS(values) >= 13);
+    proto_4o6top = proto_register_protocol("4o6top: IPv4-in-IPv6 softwire sessions", "4o6top", "4o6top");
+    module_t *module = prefs_register_protocol(proto_4o6top, NULL);
+
+    fot_config defaults;
+    fot_config_defaults(&defaults);
+    for (unsigned i = 0; i < fot_option_count; i++) {
+        const fot_option *o = &fot_options[i];
+        char *text = fot_config_get(&defaults, o->name);
+        values[i] = text; /* Wireshark keeps its own copy */
+        prefs_register_string_preference(module, o->name, o->title, o->description, &values[i]);
+        g_free(text);
+    }
+}
+
+bool
+fot_prefs_config(fot_config *out, char **err)
+{
+    fot_config_defaults(out);
+    for (unsigned i = 0; i < fot_option_count; i++) {
+        const char *name = fot_options[i].name;
+        const char *text = values[i] ? values[i] : "";
+        char *why = NULL;
+        if (!fot_config_set(out, name, text, &why)) {
+            *err = g_strdup_printf("-o 4o6top.%s:%s: %s", name, text, why);
+            g_free(why);
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,478 @@
+/* Option table, parsing and validation shared by -z, preferences and help. */
+#include "fot_config.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fot_time.h"
+
+#define MAX_TIMEOUT_S 604800u /* one week */
+#define MAX_INTERVAL_S 86400u
+#define MAX_HEIGHT 1000000u
+
+static const char *const sort_names[] = { "bytes", "packets", "recent", "oldest", NULL };
+static const char *const bytes_names[] = { "ipv6", "ipv4", NULL };
+static const char *const refresh_names[] = { "auto", "on", "off", NULL };
+
+const char *const fot_mode_names[FOT_MODE_COUNT] = { "sum", "stat", "log" };
+
+const fot_option fot_options[] = {
+    { FOT_ID_INTERVAL, "interval", FOT_OPT_SECONDS, 0, MAX_INTERVAL_S, NULL, "-i", "Interval (seconds)",
+      "stat: capture time between rows; sum: between redraws of a live capture. Decimals allowed (0.5)." },
+    { FOT_ID_HEIGHT, "height", FOT_OPT_UINT, 0, MAX_HEIGHT, NULL, "-h", "Height",
+      "sum: session rows shown; 0 shows every active session." },
+    { FOT_ID_SRC, "src", FOT_OPT_IPV4_PREFIX, 0, 0, NULL, "-s", "Client IPv4 address",
+      "IPv4 address or prefix of the client side (behind the CE/B4); orients sessions, filters nothing." },
+    { FOT_ID_DELIMITER, "delimiter", FOT_OPT_DELIMITER, 0, 0, NULL, "-d", "Field delimiter",
+      "stat and log: field delimiter; one to 8 characters, or tab, space, comma, semicolon, pipe." },
+    { FOT_ID_NOHEADER, "noheader", FOT_OPT_BOOL, 0, 0, NULL, "-n", "No header",
+      "Leave out the CSV header (stat, log) and the option lines (sum)." },
+    { FOT_ID_TCP_TIMEOUT, "tcp_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Tt", "TCP timeout (seconds)",
+      "Idle time after which a TCP session ends." },
+    { FOT_ID_TCP_CLOSE_TIMEOUT, "tcp_close_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Ttr", "TCP RST/FIN timeout (seconds)",
+      "Idle time after which a TCP session that saw RST, or FIN with ACK, ends." },
+    { FOT_ID_UDP_TIMEOUT, "udp_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Tu", "UDP timeout (seconds)",
+      "Idle time after which a UDP session ends." },
+    { FOT_ID_DNS_TIMEOUT, "dns_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Tud", "UDP DNS timeout (seconds)",
+      "Idle time after which a UDP session with port 53 on either side ends." },
+    { FOT_ID_ICMP_TIMEOUT, "icmp_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Ti", "ICMP timeout (seconds)",
+      "Idle time after which an ICMP session ends." },
+    { FOT_ID_SORT, "sort", FOT_OPT_ENUM, 0, 0, sort_names, NULL, "Sort order",
+      "sum: bytes or packets (most first), recent (last seen first), oldest (first seen first)." },
+    { FOT_ID_BYTES, "bytes", FOT_OPT_ENUM, 0, 0, bytes_names, NULL, "Byte count",
+      "ipv6: count the IPv6 payload length (as the original tool); ipv4: the inner IPv4 total length." },
+    { FOT_ID_REFRESH, "refresh", FOT_OPT_ENUM, 0, 0, refresh_names, NULL, "Redraw sum",
+      "sum: auto redraws every interval when tshark reads a live interface or a pipe; on, off force it." },
+};
+const unsigned fot_option_count = G_N_ELEMENTS(fot_options);
+
+void
+fot_config_defaults(fot_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->timeout_s[FOT_CLASS_TCP] = 240;
+    c->timeout_s[FOT_CLASS_TCP_CLOSING] = 10;
+    c->timeout_s[FOT_CLASS_UDP] = 60;
+    c->timeout_s[FOT_CLASS_DNS] = 3;
+    c->timeout_s[FOT_CLASS_ICMP] = 3;
+    c->interval_ns = FOT_NS_PER_SEC;
+    c->height = 30;
+    strcpy(c->delimiter, ",");
+    c->sort = FOT_SORT_BYTES;
+    c->bytes = FOT_BYTES_IPV6;
+    c->refresh = FOT_REFRESH_AUTO;
+}
+
+const fot_option *
+fot_option_find(const char *name)
+{
+    for (unsigned i = 0; i < fot_option_count; i++)
+        if (strcmp(fot_options[i].name, name) == 0)
+            return &fot_options[i];
+    return NULL;
+}
+
+static char *
+accepted_names(void)
+{
+    GString *s = g_string_new(NULL);
+    for (unsigned i = 0; i < fot_option_count; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", fot_options[i].name);
+    g_string_append(s, ", filter");
+    return g_string_free(s, FALSE);
+}
+
+static char *
+choice_list(const char *const *choices)
+{
+    GString *s = g_string_new(NULL);
+    for (unsigned i = 0; choices[i]; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", choices[i]);
+    return g_string_free(s, FALSE);
+}
+
+static bool
+parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out)
+{
+    if (!g_ascii_isdigit(text[0]))
+        return false;
+    errno = 0;
+    char *end;
+    guint64 v = g_ascii_strtoull(text, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Decimal seconds with at most 9 fraction digits, no sign or exponent. */
+static bool
+parse_seconds(const char *text, uint32_t max_s, int64_t *out)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0, frac_digits = 0;
+    const char *p = text;
+    for (; g_ascii_isdigit(*p); p++, digits++) {
+        whole = whole * 10 + (*p - '0');
+        if (whole > max_s)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; g_ascii_isdigit(*p); p++, frac_digits++) {
+            if (frac_digits == 9)
+                return false;
+            frac = frac * 10 + (*p - '0');
+        }
+    }
+    if (*p || digits + frac_digits == 0)
+        return false;
+    for (int i = frac_digits; i < 9; i++)
+        frac *= 10;
+    int64_t ns = whole * FOT_NS_PER_SEC + frac;
+    if (ns <= 0 || ns > (int64_t)max_s * FOT_NS_PER_SEC)
+        return false;
+    *out = ns;
+    return true;
+}
+
+static bool
+parse_bool(const char *text, bool *out)
+{
+    static const char *const yes[] = { "1", "yes", "true", "on", "TRUE" };
+    static const char *const no[] = { "0", "no", "false", "off", "FALSE" };
+    for (unsigned i = 0; i < G_N_ELEMENTS(yes); i++) {
+        if (strcmp(text, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcmp(text, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+parse_ipv4(const char *text, uint32_t *out)
+{
+    uint32_t v = 0;
+    const char *p = text;
+    for (int i = 0; i < 4; i++) {
+        if (!g_ascii_isdigit(*p))
+            return false;
+        uint32_t octet = 0;
+        int n = 0;
+        for (; g_ascii_isdigit(*p); p++, n++) {
+            octet = octet * 10 + (uint32_t)(*p - '0');
+            if (n == 3 || octet > 255)
+                return false;
+        }
+        v = v << 8 | octet;
+        if (i < 3 && *p++ != '.')
+            return false;
+    }
+    if (*p)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool
+parse_prefix(const char *text, uint32_t *net, uint32_t *mask)
+{
+    char *copy = g_strdup(text);
+    char *slash = strchr(copy, '/');
+    uint32_t len = 32, ip;
+    bool ok = true;
+    if (slash) {
+        *slash = '\0';
+        ok = parse_uint(slash + 1, 0, 32, &len);
+    }
+    ok = ok && parse_ipv4(copy, &ip);
+    g_free(copy);
+    if (!ok)
+        return false;
+    *mask = len ? UINT32_MAX << (32 - len) : 0;
+    *net = ip & *mask;
+    return true;
+}
+
+static bool
+parse_delimiter(const char *text, char *out)
+{
+    static const struct { const char *name, *value; } names[] = {
+        { "tab", "\t" }, { "\\t", "\t" }, { "space", " " }, { "comma", "," },
+        { "semicolon", ";" }, { "pipe", "|" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (strcmp(text, names[i].name) == 0) {
+            strcpy(out, names[i].value);
+            return true;
+        }
+    }
+    size_t n = strlen(text);
+    if (n == 0 || n > FOT_DELIMITER_MAX || strpbrk(text, "\r\n"))
+        return false;
+    memcpy(out, text, n + 1);
+    return true;
+}
+
+static int
+find_choice(const char *const *choices, const char *text)
+{
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(choices[i], text) == 0)
+            return i;
+    return -1;
+}
+
+static char *
+accepted_text(const fot_option *o)
+{
+    switch (o->kind) {
+    case FOT_OPT_UINT:
+        return g_strdup_printf("a whole number %u..%u", o->min, o->max);
+    case FOT_OPT_SECONDS:
+        return g_strdup_printf("seconds, more than 0 and at most %u, decimals allowed", o->max);
+    case FOT_OPT_BOOL:
+        return g_strdup("yes or no");
+    case FOT_OPT_ENUM: {
+        char *list = choice_list(o->choices);
+        char *s = g_strdup_printf("one of %s", list);
+        g_free(list);
+        return s;
+    }
+    case FOT_OPT_DELIMITER:
+        return g_strdup("1 to 8 characters, or tab, space, comma, semicolon, pipe");
+    case FOT_OPT_IPV4_PREFIX:
+        return g_strdup("an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24");
+    }
+    return g_strdup("?");
+}
+
+bool
+fot_config_set(fot_config *c, const char *name, const char *value, char **err)
+{
+    const fot_option *o = fot_option_find(name);
+    if (!o) {
+        char *names = accepted_names();
+        *err = g_strdup_printf("unknown option (accepted: %s)", names);
+        g_free(names);
+        return false;
+    }
+    bool ok = false;
+    uint32_t u = 0;
+    int choice = -1;
+    switch (o->kind) {
+    case FOT_OPT_UINT:
+        ok = parse_uint(value, o->min, o->max, &u);
+        break;
+    case FOT_OPT_SECONDS:
+        ok = parse_seconds(value, o->max, &c->interval_ns);
+        break;
+    case FOT_OPT_BOOL:
+        ok = parse_bool(value, &c->noheader);
+        break;
+    case FOT_OPT_ENUM:
+        choice = find_choice(o->choices, value);
+        ok = choice >= 0;
+        break;
+    case FOT_OPT_DELIMITER:
+        ok = parse_delimiter(value, c->delimiter);
+        break;
+    case FOT_OPT_IPV4_PREFIX:
+        ok = value[0] == '\0' || parse_prefix(value, &c->src_net, &c->src_mask);
+        if (ok)
+            c->has_src = value[0] != '\0';
+        break;
+    }
+    if (ok) {
+        switch (o->id) {
+        case FOT_ID_HEIGHT:
+            c->height = u;
+            break;
+        case FOT_ID_TCP_TIMEOUT:
+        case FOT_ID_TCP_CLOSE_TIMEOUT:
+        case FOT_ID_UDP_TIMEOUT:
+        case FOT_ID_DNS_TIMEOUT:
+        case FOT_ID_ICMP_TIMEOUT:
+            c->timeout_s[o->id - FOT_ID_TCP_TIMEOUT] = u;
+            break;
+        case FOT_ID_SORT:
+            c->sort = (fot_sort)choice;
+            break;
+        case FOT_ID_BYTES:
+            c->bytes = (fot_bytes)choice;
+            break;
+        case FOT_ID_REFRESH:
+            c->refresh = (fot_refresh)choice;
+            break;
+        default: /* stored while parsing */
+            break;
+        }
+    }
+    if (!ok) {
+        char *accepted = accepted_text(o);
+        *err = g_strdup_printf("not valid (accepted: %s)", accepted);
+        g_free(accepted);
+    }
+    return ok;
+}
+
+static char *
+seconds_text(int64_t ns)
+{
+    char *s = g_strdup_printf("%" G_GINT64_FORMAT ".%09" G_GINT64_FORMAT, ns / FOT_NS_PER_SEC,
+                              ns % FOT_NS_PER_SEC);
+    char *end = s + strlen(s) - 1;
+    while (*end == '0')
+        *end-- = '\0';
+    if (*end == '.')
+        *end = '\0';
+    return s;
+}
+
+static char *
+prefix_text(const fot_config *c)
+{
+    if (!c->has_src)
+        return g_strdup("");
+    uint32_t n = c->src_net;
+    int len = 0;
+    for (uint32_t m = c->src_mask; m; m <<= 1)
+        len++;
+    if (len == 32)
+        return g_strdup_printf("%u.%u.%u.%u", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255);
+    return g_strdup_printf("%u.%u.%u.%u/%d", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255, len);
+}
+
+char *
+fot_config_get(const fot_config *c, const char *name)
+{
+    const fot_option *o = fot_option_find(name);
+    if (!o)
+        return NULL;
+    switch (o->id) {
+    case FOT_ID_INTERVAL:
+        return seconds_text(c->interval_ns);
+    case FOT_ID_HEIGHT:
+        return g_strdup_printf("%u", c->height);
+    case FOT_ID_SRC:
+        return prefix_text(c);
+    case FOT_ID_DELIMITER:
+        return g_strdup(c->delimiter);
+    case FOT_ID_NOHEADER:
+        return g_strdup(c->noheader ? "yes" : "no");
+    case FOT_ID_TCP_TIMEOUT:
+    case FOT_ID_TCP_CLOSE_TIMEOUT:
+    case FOT_ID_UDP_TIMEOUT:
+    case FOT_ID_DNS_TIMEOUT:
+    case FOT_ID_ICMP_TIMEOUT:
+        return g_strdup_printf("%u", c->timeout_s[o->id - FOT_ID_TCP_TIMEOUT]);
+    case FOT_ID_SORT:
+        return g_strdup(sort_names[c->sort]);
+    case FOT_ID_BYTES:
+        return g_strdup(bytes_names[c->bytes]);
+    case FOT_ID_REFRESH:
+        return g_strdup(refresh_names[c->refresh]);
+    }
+    return NULL;
+}
+
+/* identifier=... : an option, never the start of a display filter. */
+static bool
+looks_like_option(const char *item, size_t *key_len)
+{
+    size_t i = 0;
+    if (!(g_ascii_islower(item[0]) || item[0] == '_'))
+        return false;
+    while (g_ascii_islower(item[i]) || g_ascii_isdigit(item[i]) || item[i] == '_')
+        i++;
+    if (item[i] != '=' || item[i + 1] == '=')
+        return false;
+    *key_len = i;
+    return true;
+}
+
+bool
+fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **filter, char **err)
+{
+    *filter = NULL;
+    *err = NULL;
+    const char *p = args;
+    const char *comma = strchr(p, ',');
+    size_t mode_len = comma ? (size_t)(comma - p) : strlen(p);
+    int m = -1;
+    for (int i = 0; i < FOT_MODE_COUNT; i++)
+        if (strlen(fot_mode_names[i]) == mode_len && strncmp(p, fot_mode_names[i], mode_len) == 0)
+            m = i;
+    if (m < 0) {
+        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: sum, stat, log)", (int)mode_len, p);
+        return false;
+    }
+    *mode = (fot_mode)m;
+
+    while (comma) {
+        p = comma + 1;
+        comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0)
+            continue;
+        char *item = g_strndup(p, len);
+        size_t key_len;
+        bool ok = true;
+        if (strncmp(item, "filter=", 7) == 0) {
+            *filter = g_strdup(p + 7);
+            g_free(item);
+            break;
+        }
+        if (looks_like_option(item, &key_len)) {
+            char *why = NULL;
+            item[key_len] = '\0';
+            ok = fot_config_set(c, item, item + key_len + 1, &why);
+            if (!ok) {
+                item[key_len] = '=';
+                *err = g_strdup_printf("%s: %s", item, why);
+                g_free(why);
+            }
+        } else {
+            const fot_option *o = fot_option_find(item);
+            if (o && o->kind == FOT_OPT_BOOL) {
+                ok = fot_config_set(c, item, "yes", err);
+            } else if (o) {
+                *err = g_strdup_printf("option \"%s\" needs a value (%s=...)", item, item);
+                ok = false;
+            } else {
+                *filter = g_strdup(p);
+                g_free(item);
+                break;
+            }
+        }
+        g_free(item);
+        if (!ok)
+            return false;
+    }
+    if (*filter && (*filter)[0] == '\0') {
+        g_free(*filter);
+        *filter = NULL;
+    }
+    return true;
+}
+
+char *
+fot_config_describe(const fot_config *c)
+{
+    char *interval = seconds_text(c->interval_ns);
+    char *src = prefix_text(c);
+    const uint32_t *t = c->timeout_s;
+    char *s = g_strdup_printf(" Option interval:%s Timeout:%u/%u/%u/%u/%u Height:%u src ip:%s sort:%s bytes:%s",
+                              interval, t[FOT_CLASS_TCP], t[FOT_CLASS_TCP_CLOSING], t[FOT_CLASS_UDP],
+                              t[FOT_CLASS_DNS], t[FOT_CLASS_ICMP], c->height, src[0] ? src : "-",
+                              sort_names[c->sort], bytes_names[c->bytes]);
+    g_free(interval);
+    g_free(src);
+    return s;
+}

@@ -1,0 +1,110 @@
+/* The settings of one 4o6top instance, and the one table of options that the
+ * -z arguments, the Wireshark preferences and the help text all come from. */
+#ifndef FOT_CONFIG_H
+#define FOT_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Timeout classes (semantics.md, "Time and timeouts"). */
+typedef enum {
+    FOT_CLASS_TCP,
+    FOT_CLASS_TCP_CLOSING,
+    FOT_CLASS_UDP,
+    FOT_CLASS_DNS,
+    FOT_CLASS_ICMP,
+    FOT_CLASS_COUNT
+} fot_class;
+
+typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_COUNT } fot_mode;
+
+typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
+typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
+typedef enum { FOT_REFRESH_AUTO, FOT_REFRESH_ON, FOT_REFRESH_OFF } fot_refresh;
+
+#define FOT_DELIMITER_MAX 8
+
+typedef struct fot_config {
+    uint32_t timeout_s[FOT_CLASS_COUNT];
+    int64_t interval_ns;
+    uint32_t height;            /* 0: every active session */
+    bool has_src;               /* src=: the client side's IPv4 address or prefix */
+    uint32_t src_net, src_mask; /* host byte order */
+    char delimiter[FOT_DELIMITER_MAX + 1];
+    bool noheader;
+    fot_sort sort;
+    fot_bytes bytes;
+    fot_refresh refresh;
+} fot_config;
+
+typedef enum {
+    FOT_OPT_UINT,        /* whole number in [min, max] */
+    FOT_OPT_SECONDS,     /* decimal seconds, up to nanoseconds, in (0, max] */
+    FOT_OPT_BOOL,
+    FOT_OPT_ENUM,
+    FOT_OPT_DELIMITER,
+    FOT_OPT_IPV4_PREFIX, /* a.b.c.d or a.b.c.d/len; empty clears it */
+} fot_opt_kind;
+
+typedef enum {
+    FOT_ID_INTERVAL,
+    FOT_ID_HEIGHT,
+    FOT_ID_SRC,
+    FOT_ID_DELIMITER,
+    FOT_ID_NOHEADER,
+    FOT_ID_TCP_TIMEOUT, /* the five timeouts follow fot_class order */
+    FOT_ID_TCP_CLOSE_TIMEOUT,
+    FOT_ID_UDP_TIMEOUT,
+    FOT_ID_DNS_TIMEOUT,
+    FOT_ID_ICMP_TIMEOUT,
+    FOT_ID_SORT,
+    FOT_ID_BYTES,
+    FOT_ID_REFRESH,
+} fot_opt_id;
+
+typedef struct fot_option {
+    fot_opt_id id;
+    const char *name;          /* -z key and preference name */
+    fot_opt_kind kind;
+    uint32_t min, max;         /* FOT_OPT_UINT; FOT_OPT_SECONDS uses max */
+    const char *const *choices; /* FOT_OPT_ENUM, NULL-terminated */
+    const char *original_flag; /* the Go tool's flag, or NULL */
+    const char *title;         /* preference title */
+    const char *description;   /* preference description and help line */
+} fot_option;
+
+extern const fot_option fot_options[];
+extern const unsigned fot_option_count;
+
+extern const char *const fot_mode_names[FOT_MODE_COUNT];
+
+void fot_config_defaults(fot_config *c);
+
+/* Set option `name` from its text form. On error returns false and sets *err
+ * (g_free it) to what is accepted; the caller names the bad part. */
+bool fot_config_set(fot_config *c, const char *name, const char *value, char **err);
+
+/* The option's current value in the text form fot_config_set() accepts. */
+char *fot_config_get(const fot_config *c, const char *name);
+
+const fot_option *fot_option_find(const char *name);
+
+/* Parse what follows "4o6top," in a -z argument:
+ *   MODE[,key=value|flag]...[,FILTER]
+ * The first item that is neither a known flag nor of the form identifier=value
+ * starts the display filter, which runs to the end (commas included);
+ * "filter=" does the same explicitly. *filter is NULL when there is none. */
+bool fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode,
+                           char **filter, char **err);
+
+/* Text such as " Option interval:1 Timeout:240/10/60/3/3 Height:30 src ip:-". */
+char *fot_config_describe(const fot_config *c);
+
+/* The client side of a session when src= is set: is ip inside the prefix? */
+static inline bool
+fot_config_src_matches(const fot_config *c, uint32_t ip)
+{
+    return c->has_src && (ip & c->src_mask) == c->src_net;
+}
+
+#endif

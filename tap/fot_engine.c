@@ -1,0 +1,518 @@
+/* Session table: a pool of fixed-size records, a hash index over it, and one
+ * list per timeout class kept in last-seen order, so expiry only ever looks at
+ * list heads. Distinct counts are reference counts updated as sessions open
+ * and close. No allocation on the path of a packet of a known session. */
+#include "fot_engine.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "fot_distinct.h"
+#include "fot_index.h"
+#include "fot_packet.h"
+#include "fot_time.h"
+
+typedef struct node {
+    uint8_t addr[16];
+    uint32_t hash;
+} node;
+
+typedef struct session_key {
+    uint32_t ce, client_ip, server_ip;
+    uint16_t client_port, server_port;
+    uint8_t proto;
+} session_key;
+
+typedef struct proto_state {
+    uint32_t sessions;
+    fot_count_map dst_ips;
+    fot_port_refs *src_ports;
+    fot_port_refs *dst_ports;
+} proto_state;
+
+struct fot_engine {
+    fot_config cfg;
+    int64_t timeout[FOT_CLASS_COUNT];
+    bool started;
+    int64_t now;
+
+    fot_session *pool;
+    uint32_t pool_cap, pool_used, free_head;
+    fot_index sessions;
+    uint32_t head[FOT_CLASS_COUNT], tail[FOT_CLASS_COUNT];
+    uint32_t serial;
+
+    node *nodes;
+    uint32_t node_count, node_cap;
+    fot_index node_index;
+
+    proto_state proto[FOT_P_COUNT];
+    uint64_t tally[FOT_TALLY_COUNT];
+};
+
+fot_proto_index
+fot_proto_index_of(uint8_t ip_proto)
+{
+    return ip_proto == FOT_IPPROTO_TCP ? FOT_P_TCP : ip_proto == FOT_IPPROTO_UDP ? FOT_P_UDP : FOT_P_ICMP;
+}
+
+const char *
+fot_proto_name(uint8_t ip_proto)
+{
+    static const char *const names[FOT_P_COUNT] = { "TCP", "UDP", "ICMP" };
+    return names[fot_proto_index_of(ip_proto)];
+}
+
+static void
+init_state(fot_engine *e)
+{
+    e->started = false;
+    e->now = 0;
+    e->pool = NULL;
+    e->pool_cap = e->pool_used = e->free_head = 0;
+    fot_index_init(&e->sessions);
+    memset(e->head, 0, sizeof e->head);
+    memset(e->tail, 0, sizeof e->tail);
+    e->serial = 0;
+    e->nodes = NULL;
+    e->node_count = e->node_cap = 0;
+    fot_index_init(&e->node_index);
+    for (int p = 0; p < FOT_P_COUNT; p++) {
+        e->proto[p].sessions = 0;
+        fot_count_map_init(&e->proto[p].dst_ips);
+        e->proto[p].src_ports = g_new0(fot_port_refs, 1);
+        e->proto[p].dst_ports = g_new0(fot_port_refs, 1);
+    }
+    memset(e->tally, 0, sizeof e->tally);
+}
+
+static void
+free_state(fot_engine *e)
+{
+    g_free(e->pool);
+    fot_index_destroy(&e->sessions);
+    g_free(e->nodes);
+    fot_index_destroy(&e->node_index);
+    for (int p = 0; p < FOT_P_COUNT; p++) {
+        fot_count_map_destroy(&e->proto[p].dst_ips);
+        g_free(e->proto[p].src_ports);
+        g_free(e->proto[p].dst_ports);
+    }
+}
+
+fot_engine *
+fot_engine_new(const fot_config *cfg)
+{
+    fot_engine *e = g_new0(fot_engine, 1);
+    e->cfg = *cfg;
+    for (int c = 0; c < FOT_CLASS_COUNT; c++)
+        e->timeout[c] = (int64_t)cfg->timeout_s[c] * FOT_NS_PER_SEC;
+    init_state(e);
+    return e;
+}
+
+void
+fot_engine_free(fot_engine *e)
+{
+    if (!e)
+        return;
+    free_state(e);
+    g_free(e);
+}
+
+void
+fot_engine_reset(fot_engine *e)
+{
+    free_state(e);
+    init_state(e);
+}
+
+const fot_config *
+fot_engine_config(const fot_engine *e)
+{
+    return &e->cfg;
+}
+
+/* ---- outer IPv6 addresses (CE/B4 and BR/AFTR) ---- */
+
+static uint32_t
+addr_hash(const uint8_t a[16])
+{
+    uint64_t hi, lo;
+    memcpy(&hi, a, 8);
+    memcpy(&lo, a + 8, 8);
+    return fot_hash64(hi ^ (lo * UINT64_C(0x9e3779b97f4a7c15)));
+}
+
+static bool
+node_match(const void *ctx, uint32_t item, const void *key)
+{
+    const fot_engine *e = ctx;
+    return memcmp(e->nodes[item - 1].addr, key, 16) == 0;
+}
+
+static uint32_t
+node_find(const fot_engine *e, const uint8_t addr[16], uint32_t hash)
+{
+    return fot_index_find(&e->node_index, hash, node_match, e, addr);
+}
+
+static uint32_t
+node_get(fot_engine *e, const uint8_t addr[16])
+{
+    uint32_t hash = addr_hash(addr);
+    uint32_t item = node_find(e, addr, hash);
+    if (item)
+        return item - 1;
+    if (e->node_count == e->node_cap) {
+        e->node_cap = e->node_cap ? e->node_cap * 2 : 64;
+        e->nodes = g_renew(node, e->nodes, e->node_cap);
+    }
+    node *n = &e->nodes[e->node_count++];
+    memcpy(n->addr, addr, 16);
+    n->hash = hash;
+    fot_index_insert(&e->node_index, hash, e->node_count);
+    return e->node_count - 1;
+}
+
+const uint8_t *
+fot_engine_node_addr(const fot_engine *e, uint32_t n)
+{
+    return e->nodes[n].addr;
+}
+
+/* ---- sessions ---- */
+
+static uint32_t
+key_hash(const session_key *k)
+{
+    uint64_t a = (uint64_t)k->ce << 32 | k->client_ip;
+    uint64_t b = (uint64_t)k->server_ip << 32 | (uint32_t)k->client_port << 16 | k->server_port;
+    return fot_hash64(a ^ (b * UINT64_C(0x9e3779b97f4a7c15)) ^ k->proto);
+}
+
+static bool
+session_match(const void *ctx, uint32_t item, const void *key)
+{
+    const fot_session *s = &((const fot_engine *)ctx)->pool[item - 1];
+    const session_key *k = key;
+    return s->ce == k->ce && s->client_ip == k->client_ip && s->server_ip == k->server_ip &&
+           s->client_port == k->client_port && s->server_port == k->server_port && s->proto == k->proto;
+}
+
+static session_key
+key_of(const fot_session *s)
+{
+    session_key k = { s->ce, s->client_ip, s->server_ip, s->client_port, s->server_port, s->proto };
+    return k;
+}
+
+static uint32_t
+session_find(const fot_engine *e, const session_key *k)
+{
+    return fot_index_find(&e->sessions, key_hash(k), session_match, e, k);
+}
+
+static void
+list_unlink(fot_engine *e, uint32_t item)
+{
+    fot_session *s = &e->pool[item - 1];
+    if (s->prev)
+        e->pool[s->prev - 1].next = s->next;
+    else
+        e->head[s->tclass] = s->next;
+    if (s->next)
+        e->pool[s->next - 1].prev = s->prev;
+    else
+        e->tail[s->tclass] = s->prev;
+    s->prev = s->next = 0;
+}
+
+static void
+list_append(fot_engine *e, uint32_t item)
+{
+    fot_session *s = &e->pool[item - 1];
+    s->prev = e->tail[s->tclass];
+    s->next = 0;
+    if (s->prev)
+        e->pool[s->prev - 1].next = item;
+    else
+        e->head[s->tclass] = item;
+    e->tail[s->tclass] = item;
+}
+
+static void
+distinct_add(fot_engine *e, const fot_session *s)
+{
+    proto_state *p = &e->proto[fot_proto_index_of(s->proto)];
+    p->sessions++;
+    fot_count_map_add(&p->dst_ips, s->server_ip);
+    fot_port_refs_add(p->src_ports, s->client_port);
+    fot_port_refs_add(p->dst_ports, s->server_port);
+}
+
+static void
+distinct_remove(fot_engine *e, const fot_session *s)
+{
+    proto_state *p = &e->proto[fot_proto_index_of(s->proto)];
+    p->sessions--;
+    fot_count_map_remove(&p->dst_ips, s->server_ip);
+    fot_port_refs_remove(p->src_ports, s->client_port);
+    fot_port_refs_remove(p->dst_ports, s->server_port);
+}
+
+static uint32_t
+pool_alloc(fot_engine *e)
+{
+    if (e->free_head) {
+        uint32_t item = e->free_head;
+        e->free_head = e->pool[item - 1].next;
+        return item;
+    }
+    if (e->pool_used == e->pool_cap) {
+        e->pool_cap = e->pool_cap ? e->pool_cap * 2 : 1024;
+        e->pool = g_renew(fot_session, e->pool, e->pool_cap);
+    }
+    return ++e->pool_used;
+}
+
+static void
+session_close(fot_engine *e, uint32_t item)
+{
+    fot_session *s = &e->pool[item - 1];
+    list_unlink(e, item);
+    fot_index_remove(&e->sessions, s->hash, item);
+    distinct_remove(e, s);
+    s->next = e->free_head;
+    e->free_head = item;
+}
+
+void
+fot_engine_advance(fot_engine *e, int64_t now)
+{
+    if (e->started && now <= e->now)
+        return;
+    e->started = true;
+    e->now = now;
+    for (int c = 0; c < FOT_CLASS_COUNT; c++) {
+        while (e->head[c]) {
+            uint32_t item = e->head[c];
+            if (e->pool[item - 1].last + e->timeout[c] > now)
+                break;
+            session_close(e, item);
+        }
+    }
+}
+
+int64_t
+fot_engine_now(const fot_engine *e)
+{
+    return e->now;
+}
+
+bool
+fot_engine_started(const fot_engine *e)
+{
+    return e->started;
+}
+
+/* Which side a packet's markers say is the client: 1 the sender, -1 the
+ * receiver, 0 no marker. An ICMP error goes back to whoever sent the packet
+ * that caused it, so its receiver is the client side. */
+static int
+marker(const fot_event *ev)
+{
+    if (ev->proto == FOT_IPPROTO_TCP) {
+        if (!(ev->tcp_flags & FOT_TCP_SYN) || (ev->tcp_flags & FOT_TCP_RST))
+            return 0;
+        return (ev->tcp_flags & FOT_TCP_ACK) ? -1 : 1;
+    }
+    if (ev->proto != FOT_IPPROTO_ICMP)
+        return 0;
+    switch (ev->icmp_type) {
+    case FOT_ICMP_ECHO_REQUEST:
+    case FOT_ICMP_TIMESTAMP_REQUEST:
+        return 1;
+    case FOT_ICMP_ECHO_REPLY:
+    case FOT_ICMP_TIMESTAMP_REPLY:
+    case FOT_ICMP_UNREACHABLE:
+    case FOT_ICMP_SOURCE_QUENCH:
+    case FOT_ICMP_REDIRECT:
+    case FOT_ICMP_TIME_EXCEEDED:
+    case FOT_ICMP_PARAMETER_PROBLEM:
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+static fot_dir
+orient_new(const fot_engine *e, const fot_event *ev, fot_orient *how)
+{
+    if (fot_config_src_matches(&e->cfg, ev->inner_src)) {
+        *how = FOT_ORIENT_SRC_HINT;
+        return FOT_DIR_UP;
+    }
+    if (fot_config_src_matches(&e->cfg, ev->inner_dst)) {
+        *how = FOT_ORIENT_SRC_HINT;
+        return FOT_DIR_DOWN;
+    }
+    int m = marker(ev);
+    *how = m ? FOT_ORIENT_MARKER : FOT_ORIENT_FIRST_PACKET;
+    return m < 0 ? FOT_DIR_DOWN : FOT_DIR_UP;
+}
+
+static fot_class
+initial_class(const fot_session *s)
+{
+    switch (s->proto) {
+    case FOT_IPPROTO_TCP:
+        return FOT_CLASS_TCP;
+    case FOT_IPPROTO_UDP:
+        return (s->client_port == 53 || s->server_port == 53) ? FOT_CLASS_DNS : FOT_CLASS_UDP;
+    default:
+        return FOT_CLASS_ICMP;
+    }
+}
+
+static uint32_t
+session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
+{
+    uint32_t item = pool_alloc(e);
+    fot_session *s = &e->pool[item - 1];
+    memset(s, 0, sizeof *s);
+    bool up = dir == FOT_DIR_UP;
+    s->ce = node_get(e, up ? ev->outer_src : ev->outer_dst);
+    s->br = node_get(e, up ? ev->outer_dst : ev->outer_src);
+    s->client_ip = up ? ev->inner_src : ev->inner_dst;
+    s->server_ip = up ? ev->inner_dst : ev->inner_src;
+    s->client_port = up ? ev->src_port : ev->dst_port;
+    s->server_port = up ? ev->dst_port : ev->src_port;
+    s->proto = ev->proto;
+    s->orient = (uint8_t)how;
+    s->tclass = (uint8_t)initial_class(s);
+    s->serial = ++e->serial;
+    s->first = e->now;
+    session_key k = key_of(s);
+    s->hash = key_hash(&k);
+    fot_index_insert(&e->sessions, s->hash, item);
+    distinct_add(e, s);
+    list_append(e, item);
+    return item;
+}
+
+/* The first packet guessed wrong (a SYN now comes from the "server"): turn the
+ * session around, which moves it to the other side's CE/B4. */
+static void
+session_flip(fot_engine *e, uint32_t item)
+{
+    fot_session *s = &e->pool[item - 1];
+    fot_index_remove(&e->sessions, s->hash, item);
+    distinct_remove(e, s);
+    uint32_t t32;
+    uint16_t t16;
+    uint64_t t64;
+    t32 = s->ce, s->ce = s->br, s->br = t32;
+    t32 = s->client_ip, s->client_ip = s->server_ip, s->server_ip = t32;
+    t16 = s->client_port, s->client_port = s->server_port, s->server_port = t16;
+    t64 = s->packets[0], s->packets[0] = s->packets[1], s->packets[1] = t64;
+    t64 = s->bytes[0], s->bytes[0] = s->bytes[1], s->bytes[1] = t64;
+    s->orient = FOT_ORIENT_MARKER;
+    session_key k = key_of(s);
+    s->hash = key_hash(&k);
+    fot_index_insert(&e->sessions, s->hash, item);
+    distinct_add(e, s);
+}
+
+fot_packet_result
+fot_engine_packet(fot_engine *e, const fot_event *ev)
+{
+    fot_engine_advance(e, ev->time);
+    fot_packet_result r = { NULL, FOT_DIR_UP, false };
+
+    uint32_t item = 0;
+    uint32_t src_node = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
+    uint32_t dst_node = node_find(e, ev->outer_dst, addr_hash(ev->outer_dst));
+    if (src_node) {
+        session_key k = { src_node - 1, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
+        item = session_find(e, &k);
+    }
+    if (!item && dst_node) {
+        session_key k = { dst_node - 1, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
+        item = session_find(e, &k);
+        r.dir = FOT_DIR_DOWN;
+    }
+
+    if (item) {
+        int m = marker(ev);
+        bool contradicts = (m > 0 && r.dir == FOT_DIR_DOWN) || (m < 0 && r.dir == FOT_DIR_UP);
+        if (contradicts && e->pool[item - 1].orient == FOT_ORIENT_FIRST_PACKET) {
+            session_flip(e, item);
+            r.dir = r.dir == FOT_DIR_UP ? FOT_DIR_DOWN : FOT_DIR_UP;
+        }
+    } else {
+        fot_orient how;
+        r.dir = orient_new(e, ev, &how);
+        item = session_open(e, ev, r.dir, how);
+        r.opened = true;
+    }
+
+    fot_session *s = &e->pool[item - 1];
+    s->packets[r.dir]++;
+    s->bytes[r.dir] += e->cfg.bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
+    s->last = e->now;
+    list_unlink(e, item);
+    bool closing = (ev->tcp_flags & FOT_TCP_RST) ||
+                   ((ev->tcp_flags & FOT_TCP_FIN) && (ev->tcp_flags & FOT_TCP_ACK));
+    if (s->tclass == FOT_CLASS_TCP && closing)
+        s->tclass = FOT_CLASS_TCP_CLOSING;
+    list_append(e, item);
+    r.session = s;
+    return r;
+}
+
+void
+fot_engine_tally(fot_engine *e, fot_tally which, uint64_t n)
+{
+    e->tally[which] += n;
+}
+
+uint64_t
+fot_engine_tally_get(const fot_engine *e, fot_tally which)
+{
+    return e->tally[which];
+}
+
+void
+fot_engine_counts(const fot_engine *e, fot_counts *out)
+{
+    out->sessions = 0;
+    for (int p = 0; p < FOT_P_COUNT; p++) {
+        const proto_state *ps = &e->proto[p];
+        out->proto[p].sessions = ps->sessions;
+        out->proto[p].dst_ips = ps->dst_ips.distinct;
+        out->proto[p].src_ports = ps->src_ports->distinct;
+        out->proto[p].dst_ports = ps->dst_ports->distinct;
+        out->sessions += ps->sessions;
+    }
+}
+
+uint64_t
+fot_engine_sessions_opened(const fot_engine *e)
+{
+    return e->serial;
+}
+
+void
+fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud)
+{
+    for (int c = 0; c < FOT_CLASS_COUNT; c++)
+        for (uint32_t item = e->head[c]; item; item = e->pool[item - 1].next)
+            fn(&e->pool[item - 1], ud);
+}
+
+int64_t
+fot_engine_expiry(const fot_engine *e, const fot_session *s)
+{
+    return s->last + e->timeout[s->tclass];
+}

@@ -1,0 +1,119 @@
+/* The session engine: one event per tunnelled packet in, the table of active
+ * IPv4-in-IPv6 sessions out. Pure C + GLib; knows nothing of Wireshark.
+ *
+ * A session is (CE/B4 IPv6 address, protocol, client IPv4:port, server
+ * IPv4:port); both directions are one session. Time is capture time: a
+ * session is active at t when t < last_seen + timeout of its class. */
+#ifndef FOT_ENGINE_H
+#define FOT_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fot_config.h"
+
+/* One tunnelled packet: outer IPv6 around inner IPv4 carrying TCP/UDP/ICMP. */
+typedef struct fot_event {
+    int64_t time;          /* capture time, ns since the epoch */
+    uint8_t outer_src[16]; /* IPv6 */
+    uint8_t outer_dst[16];
+    uint32_t inner_src;    /* IPv4, host byte order */
+    uint32_t inner_dst;
+    uint16_t src_port;     /* TCP/UDP port; ICMP: identifier (bytes 4-5) */
+    uint16_t dst_port;
+    uint8_t proto;         /* FOT_IPPROTO_TCP, _UDP or _ICMP */
+    uint8_t tcp_flags;
+    uint8_t icmp_type;
+    uint32_t ipv6_len;     /* IPv6 payload length(s) of the packet's fragments */
+    uint32_t ipv4_len;     /* inner IPv4 total length(s) */
+} fot_event;
+
+typedef enum { FOT_DIR_UP = 0, FOT_DIR_DOWN = 1 } fot_dir; /* client->server, server->client */
+
+/* What told which side is the client; a weaker guess yields to a marker. */
+typedef enum {
+    FOT_ORIENT_FIRST_PACKET, /* the sender of the session's first packet */
+    FOT_ORIENT_MARKER,       /* TCP SYN / SYN-ACK, ICMP echo request / reply */
+    FOT_ORIENT_SRC_HINT,     /* src= matched an inner address */
+} fot_orient;
+
+typedef struct fot_session {
+    uint32_t ce, br;           /* node numbers of the CE/B4 and BR/AFTR IPv6 addresses */
+    uint32_t client_ip, server_ip;
+    uint16_t client_port, server_port;
+    uint8_t proto;
+    uint8_t tclass;            /* fot_class */
+    uint8_t orient;            /* fot_orient */
+    uint8_t pad;
+    uint32_t hash;
+    uint32_t prev, next;       /* expiry list of the class, item numbers (0: none) */
+    uint32_t serial;           /* 1, 2, ...: order of opening within the engine */
+    uint64_t packets[2];       /* by fot_dir */
+    uint64_t bytes[2];
+    int64_t first, last;       /* capture time, ns */
+} fot_session;
+
+typedef enum { FOT_P_TCP, FOT_P_UDP, FOT_P_ICMP, FOT_P_COUNT } fot_proto_index;
+
+typedef struct fot_proto_counts {
+    uint32_t sessions;
+    uint32_t dst_ips;   /* distinct server IPv4 addresses */
+    uint32_t src_ports; /* distinct client ports (ICMP: identifiers) */
+    uint32_t dst_ports; /* distinct server ports */
+} fot_proto_counts;
+
+typedef struct fot_counts {
+    uint32_t sessions;
+    fot_proto_counts proto[FOT_P_COUNT];
+} fot_counts;
+
+/* Tunnelled packets that open no session, shown so nothing goes missing. */
+typedef enum {
+    FOT_TALLY_OTHER,         /* inner IPv4 carrying neither TCP, UDP nor ICMP */
+    FOT_TALLY_MALFORMED,     /* inner header not usable */
+    FOT_TALLY_UNREASSEMBLED, /* fragments whose packet never completed */
+    FOT_TALLY_COUNT
+} fot_tally;
+
+typedef struct fot_engine fot_engine;
+
+fot_engine *fot_engine_new(const fot_config *cfg);
+void fot_engine_free(fot_engine *e);
+void fot_engine_reset(fot_engine *e);
+
+/* Move capture time forward (never back) and end sessions that timed out. */
+void fot_engine_advance(fot_engine *e, int64_t now);
+int64_t fot_engine_now(const fot_engine *e);
+bool fot_engine_started(const fot_engine *e);
+
+typedef struct fot_packet_result {
+    const fot_session *session; /* valid until the next call that changes the engine */
+    fot_dir dir;
+    bool opened;
+} fot_packet_result;
+
+/* Count one tunnelled packet (advancing time to it first). */
+fot_packet_result fot_engine_packet(fot_engine *e, const fot_event *ev);
+
+void fot_engine_tally(fot_engine *e, fot_tally which, uint64_t n);
+uint64_t fot_engine_tally_get(const fot_engine *e, fot_tally which);
+
+void fot_engine_counts(const fot_engine *e, fot_counts *out);
+uint64_t fot_engine_sessions_opened(const fot_engine *e);
+
+/* Each active session, oldest activity first within each class. */
+typedef void (*fot_session_fn)(const fot_session *s, void *ud);
+void fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud);
+
+/* Capture time at which the session ends unless another packet comes. */
+int64_t fot_engine_expiry(const fot_engine *e, const fot_session *s);
+
+const uint8_t *fot_engine_node_addr(const fot_engine *e, uint32_t node);
+
+const fot_config *fot_engine_config(const fot_engine *e);
+
+fot_proto_index fot_proto_index_of(uint8_t ip_proto);
+const char *fot_proto_name(uint8_t ip_proto);
+
+#endif

@@ -1,0 +1,88 @@
+#include "fot_index.h"
+
+#include <glib.h>
+
+#define INITIAL_SLOTS 64u
+
+void
+fot_index_init(fot_index *ix)
+{
+    ix->slots = g_new0(fot_index_slot, INITIAL_SLOTS);
+    ix->mask = INITIAL_SLOTS - 1;
+    ix->count = 0;
+}
+
+void
+fot_index_destroy(fot_index *ix)
+{
+    g_free(ix->slots);
+    ix->slots = NULL;
+}
+
+void
+fot_index_clear(fot_index *ix)
+{
+    fot_index_destroy(ix);
+    fot_index_init(ix);
+}
+
+uint32_t
+fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx, const void *key)
+{
+    for (uint32_t i = hash & ix->mask;; i = (i + 1) & ix->mask) {
+        const fot_index_slot *s = &ix->slots[i];
+        if (s->item == 0)
+            return 0;
+        if (s->hash == hash && match(ctx, s->item, key))
+            return s->item;
+    }
+}
+
+static void
+place(fot_index *ix, uint32_t hash, uint32_t item)
+{
+    uint32_t i = hash & ix->mask;
+    while (ix->slots[i].item != 0)
+        i = (i + 1) & ix->mask;
+    ix->slots[i].hash = hash;
+    ix->slots[i].item = item;
+}
+
+void
+fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item)
+{
+    if ((ix->count + 1) * 2 > ix->mask + 1) {
+        fot_index_slot *old = ix->slots;
+        uint32_t old_size = ix->mask + 1;
+        ix->slots = g_new0(fot_index_slot, (gsize)old_size * 2);
+        ix->mask = old_size * 2 - 1;
+        for (uint32_t i = 0; i < old_size; i++)
+            if (old[i].item)
+                place(ix, old[i].hash, old[i].item);
+        g_free(old);
+    }
+    place(ix, hash, item);
+    ix->count++;
+}
+
+void
+fot_index_remove(fot_index *ix, uint32_t hash, uint32_t item)
+{
+    uint32_t i = hash & ix->mask;
+    while (ix->slots[i].item != item) {
+        if (ix->slots[i].item == 0)
+            return;
+        i = (i + 1) & ix->mask;
+    }
+    /* Backward shift: pull later members of the probe run into the hole. */
+    for (uint32_t j = (i + 1) & ix->mask; ix->slots[j].item != 0; j = (j + 1) & ix->mask) {
+        uint32_t home = ix->slots[j].hash & ix->mask;
+        bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
+        if (movable) {
+            ix->slots[i] = ix->slots[j];
+            i = j;
+        }
+    }
+    ix->slots[i].item = 0;
+    ix->count--;
+}

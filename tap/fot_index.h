@@ -1,0 +1,44 @@
+/* Open-addressing hash index from a 32-bit hash to item numbers (1-based) in
+ * an array the caller owns. Eight bytes a slot, half full at most, linear
+ * probing with backward-shift removal: no tombstones, no per-item allocation. */
+#ifndef FOT_INDEX_H
+#define FOT_INDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct fot_index_slot {
+    uint32_t hash;
+    uint32_t item; /* 0: empty */
+} fot_index_slot;
+
+typedef struct fot_index {
+    fot_index_slot *slots;
+    uint32_t mask;
+    uint32_t count;
+} fot_index;
+
+/* Called on hash match: does item hold the key being looked for? */
+typedef bool (*fot_index_match)(const void *ctx, uint32_t item, const void *key);
+
+void fot_index_init(fot_index *ix);
+void fot_index_destroy(fot_index *ix);
+void fot_index_clear(fot_index *ix);
+uint32_t fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx,
+                        const void *key);
+void fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item);
+void fot_index_remove(fot_index *ix, uint32_t hash, uint32_t item);
+
+/* 64-bit mix (splitmix64 finalizer), folded to 32 bits. */
+static inline uint32_t
+fot_hash64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 27;
+    x *= UINT64_C(0x94d049bb133111eb);
+    x ^= x >> 31;
+    return (uint32_t)(x ^ (x >> 32));
+}
+
+#endif

@@ -1,0 +1,129 @@
+/* \summary: inner IPv4, TCP/UDP/ICMP and IPv6 fragment header reading */
+#include "fot_packet.h"
+
+#include <string.h>
+
+static uint16_t
+get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+fot_decode_status
+fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out)
+{
+    if (avail < 1)
+        return FOT_DECODE_TRUNCATED;
+    if (p[0] >> 4 != 4)
+        return FOT_DECODE_BAD_VERSION;
+    out->header_len = (uint8_t)((p[0] & 0x0f) * 4);
+    if (out->header_len < 20)
+        return FOT_DECODE_BAD_HEADER_LENGTH;
+    if (avail < 20)
+        return FOT_DECODE_TRUNCATED;
+    out->total_len = get16(p + 2);
+    if (out->total_len < out->header_len)
+        return FOT_DECODE_BAD_TOTAL_LENGTH;
+    if (avail < out->header_len)
+        return FOT_DECODE_TRUNCATED;
+    out->id = get16(p + 4);
+    out->more_fragments = (p[6] & 0x20) != 0;
+    out->frag_offset = (uint16_t)((get16(p + 6) & 0x1fff) * 8);
+    out->proto = p[9];
+    out->src = get32(p + 12);
+    out->dst = get32(p + 16);
+    return FOT_DECODE_OK;
+}
+
+fot_decode_status
+fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (proto) {
+    case FOT_IPPROTO_TCP:
+        if (avail < 14)
+            return FOT_DECODE_TRUNCATED;
+        out->src_port = get16(p);
+        out->dst_port = get16(p + 2);
+        out->tcp_flags = p[13];
+        return FOT_DECODE_OK;
+    case FOT_IPPROTO_UDP:
+        if (avail < 4)
+            return FOT_DECODE_TRUNCATED;
+        out->src_port = get16(p);
+        out->dst_port = get16(p + 2);
+        return FOT_DECODE_OK;
+    default: /* ICMP */
+        if (avail < 6)
+            return FOT_DECODE_TRUNCATED;
+        out->icmp_type = p[0];
+        out->src_port = out->dst_port = get16(p + 4);
+        return FOT_DECODE_OK;
+    }
+}
+
+enum { HOPOPTS = 0, ROUTING = 43, FRAGMENT = 44, DSTOPTS = 60 };
+
+static bool
+fragment_after(const uint8_t *ip6, size_t avail, fot_ipv6_fragment *out)
+{
+    uint8_t next = ip6[6];
+    size_t off = 40;
+    for (int hops = 0; hops < 8; hops++) {
+        if (next == FRAGMENT) {
+            if (avail < off + 8)
+                return false;
+            out->id = get32(ip6 + off + 4);
+            out->payload_len = get16(ip6 + 4);
+            return true;
+        }
+        if (next != HOPOPTS && next != ROUTING && next != DSTOPTS)
+            return false;
+        if (avail < off + 2)
+            return false;
+        next = ip6[off];
+        off += (size_t)(ip6[off + 1] + 1) * 8;
+    }
+    return false;
+}
+
+bool
+fot_find_ipv6_fragment(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8_t dst[16],
+                       fot_ipv6_fragment *out)
+{
+    /* The addresses sit 8 bytes into the IPv6 header; search from there. */
+    for (size_t at = 8; at + 32 <= len; at++) {
+        const uint8_t *hit = memchr(buf + at, src[0], len - 32 - at + 1);
+        if (!hit)
+            return false;
+        at = (size_t)(hit - buf);
+        if (memcmp(hit, src, 16) == 0 && memcmp(hit + 16, dst, 16) == 0 && hit[-8] >> 4 == 6 &&
+            fragment_after(hit - 8, len - (at - 8), out))
+            return true;
+    }
+    return false;
+}
+
+const char *
+fot_decode_status_text(fot_decode_status s)
+{
+    switch (s) {
+    case FOT_DECODE_OK:
+        return "ok";
+    case FOT_DECODE_BAD_VERSION:
+        return "inner IPv4 version is not 4";
+    case FOT_DECODE_BAD_HEADER_LENGTH:
+        return "inner IPv4 header length under 20";
+    case FOT_DECODE_BAD_TOTAL_LENGTH:
+        return "inner IPv4 total length under its header length";
+    case FOT_DECODE_TRUNCATED:
+        return "inner header cut short by the capture";
+    }
+    return "?";
+}

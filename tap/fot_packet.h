@@ -1,0 +1,78 @@
+/* Bounds-checked reading of the few header bytes 4o6top needs: the inner IPv4
+ * header, the first bytes of TCP/UDP/ICMP, and an outer IPv6 Fragment header.
+ * Wireshark has located the headers; reading the bytes ourselves means the
+ * TCP, UDP and ICMP dissectors can be switched off without changing results. */
+#ifndef FOT_PACKET_H
+#define FOT_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { FOT_IPPROTO_ICMP = 1, FOT_IPPROTO_TCP = 6, FOT_IPPROTO_UDP = 17 };
+
+#define FOT_TCP_FIN 0x01
+#define FOT_TCP_SYN 0x02
+#define FOT_TCP_RST 0x04
+#define FOT_TCP_ACK 0x10
+
+enum {
+    FOT_ICMP_ECHO_REPLY = 0,
+    FOT_ICMP_UNREACHABLE = 3,
+    FOT_ICMP_SOURCE_QUENCH = 4,
+    FOT_ICMP_REDIRECT = 5,
+    FOT_ICMP_ECHO_REQUEST = 8,
+    FOT_ICMP_TIME_EXCEEDED = 11,
+    FOT_ICMP_PARAMETER_PROBLEM = 12,
+    FOT_ICMP_TIMESTAMP_REQUEST = 13,
+    FOT_ICMP_TIMESTAMP_REPLY = 14,
+};
+
+typedef enum {
+    FOT_DECODE_OK,
+    FOT_DECODE_BAD_VERSION,
+    FOT_DECODE_BAD_HEADER_LENGTH,
+    FOT_DECODE_BAD_TOTAL_LENGTH,
+    FOT_DECODE_TRUNCATED,
+} fot_decode_status;
+
+typedef struct fot_ipv4 {
+    uint32_t src, dst; /* host byte order */
+    uint16_t total_len;
+    uint16_t id;
+    uint16_t frag_offset; /* in bytes */
+    bool more_fragments;
+    uint8_t header_len;
+    uint8_t proto;
+} fot_ipv4;
+
+typedef struct fot_l4 {
+    uint16_t src_port, dst_port; /* ICMP: bytes 4-5 (the echo identifier) in both */
+    uint8_t tcp_flags;
+    uint8_t icmp_type;
+} fot_l4;
+
+typedef struct fot_ipv6_fragment {
+    uint32_t id;
+    uint16_t payload_len; /* of the IPv6 header carrying the Fragment header */
+} fot_ipv6_fragment;
+
+fot_decode_status fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out);
+
+static inline bool
+fot_ipv4_is_fragment(const fot_ipv4 *ip)
+{
+    return ip->more_fragments || ip->frag_offset != 0;
+}
+
+/* proto must be TCP, UDP or ICMP. */
+fot_decode_status fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out);
+
+/* Find, in buf, the IPv6 header with these addresses and return its Fragment
+ * header, walking Hop-by-Hop, Routing and Destination Options headers. */
+bool fot_find_ipv6_fragment(const uint8_t *buf, size_t len, const uint8_t src[16],
+                            const uint8_t dst[16], fot_ipv6_fragment *out);
+
+const char *fot_decode_status_text(fot_decode_status s);
+
+#endif
