@@ -1,0 +1,178 @@
+/* Options: -z parsing, validation messages, the filter tail, round trips. */
+#include <glib.h>
+#include <string.h>
+
+#include "fot_config.h"
+#include "fot_time.h"
+
+typedef struct parsed {
+    bool ok;
+    fot_config cfg;
+    fot_mode mode;
+    char *filter;
+    char *err;
+} parsed;
+
+static parsed
+parse(const char *args)
+{
+    parsed p;
+    fot_config_defaults(&p.cfg);
+    p.ok = fot_config_parse_args(&p.cfg, args, &p.mode, &p.filter, &p.err);
+    return p;
+}
+
+static void
+parsed_free(parsed *p)
+{
+    g_free(p->filter);
+    g_free(p->err);
+}
+
+static void
+test_modes(void)
+{
+    static const struct { const char *args; fot_mode mode; } cases[] = {
+        { "sum", FOT_MODE_SUM }, { "stat", FOT_MODE_STAT }, { "log", FOT_MODE_LOG }, { "stat,", FOT_MODE_STAT },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+        parsed p = parse(cases[i].args);
+        g_assert_true(p.ok);
+        g_assert_cmpint(p.mode, ==, cases[i].mode);
+        g_assert_null(p.filter);
+        parsed_free(&p);
+    }
+    parsed p = parse("summ");
+    g_assert_false(p.ok);
+    g_assert_cmpstr(p.err, ==, "unknown mode \"summ\" (accepted: sum, stat, log)");
+    parsed_free(&p);
+}
+
+static void
+test_every_original_option(void)
+{
+    parsed p = parse("stat,interval=5,height=10,src=192.0.2.1,delimiter=;,noheader,tcp_timeout=60,"
+                     "tcp_close_timeout=4,udp_timeout=30,dns_timeout=2,icmp_timeout=1");
+    g_assert_true(p.ok);
+    g_assert_cmpint(p.cfg.interval_ns, ==, 5 * FOT_NS_PER_SEC);
+    g_assert_cmpuint(p.cfg.height, ==, 10);
+    g_assert_true(p.cfg.has_src);
+    g_assert_cmphex(p.cfg.src_net, ==, 0xc0000201);
+    g_assert_cmphex(p.cfg.src_mask, ==, 0xffffffff);
+    g_assert_cmpstr(p.cfg.delimiter, ==, ";");
+    g_assert_true(p.cfg.noheader);
+    g_assert_cmpuint(p.cfg.timeout_s[FOT_CLASS_TCP], ==, 60);
+    g_assert_cmpuint(p.cfg.timeout_s[FOT_CLASS_TCP_CLOSING], ==, 4);
+    g_assert_cmpuint(p.cfg.timeout_s[FOT_CLASS_UDP], ==, 30);
+    g_assert_cmpuint(p.cfg.timeout_s[FOT_CLASS_DNS], ==, 2);
+    g_assert_cmpuint(p.cfg.timeout_s[FOT_CLASS_ICMP], ==, 1);
+    g_assert_null(p.filter);
+    parsed_free(&p);
+}
+
+static void
+test_trailing_filter_keeps_commas(void)
+{
+    parsed p = parse("sum,height=5,ip.dst==198.51.100.1 or tcp.port in {80,443}");
+    g_assert_true(p.ok);
+    g_assert_cmpuint(p.cfg.height, ==, 5);
+    g_assert_cmpstr(p.filter, ==, "ip.dst==198.51.100.1 or tcp.port in {80,443}");
+    parsed_free(&p);
+
+    p = parse("log,tcp");
+    g_assert_true(p.ok);
+    g_assert_cmpstr(p.filter, ==, "tcp");
+    parsed_free(&p);
+
+    p = parse("log,filter=udp,height=3");
+    g_assert_true(p.ok);
+    g_assert_cmpstr(p.filter, ==, "udp,height=3");
+    g_assert_cmpuint(p.cfg.height, ==, 30);
+    parsed_free(&p);
+}
+
+static void
+test_errors_name_the_bad_part(void)
+{
+    static const struct { const char *args, *err; } cases[] = {
+        { "sum,intervall=5", "intervall=5: unknown option (accepted: interval, height, src, delimiter, noheader, "
+                             "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
+                             "bytes, refresh, filter)" },
+        { "sum,interval=0", "interval=0: not valid (accepted: seconds, more than 0 and at most 86400, decimals allowed)" },
+        { "sum,interval=1e3", "interval=1e3: not valid (accepted: seconds, more than 0 and at most 86400, decimals allowed)" },
+        { "sum,interval=86400.5", "interval=86400.5: not valid (accepted: seconds, more than 0 and at most 86400, decimals allowed)" },
+        { "sum,height=-1", "height=-1: not valid (accepted: a whole number 0..1000000)" },
+        { "sum,tcp_timeout=0", "tcp_timeout=0: not valid (accepted: a whole number 1..604800)" },
+        { "sum,udp_timeout=604801", "udp_timeout=604801: not valid (accepted: a whole number 1..604800)" },
+        { "sum,src=192.0.2.256", "src=192.0.2.256: not valid (accepted: an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24)" },
+        { "sum,src=192.0.2.0/33", "src=192.0.2.0/33: not valid (accepted: an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24)" },
+        { "sum,delimiter=", "delimiter=: not valid (accepted: 1 to 8 characters, or tab, space, comma, semicolon, pipe)" },
+        { "sum,sort=size", "sort=size: not valid (accepted: one of bytes, packets, recent, oldest)" },
+        { "sum,noheader=maybe", "noheader=maybe: not valid (accepted: yes or no)" },
+        { "sum,height", "option \"height\" needs a value (height=...)" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+        parsed p = parse(cases[i].args);
+        g_assert_false(p.ok);
+        g_assert_cmpstr(p.err, ==, cases[i].err);
+        parsed_free(&p);
+    }
+}
+
+static void
+test_values(void)
+{
+    parsed p = parse("stat,interval=0.25,delimiter=tab,src=10.1.2.3/8,sort=recent,bytes=ipv4,refresh=on");
+    g_assert_true(p.ok);
+    g_assert_cmpint(p.cfg.interval_ns, ==, 250000000);
+    g_assert_cmpstr(p.cfg.delimiter, ==, "\t");
+    g_assert_cmphex(p.cfg.src_net, ==, 0x0a000000);
+    g_assert_cmphex(p.cfg.src_mask, ==, 0xff000000);
+    g_assert_cmpint(p.cfg.sort, ==, FOT_SORT_RECENT);
+    g_assert_cmpint(p.cfg.bytes, ==, FOT_BYTES_IPV4);
+    g_assert_cmpint(p.cfg.refresh, ==, FOT_REFRESH_ON);
+    parsed_free(&p);
+}
+
+/* Every option's text form parses back to the same value (preferences rely on it). */
+static void
+test_get_set_round_trip(void)
+{
+    parsed p = parse("stat,interval=0.000000001,height=0,src=10.0.0.0/8,delimiter=||,noheader=yes,"
+                     "dns_timeout=9,sort=oldest,bytes=ipv4,refresh=off");
+    g_assert_true(p.ok);
+    fot_config copy;
+    fot_config_defaults(&copy);
+    for (unsigned i = 0; i < fot_option_count; i++) {
+        char *text = fot_config_get(&p.cfg, fot_options[i].name);
+        char *err = NULL;
+        g_assert_true(fot_config_set(&copy, fot_options[i].name, text, &err));
+        g_free(text);
+    }
+    g_assert_cmpmem(&copy, sizeof copy, &p.cfg, sizeof p.cfg);
+    parsed_free(&p);
+}
+
+static void
+test_describe(void)
+{
+    parsed p = parse("sum,tcp_timeout=60,udp_timeout=30,src=192.0.2.7,interval=0.5");
+    char *d = fot_config_describe(&p.cfg);
+    g_assert_cmpstr(d, ==, " Option interval:0.5 Timeout:60/10/30/3/3 Height:30 src ip:192.0.2.7 sort:bytes bytes:ipv6");
+    g_free(d);
+    parsed_free(&p);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/config/modes", test_modes);
+    g_test_add_func("/config/every-original-option", test_every_original_option);
+    g_test_add_func("/config/trailing-filter", test_trailing_filter_keeps_commas);
+    g_test_add_func("/config/errors", test_errors_name_the_bad_part);
+    g_test_add_func("/config/values", test_values);
+    g_test_add_func("/config/round-trip", test_get_set_round_trip);
+    g_test_add_func("/config/describe", test_describe);
+    return g_test_run();
+}

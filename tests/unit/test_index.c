@@ -1,0 +1,84 @@
+/* The open-addressing structures against GLib's hash table, under random churn. */
+#include <glib.h>
+
+#include "fot_distinct.h"
+#include "fot_index.h"
+
+static uint32_t keys[1024];
+
+static bool
+match(const void *ctx, uint32_t item, const void *key)
+{
+    (void)ctx;
+    return keys[item - 1] == *(const uint32_t *)key;
+}
+
+static void
+test_index_churn(void)
+{
+    fot_index ix;
+    fot_index_init(&ix);
+    GHashTable *ref = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GRand *rnd = g_rand_new_with_seed(7);
+    for (int step = 0; step < 200000; step++) {
+        uint32_t item = (uint32_t)g_rand_int_range(rnd, 1, G_N_ELEMENTS(keys));
+        /* Few hash bits: long probe runs, so removal's backward shift is exercised. */
+        uint32_t key = item * 2654435761u, hash = key & 0x3f;
+        bool present = g_hash_table_contains(ref, GUINT_TO_POINTER(item));
+        g_assert_cmpuint(fot_index_find(&ix, hash, match, NULL, &key), ==, present ? item : 0);
+        if (present) {
+            fot_index_remove(&ix, hash, item);
+            g_hash_table_remove(ref, GUINT_TO_POINTER(item));
+        } else {
+            keys[item - 1] = key;
+            fot_index_insert(&ix, hash, item);
+            g_hash_table_add(ref, GUINT_TO_POINTER(item));
+        }
+        g_assert_cmpuint(ix.count, ==, g_hash_table_size(ref));
+    }
+    g_rand_free(rnd);
+    g_hash_table_destroy(ref);
+    fot_index_destroy(&ix);
+}
+
+static void
+test_count_map_churn(void)
+{
+    fot_count_map m;
+    fot_count_map_init(&m);
+    GHashTable *ref = g_hash_table_new(g_int64_hash, g_int64_equal);
+    gint64 *ks = g_new(gint64, 512);
+    guint *refs = g_new0(guint, 512);
+    for (int i = 0; i < 512; i++)
+        ks[i] = (gint64)i << 40 | (gint64)i;
+    GRand *rnd = g_rand_new_with_seed(11);
+    for (int step = 0; step < 200000; step++) {
+        int i = g_rand_int_range(rnd, 0, 512);
+        if (refs[i] == 0 || g_rand_boolean(rnd)) {
+            g_assert_cmpint(fot_count_map_add(&m, (uint64_t)ks[i]), ==, refs[i] == 0);
+            refs[i]++;
+            g_hash_table_add(ref, &ks[i]);
+        } else {
+            refs[i]--;
+            g_assert_cmpint(fot_count_map_remove(&m, (uint64_t)ks[i]), ==, refs[i] == 0);
+            if (refs[i] == 0)
+                g_hash_table_remove(ref, &ks[i]);
+        }
+        g_assert_cmpuint(m.distinct, ==, g_hash_table_size(ref));
+        g_assert_cmpuint(fot_count_map_get(&m, (uint64_t)ks[i]), ==, refs[i]);
+    }
+    g_rand_free(rnd);
+    g_free(ks);
+    g_free(refs);
+    g_hash_table_destroy(ref);
+    fot_count_map_destroy(&m);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/index/churn", test_index_churn);
+    g_test_add_func("/index/count-map-churn", test_count_map_churn);
+    return g_test_run();
+}

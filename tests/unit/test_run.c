@@ -1,0 +1,218 @@
+/* Streaming output: when stat rows appear, what sum and log print. TZ is set
+ * by main so the local-time columns are fixed. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fot_run.h"
+#include "test_util.h"
+
+typedef struct capture_out {
+    char *text;
+    size_t len;
+    FILE *f;
+    fot_run *run;
+} capture_out;
+
+static void
+start(capture_out *o, fot_mode mode, const char *args)
+{
+    fot_config c;
+    fot_config_defaults(&c);
+    if (args) {
+        fot_mode ignored;
+        char *filter = NULL, *err = NULL;
+        g_assert_true(fot_config_parse_args(&c, args, &ignored, &filter, &err));
+        g_free(filter);
+    }
+    o->f = open_memstream(&o->text, &o->len);
+    fot_output out = { o->f, true, false, false };
+    o->run = fot_run_new(&c, mode, NULL, out);
+}
+
+static const char *
+finish(capture_out *o)
+{
+    fot_run_finish(o->run);
+    fot_run_free(o->run);
+    fclose(o->f);
+    return o->text;
+}
+
+static void
+feed(capture_out *o, const fot_event *ev)
+{
+    fot_run_frame(o->run, ev->time);
+    fot_run_packet(o->run, ev, 6);
+}
+
+static fot_event
+udp_at(double t)
+{
+    return ev_make(t, CE1, BR, FOT_IPPROTO_UDP, "192.168.1.2", 5000, "203.0.113.10", 4500, 0, 100);
+}
+
+#define STAT_HEADER                                                                                              \
+    "time,Session,TCPSession,UDPSession,ICMPSession,TCPSrcPort,UDPSrcPort,ICMPID,TCPDstIP,UDPDstIP,ICMPDstIP,"   \
+    "TCPDstPort,UDPDstPort\n"
+
+/* Rows from the first boundary after the first packet to the first boundary
+ * at or after the last; a packet stamped on a boundary counts in that row. */
+static void
+test_stat_boundaries(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_STAT, "stat,udp_timeout=2");
+    fot_event a = udp_at(10.5);
+    feed(&o, &a);
+    fot_run_frame(o.run, SEC(12)); /* a non-tunnelled frame moves the clock */
+    fot_event b = ev_make(13, CE2, BR, FOT_IPPROTO_UDP, "192.168.1.2", 5000, "203.0.113.10", 4500, 0, 100);
+    feed(&o, &b);
+    fot_run_frame(o.run, SEC(13.2));
+    g_assert_cmpstr(finish(&o), ==,
+                    STAT_HEADER "1970-01-01T00:00:11Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
+                                "1970-01-01T00:00:12Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
+                                "1970-01-01T00:00:13Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
+                                "1970-01-01T00:00:14Z,1,0,1,0,0,1,0,0,1,0,0,1\n");
+    free(o.text);
+}
+
+/* Rows also through a gap, and a row stands for its boundary, not the packet. */
+static void
+test_stat_gap(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_STAT, "stat,udp_timeout=2,interval=2,noheader");
+    fot_event a = udp_at(1);
+    feed(&o, &a);
+    fot_event b = udp_at(9);
+    feed(&o, &b);
+    g_assert_cmpstr(finish(&o), ==,
+                    "1970-01-01T00:00:02Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
+                    "1970-01-01T00:00:04Z,0,0,0,0,0,0,0,0,0,0,0,0\n"
+                    "1970-01-01T00:00:06Z,0,0,0,0,0,0,0,0,0,0,0,0\n"
+                    "1970-01-01T00:00:08Z,0,0,0,0,0,0,0,0,0,0,0,0\n"
+                    "1970-01-01T00:00:10Z,1,0,1,0,0,1,0,0,1,0,0,1\n");
+    free(o.text);
+}
+
+/* One packet on a boundary: still one row. */
+static void
+test_stat_single_packet_on_boundary(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_STAT, "stat,noheader,delimiter=;");
+    fot_event a = udp_at(20);
+    feed(&o, &a);
+    g_assert_cmpstr(finish(&o), ==, "1970-01-01T00:00:21Z;1;0;1;0;0;1;0;0;1;0;0;1\n");
+    free(o.text);
+}
+
+static void
+test_stat_fractional_interval(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_STAT, "stat,noheader,interval=0.5");
+    fot_event a = udp_at(1.2);
+    feed(&o, &a);
+    fot_event b = udp_at(1.6);
+    feed(&o, &b);
+    g_assert_cmpstr(finish(&o), ==,
+                    "1970-01-01T00:00:01.500Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
+                    "1970-01-01T00:00:02.000Z,1,0,1,0,0,1,0,0,1,0,0,1\n");
+    free(o.text);
+}
+
+static void
+test_stat_local_offset(void)
+{
+    capture_out o;
+    g_setenv("TZ", "Asia/Tokyo", TRUE);
+    tzset();
+    start(&o, FOT_MODE_STAT, "stat,noheader");
+    fot_event a = udp_at(0.5);
+    feed(&o, &a);
+    g_assert_cmpstr(finish(&o), ==, "1970-01-01T09:00:01+09:00,1,0,1,0,0,1,0,0,1,0,0,1\n");
+    g_setenv("TZ", "UTC", TRUE);
+    tzset();
+    free(o.text);
+}
+
+static void
+test_log_rows_oriented_as_session(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_LOG, NULL);
+    fot_event a = ev_make(1.25, CE1, BR, FOT_IPPROTO_TCP, "192.168.1.2", 40000, "203.0.113.10", 443, FOT_TCP_SYN, 60);
+    fot_event b = ev_make(1.5, BR, CE1, FOT_IPPROTO_TCP, "203.0.113.10", 443, "192.168.1.2", 40000,
+                          FOT_TCP_SYN | FOT_TCP_ACK, 44);
+    feed(&o, &a);
+    feed(&o, &b);
+    g_assert_cmpstr(finish(&o), ==,
+                    "time,Proto,SrcIP,SrcPort,DstIP,DstPort,Length\n"
+                    "1970-01-01T00:00:01.250000Z,TCP,192.168.1.2,40000,203.0.113.10,443,60\n"
+                    "1970-01-01T00:00:01.500000Z,TCP,192.168.1.2,40000,203.0.113.10,443,44\n");
+    free(o.text);
+}
+
+static void
+test_sum_table(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_SUM, "sum,height=2");
+    fot_event a = ev_make(100, CE1, BR, FOT_IPPROTO_TCP, "192.168.1.2", 40000, "203.0.113.10", 443, FOT_TCP_SYN, 60);
+    fot_event b = ev_make(101, CE1, BR, FOT_IPPROTO_UDP, "192.168.1.2", 5353, "203.0.113.53", 53, 0, 500);
+    fot_event c = ev_make(102.5, CE2, BR, FOT_IPPROTO_ICMP, "192.168.1.3", 9, "203.0.113.10", 9, 0, 84);
+    c.icmp_type = FOT_ICMP_ECHO_REQUEST;
+    feed(&o, &a);
+    feed(&o, &b);
+    feed(&o, &c);
+    fot_run_tally(o.run, FOT_TALLY_OTHER, 2);
+    g_assert_cmpstr(finish(&o), ==,
+                    "4o6top ver: " FOT_VERSION "\n"
+                    " Option interval:1 Timeout:240/10/60/3/3 Height:2 src ip:- sort:bytes bytes:ipv6\n"
+                    "\n"
+                    "1970/01/01 00:01:42  Total Sess:3\n"
+                    "  TCP  Sess:     1 DstIP:     1 SrcPort:     1 DstPort:     1\n"
+                    "  UDP  Sess:     1 DstIP:     1 SrcPort:     1 DstPort:     1\n"
+                    "  ICMP Sess:     1 DstIP:     1 ICMP ID:     1\n"
+                    "  Not sessions: other protocols 2, malformed 0, unreassembled fragments 0\n"
+                    "\n"
+                    " Proto       Source IP: Port         Dest IP: Port    Packets      Bytes Timeout\n"
+                    "   UDP     192.168.1.2: 5353    203.0.113.53:   53          1        500       2\n"
+                    "  ICMP     192.168.1.3:    9    203.0.113.10:    9          1         84       3\n"
+                    "\n");
+    free(o.text);
+}
+
+static void
+test_sum_refresh_on_boundaries(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_SUM, "sum,refresh=on,interval=10,noheader,height=0");
+    fot_event a = udp_at(1);
+    feed(&o, &a);
+    fot_event b = udp_at(35); /* crosses 10, 20, 30: one redraw, as of 30 */
+    feed(&o, &b);
+    const char *text = finish(&o);
+    g_assert_nonnull(strstr(text, "1970/01/01 00:00:30  Total Sess:1\n"));
+    g_assert_nonnull(strstr(text, "1970/01/01 00:00:35  Total Sess:1\n"));
+    g_assert_null(strstr(text, "00:00:10  Total"));
+    free(o.text);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_setenv("TZ", "UTC", TRUE);
+    tzset();
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/run/stat-boundaries", test_stat_boundaries);
+    g_test_add_func("/run/stat-gap", test_stat_gap);
+    g_test_add_func("/run/stat-single-packet-on-boundary", test_stat_single_packet_on_boundary);
+    g_test_add_func("/run/stat-fractional-interval", test_stat_fractional_interval);
+    g_test_add_func("/run/stat-local-offset", test_stat_local_offset);
+    g_test_add_func("/run/log-oriented-as-session", test_log_rows_oriented_as_session);
+    g_test_add_func("/run/sum-table", test_sum_table);
+    g_test_add_func("/run/sum-refresh", test_sum_refresh_on_boundaries);
+    return g_test_run();
+}
