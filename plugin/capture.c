@@ -88,16 +88,26 @@ frag_key_outer(fot_frag_key *k, const guint8 src[16], const guint8 dst[16], guin
 }
 
 /* Outer IPv6 reassembled in this frame: add the earlier fragments' lengths. */
+static gboolean
+find_ipv6(tvbuff_t *tvb, const guint8 *src, const guint8 *dst, fot_ipv6_found *found, const guint8 **data,
+          guint *len)
+{
+    *len = tvb_captured_length(tvb);
+    *data = tvb_get_ptr(tvb, 0, *len);
+    return fot_find_ipv6(*data, *len, src, dst, found);
+}
+
 static guint32
 outer_reassembled_len(fot_capture *c, packet_info *pinfo)
 {
     tvbuff_t *frame = get_data_source_tvb((struct data_source *)pinfo->data_src->data);
-    guint n = tvb_captured_length(frame);
-    fot_ipv6_fragment frag;
-    if (!fot_find_ipv6_fragment(tvb_get_ptr(frame, 0, n), n, c->ipv6_src, c->ipv6_dst, &frag))
+    fot_ipv6_found found;
+    const guint8 *data;
+    guint len;
+    if (!find_ipv6(frame, c->ipv6_src, c->ipv6_dst, &found, &data, &len) || !found.fragment)
         return c->ipv6_len;
     fot_frag_key k;
-    frag_key_outer(&k, c->ipv6_src, c->ipv6_dst, frag.id);
+    frag_key_outer(&k, c->ipv6_src, c->ipv6_dst, found.frag_id);
     return c->ipv6_len + (guint32)fot_frag_take(c->frags, &k).ipv6_len;
 }
 
@@ -107,13 +117,36 @@ hold_outer_fragment(fot_capture *c, packet_info *pinfo, int64_t t, tvbuff_t *tvb
 {
     if (pinfo->net_src.type != AT_IPv6 || pinfo->net_dst.type != AT_IPv6)
         return;
-    guint n = tvb_captured_length(tvb);
-    fot_ipv6_fragment frag;
-    if (!fot_find_ipv6_fragment(tvb_get_ptr(tvb, 0, n), n, pinfo->net_src.data, pinfo->net_dst.data, &frag))
+    fot_ipv6_found found;
+    const guint8 *data;
+    guint len;
+    if (!find_ipv6(tvb, pinfo->net_src.data, pinfo->net_dst.data, &found, &data, &len) || !found.fragment)
         return;
     fot_frag_key k;
-    frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, frag.id);
-    c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, fot_frag_add(c->frags, &k, t, frag.payload_len, 0));
+    frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, found.frag_id);
+    c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, fot_frag_add(c->frags, &k, t, found.payload_len, 0));
+}
+
+/* IPv6 said IPv4 follows, but Wireshark tapped no IPv4 header: it found the
+ * header bogus. Read it to say why; a later fragment (IPv6 reassembly off)
+ * is a fragment, not a malformed packet. */
+static void
+inner_not_dissected(fot_capture *c, tvbuff_t *frame)
+{
+    fot_ipv6_found found;
+    const guint8 *data;
+    guint len;
+    if (!find_ipv6(frame, c->ipv6_src, c->ipv6_dst, &found, &data, &len)) {
+        malformed(c, "inner IPv4 header not dissected");
+        return;
+    }
+    if (found.fragment && found.frag_offset != 0) {
+        c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, 1);
+        return;
+    }
+    fot_ipv4 ip;
+    fot_decode_status st = fot_decode_ipv4(data + found.payload, len - found.payload, &ip);
+    malformed(c, st == FOT_DECODE_OK ? "inner IPv4 header not dissected" : fot_decode_status_text(st));
 }
 
 static tap_packet_status
@@ -239,6 +272,8 @@ on_frame(FOT_TAP_PACKET_ARGS)
     gboolean redraw = c->sink.frame(c->ud, t);
     if (!c->have_ipv6)
         hold_outer_fragment(c, pinfo, t, edt->tvb);
+    else if (c->ipv6_next == IP_PROTO_IPV4 && !c->inner_taken)
+        inner_not_dissected(c, edt->tvb);
     switch (c->result) {
     case FOUND_EVENT:
         c->sink.packet(c->ud, &c->ev, fot_ws_time_digits(pinfo));

@@ -111,12 +111,13 @@ cli_init(const char *opt_arg, void *userdata)
     bool live = fot_tshark_input_is_live();
     fot_output out = { stdout, !to_file || live, live, isatty(fileno(stdout)) != 0 };
 
+    /* The filter first: nothing, not even a header, is printed for a bad one. */
     cli_instance *inst = g_new0(cli_instance, 1);
-    inst->run = fot_run_new(&cfg, mode, filter, out);
     static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset };
     inst->capture = fot_capture_start(filter, &sink, inst, &err);
     if (!inst->capture)
         fail("bad filter: %s", err);
+    inst->run = fot_run_new(&cfg, mode, filter, out);
     g_free(filter);
 }
 

@@ -71,31 +71,37 @@ fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out)
 enum { HOPOPTS = 0, ROUTING = 43, FRAGMENT = 44, DSTOPTS = 60 };
 
 static bool
-fragment_after(const uint8_t *ip6, size_t avail, fot_ipv6_fragment *out)
+walk_ipv6(const uint8_t *ip6, size_t avail, fot_ipv6_found *out)
 {
+    memset(out, 0, sizeof *out);
+    out->payload_len = get16(ip6 + 4);
     uint8_t next = ip6[6];
     size_t off = 40;
     for (int hops = 0; hops < 8; hops++) {
         if (next == FRAGMENT) {
             if (avail < off + 8)
                 return false;
-            out->id = get32(ip6 + off + 4);
-            out->payload_len = get16(ip6 + 4);
-            return true;
+            out->fragment = true;
+            out->frag_offset = (uint16_t)(get16(ip6 + off + 2) & 0xfff8);
+            out->frag_id = get32(ip6 + off + 4);
+            next = ip6[off];
+            off += 8;
+        } else if (next == HOPOPTS || next == ROUTING || next == DSTOPTS) {
+            if (avail < off + 2)
+                return false;
+            next = ip6[off];
+            off += (size_t)(ip6[off + 1] + 1) * 8;
+        } else {
+            break;
         }
-        if (next != HOPOPTS && next != ROUTING && next != DSTOPTS)
-            return false;
-        if (avail < off + 2)
-            return false;
-        next = ip6[off];
-        off += (size_t)(ip6[off + 1] + 1) * 8;
     }
-    return false;
+    out->next = next;
+    out->payload = off;
+    return off <= avail;
 }
 
 bool
-fot_find_ipv6_fragment(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8_t dst[16],
-                       fot_ipv6_fragment *out)
+fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8_t dst[16], fot_ipv6_found *out)
 {
     /* The addresses sit 8 bytes into the IPv6 header; search from there. */
     for (size_t at = 8; at + 32 <= len; at++) {
@@ -104,8 +110,10 @@ fot_find_ipv6_fragment(const uint8_t *buf, size_t len, const uint8_t src[16], co
             return false;
         at = (size_t)(hit - buf);
         if (memcmp(hit, src, 16) == 0 && memcmp(hit + 16, dst, 16) == 0 && hit[-8] >> 4 == 6 &&
-            fragment_after(hit - 8, len - (at - 8), out))
+            walk_ipv6(hit - 8, len - (at - 8), out)) {
+            out->payload += at - 8;
             return true;
+        }
     }
     return false;
 }

@@ -52,10 +52,15 @@ typedef struct fot_l4 {
     uint8_t icmp_type;
 } fot_l4;
 
-typedef struct fot_ipv6_fragment {
-    uint32_t id;
-    uint16_t payload_len; /* of the IPv6 header carrying the Fragment header */
-} fot_ipv6_fragment;
+/* An IPv6 header found in packet data, with its extension headers walked. */
+typedef struct fot_ipv6_found {
+    uint16_t payload_len; /* the header's Payload Length */
+    uint8_t next;         /* protocol after the extension headers */
+    size_t payload;       /* offset of that protocol's header in the data */
+    bool fragment;        /* a Fragment header was walked: */
+    uint32_t frag_id;
+    uint16_t frag_offset; /* in bytes */
+} fot_ipv6_found;
 
 fot_decode_status fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out);
 
@@ -68,10 +73,11 @@ fot_ipv4_is_fragment(const fot_ipv4 *ip)
 /* proto must be TCP, UDP or ICMP. */
 fot_decode_status fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out);
 
-/* Find, in buf, the IPv6 header with these addresses and return its Fragment
- * header, walking Hop-by-Hop, Routing and Destination Options headers. */
-bool fot_find_ipv6_fragment(const uint8_t *buf, size_t len, const uint8_t src[16],
-                            const uint8_t dst[16], fot_ipv6_fragment *out);
+/* Find, in buf, the IPv6 header with these addresses (Wireshark gives the
+ * addresses, not where the header is) and walk its Hop-by-Hop, Routing,
+ * Destination Options and Fragment headers. */
+bool fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8_t dst[16],
+                   fot_ipv6_found *out);
 
 const char *fot_decode_status_text(fot_decode_status s);
 

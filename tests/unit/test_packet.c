@@ -82,36 +82,42 @@ test_l4_lengths(void)
     g_assert_cmpint(fot_decode_l4(6, ipv4_tcp + 20, 13, &l4), ==, FOT_DECODE_TRUNCATED);
 }
 
-/* Ethernet + IPv6 + Destination Options + Fragment header. */
+/* Ethernet + IPv6 + Destination Options + Fragment header + IPv4. */
 static void
-test_find_ipv6_fragment(void)
+test_find_ipv6(void)
 {
-    uint8_t f[14 + 40 + 8 + 8 + 8];
+    uint8_t f[14 + 40 + 8 + 8 + 20];
     memset(f, 0, sizeof f);
     uint8_t *ip6 = f + 14;
     ip6[0] = 0x60;
-    ip6[4] = 0;
-    ip6[5] = 24;
+    ip6[5] = 36;
     ip6[6] = 60; /* Destination Options */
     for (int i = 0; i < 16; i++) {
         ip6[8 + i] = (uint8_t)(0x20 + i);
         ip6[24 + i] = (uint8_t)(0x40 + i);
     }
     ip6[40] = 44; /* next: Fragment; length 0 = 8 bytes */
-    ip6[48] = 4;
+    ip6[48] = 4;  /* then IPv4 */
+    ip6[50] = 0x05, ip6[51] = 0xc9; /* offset 185 * 8 = 1480, M = 1 */
     ip6[52] = 0xde, ip6[53] = 0xad, ip6[54] = 0xbe, ip6[55] = 0xef;
-    fot_ipv6_fragment frag;
-    g_assert_true(fot_find_ipv6_fragment(f, sizeof f, ip6 + 8, ip6 + 24, &frag));
-    g_assert_cmphex(frag.id, ==, 0xdeadbeef);
-    g_assert_cmpuint(frag.payload_len, ==, 24);
+    fot_ipv6_found found;
+    g_assert_true(fot_find_ipv6(f, sizeof f, ip6 + 8, ip6 + 24, &found));
+    g_assert_true(found.fragment);
+    g_assert_cmphex(found.frag_id, ==, 0xdeadbeef);
+    g_assert_cmpuint(found.frag_offset, ==, 1480);
+    g_assert_cmpuint(found.payload_len, ==, 36);
+    g_assert_cmpuint(found.next, ==, 4);
+    g_assert_cmpuint(found.payload, ==, 14 + 40 + 16);
     /* Cut inside the Fragment header: not found, no read past the end. */
-    g_assert_false(fot_find_ipv6_fragment(f, 14 + 40 + 8 + 7, ip6 + 8, ip6 + 24, &frag));
+    g_assert_false(fot_find_ipv6(f, 14 + 40 + 8 + 7, ip6 + 8, ip6 + 24, &found));
     /* Other addresses: not found. */
     uint8_t other[16] = { 1 };
-    g_assert_false(fot_find_ipv6_fragment(f, sizeof f, other, ip6 + 24, &frag));
-    /* Not a fragment. */
+    g_assert_false(fot_find_ipv6(f, sizeof f, other, ip6 + 24, &found));
+    /* No Fragment header. */
     ip6[40] = 4;
-    g_assert_false(fot_find_ipv6_fragment(f, sizeof f, ip6 + 8, ip6 + 24, &frag));
+    g_assert_true(fot_find_ipv6(f, sizeof f, ip6 + 8, ip6 + 24, &found));
+    g_assert_false(found.fragment);
+    g_assert_cmpuint(found.payload, ==, 14 + 40 + 8);
 }
 
 int
@@ -122,6 +128,6 @@ main(int argc, char **argv)
     g_test_add_func("/packet/ipv4-malformed", test_ipv4_malformed);
     g_test_add_func("/packet/fragment-fields", test_fragment_fields);
     g_test_add_func("/packet/l4-lengths", test_l4_lengths);
-    g_test_add_func("/packet/find-ipv6-fragment", test_find_ipv6_fragment);
+    g_test_add_func("/packet/find-ipv6", test_find_ipv6);
     return g_test_run();
 }

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Install what 4o6top needs to build and test on Debian 12 (bookworm), as root.
+# Idempotent: apt-get skips what is already there.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
+  # run and test: the real tshark, and the capture generator's scapy
+  tshark python3 python3-scapy
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (it uses apt-get)" >&2
+  exit 1
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,489 @@
+#!/usr/bin/python3
+"""Write the 4o6top test captures, deterministically (fixed times, no randomness
+except seeded). Debian's python3-scapy; run as /usr/bin/python3.
+
+Each capture's docstring says what is in it and what 4o6top must make of it;
+the expected files in tests/golden/expected/ were written from these notes and
+checked by hand (see tests/golden/README.md).
+
+Usage: make_captures.py OUTDIR [NAME...]
+"""
+import os
+import random
+import struct
+import sys
+from decimal import Decimal
+
+from scapy.all import (CookedLinux, Dot1AD, Dot1Q, Ether, GRE, ICMP, ICMPv6PacketTooBig, IP, IPv6,
+                       IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN, PPP, PPPoE,
+                       Raw, TCP, UDP, PcapNgWriter, fragment)
+from scapy.layers.inet6 import HBHOptUnknown
+
+T0 = 1714521600  # 2024-05-01T00:00:00Z
+
+AFTR = "2001:db8:ffff::1"          # DS-Lite AFTR / MAP-E BR / lwAFTR
+B4_1 = "2001:db8:1::2"
+B4_2 = "2001:db8:2::2"
+MAP_CE = "2001:db8:12:3400:0:c000:212:34"   # RFC 7597 Appendix A, example 2: 192.0.2.18, PSID 0x34
+LW_B4_1 = "2001:db8:aaaa::5"
+LW_B4_2 = "2001:db8:aaaa::6"
+WEB = "203.0.113.10"
+DNS = "203.0.113.53"
+OTHER = "198.51.100.200"
+
+MAC_CE = "02:00:00:00:00:01"
+MAC_BR = "02:00:00:00:00:02"
+
+
+class Capture:
+    """Packets with exact times (Decimal); written as pcap (us or ns) or pcapng."""
+
+    def __init__(self):
+        self.packets = []
+
+    def add(self, t, pkt, wirelen=None):
+        t = t if isinstance(t, Decimal) else Decimal(str(t))
+        self.packets.append((t, pkt, wirelen))
+        return pkt
+
+    def write(self, path, fmt="pcap", linktype=1):
+        if fmt == "pcapng":
+            w = PcapNgWriter(path)
+            for t, pkt, _ in self.packets:
+                pkt.time = t
+                w.write(pkt)
+            w.close()
+            return
+        # pcap written here: scapy rounds nanosecond times through a float.
+        digits = 9 if fmt == "pcap-ns" else 6
+        magic = 0xA1B23C4D if digits == 9 else 0xA1B2C3D4
+        with open(path, "wb") as f:
+            f.write(struct.pack("<IHHiIII", magic, 2, 4, 0, 0, 262144, linktype))
+            for t, pkt, wirelen in self.packets:
+                data = bytes(pkt)
+                secs = int(t)
+                frac = int((t - secs) * 10 ** digits)
+                f.write(struct.pack("<IIII", secs, frac, len(data), wirelen or len(data)))
+                f.write(data)
+
+
+def eth(up=True):
+    return Ether(src=MAC_CE if up else MAC_BR, dst=MAC_BR if up else MAC_CE)
+
+
+def tun(src6, dst6, inner, link=None):
+    """inner IPv4 packet in IPv6 (next header 4), behind an Ethernet header."""
+    return (link if link is not None else eth(src6 != AFTR)) / IPv6(src=src6, dst=dst6, nh=4, hlim=64) / inner
+
+
+def tcp(src, sport, dst, dport, flags, payload=0, seq=1000):
+    p = IP(src=src, dst=dst, id=1, ttl=64) / TCP(sport=sport, dport=dport, flags=flags, seq=seq, window=8192)
+    return p / Raw(b"\x00" * payload) if payload else p
+
+
+def udp(src, sport, dst, dport, payload):
+    return IP(src=src, dst=dst, id=1, ttl=64) / UDP(sport=sport, dport=dport) / Raw(b"\x00" * payload)
+
+
+def icmp(src, dst, type_, ident=0, payload=56, code=0):
+    return IP(src=src, dst=dst, id=1, ttl=64) / ICMP(type=type_, code=code, id=ident, seq=1) / Raw(b"\x00" * payload)
+
+
+def dslite(c):
+    """DS-Lite: two B4s behind one AFTR; both use the inner 192.168.1.2.
+
+    t+0.0..0.4  B4_1 TCP 192.168.1.2:40000 > WEB:443  SYN(40) SYN-ACK(40) ACK(40) 100B(140) 1000B(1040)
+    t+1.0..1.1  B4_2 same inner 5-tuple: SYN(40) SYN-ACK(40)   -> a second session
+    t+2.0..2.1  B4_1 UDP 192.168.1.2:5353 > DNS:53  query(58) answer(128)
+    t+3.0..3.1  B4_2 ICMP echo id 0x1234 192.168.1.2 > WEB  request(84) reply(84)
+    t+4.0..4.1  B4_1 TCP FIN+ACK both ways (40, 40): closing, 10 s
+    """
+    t = T0 + 0.0
+    c.add(t + 0.0, tun(B4_1, AFTR, tcp("192.168.1.2", 40000, WEB, 443, "S")))
+    c.add(t + 0.1, tun(AFTR, B4_1, tcp(WEB, 443, "192.168.1.2", 40000, "SA")))
+    c.add(t + 0.2, tun(B4_1, AFTR, tcp("192.168.1.2", 40000, WEB, 443, "A")))
+    c.add(t + 0.3, tun(B4_1, AFTR, tcp("192.168.1.2", 40000, WEB, 443, "PA", 100)))
+    c.add(t + 0.4, tun(AFTR, B4_1, tcp(WEB, 443, "192.168.1.2", 40000, "A", 1000)))
+    c.add(t + 1.0, tun(B4_2, AFTR, tcp("192.168.1.2", 40000, WEB, 443, "S")))
+    c.add(t + 1.1, tun(AFTR, B4_2, tcp(WEB, 443, "192.168.1.2", 40000, "SA")))
+    c.add(t + 2.0, tun(B4_1, AFTR, udp("192.168.1.2", 5353, DNS, 53, 30)))
+    c.add(t + 2.1, tun(AFTR, B4_1, udp(DNS, 53, "192.168.1.2", 5353, 100)))
+    c.add(t + 3.0, tun(B4_2, AFTR, icmp("192.168.1.2", WEB, 8, 0x1234)))
+    c.add(t + 3.1, tun(AFTR, B4_2, icmp(WEB, "192.168.1.2", 0, 0x1234)))
+    c.add(t + 4.0, tun(B4_1, AFTR, tcp("192.168.1.2", 40000, WEB, 443, "FA")))
+    c.add(t + 4.1, tun(AFTR, B4_1, tcp(WEB, 443, "192.168.1.2", 40000, "FA")))
+
+
+def mape(c):
+    """MAP-E CE of RFC 7597 Appendix A (192.0.2.18, PSID 0x34, offset 6):
+    its ports are A<<10 | 0x34<<2 | j, e.g. 1232-1235, 2256-2259.
+
+    t+0.0..0.2  TCP 192.0.2.18:1232 > WEB:443  SYN(40) SYN-ACK(40) ACK(40)
+    t+1.0..1.1  UDP 192.0.2.18:2256 > DNS:53   query(48) answer(80)
+    t+2.0       UDP 192.0.2.18:1233 > OTHER:4500 (1028)
+    t+5.0       UDP OTHER:4500 > 192.0.2.18:1233 (228)
+    """
+    t = T0
+    c.add(t + 0.0, tun(MAP_CE, AFTR, tcp("192.0.2.18", 1232, WEB, 443, "S")))
+    c.add(t + 0.1, tun(AFTR, MAP_CE, tcp(WEB, 443, "192.0.2.18", 1232, "SA")))
+    c.add(t + 0.2, tun(MAP_CE, AFTR, tcp("192.0.2.18", 1232, WEB, 443, "A")))
+    c.add(t + 1.0, tun(MAP_CE, AFTR, udp("192.0.2.18", 2256, DNS, 53, 20)))
+    c.add(t + 1.1, tun(AFTR, MAP_CE, udp(DNS, 53, "192.0.2.18", 2256, 52)))
+    c.add(t + 2.0, tun(MAP_CE, AFTR, udp("192.0.2.18", 1233, OTHER, 4500, 1000)))
+    c.add(t + 5.0, tun(AFTR, MAP_CE, udp(OTHER, 4500, "192.0.2.18", 1233, 200)))
+
+
+def lw4o6(c):
+    """LW4o6: two B4s share 198.51.100.5 with different port ranges.
+
+    t+0  LW_B4_1 TCP 198.51.100.5:20000 > WEB:80 SYN(40); t+0.1 SYN-ACK(40)
+    t+1  LW_B4_2 TCP 198.51.100.5:24000 > WEB:80 SYN(40)
+    t+2  LW_B4_2 UDP 198.51.100.5:24001 > OTHER:123 (76); t+2.05 answer (76)
+    """
+    t = T0
+    c.add(t + 0.0, tun(LW_B4_1, AFTR, tcp("198.51.100.5", 20000, WEB, 80, "S")))
+    c.add(t + 0.1, tun(AFTR, LW_B4_1, tcp(WEB, 80, "198.51.100.5", 20000, "SA")))
+    c.add(t + 1.0, tun(LW_B4_2, AFTR, tcp("198.51.100.5", 24000, WEB, 80, "S")))
+    c.add(t + 2.0, tun(LW_B4_2, AFTR, udp("198.51.100.5", 24001, OTHER, 123, 48)))
+    c.add(t + 2.05, tun(AFTR, LW_B4_2, udp(OTHER, 123, "198.51.100.5", 24001, 48)))
+
+
+def vlan(c):
+    """802.1Q (VLAN 100) and QinQ (802.1ad 200 outside 802.1Q 300).
+
+    t+0  802.1Q  B4_1 UDP 192.168.1.2:6000 > OTHER:7000 (128)
+    t+1  QinQ    B4_2 UDP 192.168.1.3:6001 > OTHER:7000 (228)
+    t+2  QinQ    answer to the second (68)
+    """
+    t = T0
+    c.add(t + 0, tun(B4_1, AFTR, udp("192.168.1.2", 6000, OTHER, 7000, 100),
+                     link=eth() / Dot1Q(vlan=100)))
+    c.add(t + 1, tun(B4_2, AFTR, udp("192.168.1.3", 6001, OTHER, 7000, 200),
+                     link=eth() / Dot1AD(vlan=200) / Dot1Q(vlan=300)))
+    c.add(t + 2, tun(AFTR, B4_2, udp(OTHER, 7000, "192.168.1.3", 6001, 40),
+                     link=eth(False) / Dot1AD(vlan=200) / Dot1Q(vlan=300)))
+
+
+def pppoe(c):
+    """PPPoE session (PPP protocol 0x0057, IPv6).
+
+    t+0  B4_1 TCP 192.168.1.2:41000 > WEB:443 SYN (40); t+0.5 SYN-ACK (40)
+    """
+    t = T0
+    link_up = eth() / PPPoE(sessionid=7) / PPP(proto=0x57)
+    link_down = eth(False) / PPPoE(sessionid=7) / PPP(proto=0x57)
+    c.add(t + 0.0, link_up / IPv6(src=B4_1, dst=AFTR, nh=4) / tcp("192.168.1.2", 41000, WEB, 443, "S"))
+    c.add(t + 0.5, link_down / IPv6(src=AFTR, dst=B4_1, nh=4) / tcp(WEB, 443, "192.168.1.2", 41000, "SA"))
+
+
+def sll(c):
+    """Linux cooked capture (SLL, linktype 113), as `tcpdump -i any` writes.
+
+    t+0  B4_1 UDP 192.168.1.2:40500 > DNS:53 (61); t+0.2 answer (141)
+    """
+    t = T0
+    c.add(t + 0.0, CookedLinux(pkttype=4, lladdrtype=1, lladdrlen=6, src=b"\x02\0\0\0\0\x01\0\0", proto=0x86dd)
+          / IPv6(src=B4_1, dst=AFTR, nh=4) / udp("192.168.1.2", 40500, DNS, 53, 33))
+    c.add(t + 0.2, CookedLinux(pkttype=0, lladdrtype=1, lladdrlen=6, src=b"\x02\0\0\0\0\x02\0\0", proto=0x86dd)
+          / IPv6(src=AFTR, dst=B4_1, nh=4) / udp(DNS, 53, "192.168.1.2", 40500, 113))
+
+
+def nanosecond(c):
+    """Nanosecond pcap; the DNS timeout (3 s) met to the nanosecond.
+
+    t0                      query   192.168.1.2:40500 > DNS:53 (48)   opens session 1
+    t0 + 2.999999999        answer  (48)   1 ns before session 1 ends: same session
+    t0 + 5.999999999        query   (48)   exactly 3 s after: session 1 ended, session 2 opens
+    """
+    t = Decimal(T0)
+    q = lambda: tun(B4_1, AFTR, udp("192.168.1.2", 40500, DNS, 53, 20))
+    a = lambda: tun(AFTR, B4_1, udp(DNS, 53, "192.168.1.2", 40500, 20))
+    c.add(t, q())
+    c.add(t + Decimal("2.999999999"), a())
+    c.add(t + Decimal("5.999999999"), q())
+
+
+def exthdr(c):
+    """IPv6 extension headers before the inner IPv4.
+
+    t+0  Destination Options with Tunnel Encapsulation Limit (Linux ip6tnl default):
+         B4_1 TCP 192.168.1.2:42000 > WEB:80 SYN; payload length 8 + 40 = 48
+    t+1  Hop-by-Hop + Destination Options: SYN-ACK back; 8 + 8 + 40 = 56
+    """
+    t = T0
+    encap_limit = HBHOptUnknown(otype=4, optlen=1, optdata=b"\x04")
+    c.add(t + 0, eth() / IPv6(src=B4_1, dst=AFTR) / IPv6ExtHdrDestOpt(options=[encap_limit, PadN(optdata=b"\0")])
+          / tcp("192.168.1.2", 42000, WEB, 80, "S"))
+    c.add(t + 1, eth(False) / IPv6(src=AFTR, dst=B4_1) / IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\0\0\0\0")])
+          / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0\0\0")]) / tcp(WEB, 80, "192.168.1.2", 42000, "SA"))
+
+
+def frag_inner(c):
+    """Inner IPv4 fragmented inside unfragmented IPv6.
+
+    t+0, t+0.1, t+0.2  UDP 192.168.1.2:40500 > OTHER:6000, 3000 B of data = IPv4 3028 B,
+                       fragments of 1400+1400+200 data: IPv6 payload 1420 + 1420 + 220 = 3060
+    t+1, t+1.1         TCP 192.168.1.2:43000 > WEB:80, 2000 B of data, fragments sent LAST FIRST:
+                       IPv4 fragments 1420 (offset 0) + 620 (offset 1400); counted at t+1.1: 2040
+    t+2                only the first fragment of UDP 192.168.1.2:40501 > OTHER:6000 (id 99): never
+                       completes -> 1 unreassembled fragment
+    t+3                UDP 192.168.1.2:40502 > OTHER:6000 (128), unfragmented
+    """
+    t = T0
+    big = IP(src="192.168.1.2", dst=OTHER, id=77) / UDP(sport=40500, dport=6000) / Raw(b"x" * 2992)
+    for i, f in enumerate(fragment(big, fragsize=1400)):
+        c.add(t + 0.1 * i, tun(B4_1, AFTR, f))
+    tcpbig = IP(src="192.168.1.2", dst=WEB, id=78) / TCP(sport=43000, dport=80, flags="PA", seq=1, window=8192) \
+        / Raw(b"y" * 1980)
+    frags = fragment(tcpbig, fragsize=1400)
+    c.add(t + 1.0, tun(B4_1, AFTR, frags[1]))
+    c.add(t + 1.1, tun(B4_1, AFTR, frags[0]))
+    lost = IP(src="192.168.1.2", dst=OTHER, id=99) / UDP(sport=40501, dport=6000) / Raw(b"z" * 2992)
+    c.add(t + 2.0, tun(B4_1, AFTR, fragment(lost, fragsize=1400)[0]))
+    c.add(t + 3.0, tun(B4_1, AFTR, udp("192.168.1.2", 40502, OTHER, 6000, 100)))
+
+
+def outer_fragments(inner, ident, size):
+    pkt = IPv6(src=B4_1, dst=AFTR) / IPv6ExtHdrFragment(id=ident, nh=4) / inner
+    raw = bytes(inner)
+    out, off = [], 0
+    while off < len(raw):
+        chunk = raw[off:off + size]
+        more = off + size < len(raw)
+        out.append(eth() / IPv6(src=B4_1, dst=AFTR, nh=44)
+                   / IPv6ExtHdrFragment(nh=4, offset=off // 8, m=int(more), id=ident) / Raw(chunk))
+        off += size
+    del pkt
+    return out
+
+
+def frag_outer(c):
+    """Outer IPv6 fragmented (the inner IPv4 is whole).
+
+    t+0, 0.1, 0.2  UDP 192.168.1.2:40500 > OTHER:6000, IPv4 3028 B, split 1248+1248+532:
+                   IPv6 payloads 1256 + 1256 + 540 = 3052, counted once at t+0.2
+    t+1            first fragment only of id 0x99 (UDP 40501): 1 unreassembled
+    t+2            UDP 192.168.1.2:40502 > OTHER:6000 (128), unfragmented
+    """
+    t = T0
+    inner = udp("192.168.1.2", 40500, OTHER, 6000, 3000)
+    for i, f in enumerate(outer_fragments(inner, 0x42, 1248)):
+        c.add(t + 0.1 * i, f)
+    lost = udp("192.168.1.2", 40501, OTHER, 6000, 3000)
+    c.add(t + 1.0, outer_fragments(lost, 0x99, 1248)[0])
+    c.add(t + 2.0, tun(B4_1, AFTR, udp("192.168.1.2", 40502, OTHER, 6000, 100)))
+
+
+def icmp_errors(c):
+    """ICMP errors: their quoted headers open and refresh nothing.
+
+    t+0   UDP 192.168.1.2:40500 > OTHER:9999 (58)                      UDP session, ends t+60
+    t+30  ICMPv4 port unreachable OTHER > 192.168.1.2 quoting that UDP (IPv6 payload 20+8+28 = 56):
+          an ICMP session, client 192.168.1.2 (the receiver), id 0; the UDP session is NOT refreshed
+    t+30.5 ICMPv6 Packet Too Big from the AFTR quoting IPv6/IPv4/TCP 192.168.1.2:8080: no session
+    t+31  ICMPv4 time exceeded from 198.51.100.1 to 192.168.1.2 quoting a TCP SYN to WEB:80
+          (20+8+40 = 68): ICMP session client 192.168.1.2 > 198.51.100.1, id 0
+    at the end (t+31): UDP 29 s left; ICMP port unreachable 2 s; time exceeded 3 s
+    """
+    t = T0
+    c.add(t + 0, tun(B4_1, AFTR, udp("192.168.1.2", 40500, OTHER, 9999, 30)))
+    quoted = IP(src="192.168.1.2", dst=OTHER, id=1) / UDP(sport=40500, dport=9999) / Raw(b"\0" * 30)
+    c.add(t + 30, tun(AFTR, B4_1, IP(src=OTHER, dst="192.168.1.2", id=2) / ICMP(type=3, code=3)
+                      / Raw(bytes(quoted)[:28])))
+    ptb_quote = IPv6(src=B4_1, dst=AFTR, nh=4) / tcp("192.168.1.2", 8080, WEB, 80, "A", 1300)
+    c.add(t + 30.5, eth(False) / IPv6(src=AFTR, dst=B4_1) / ICMPv6PacketTooBig(mtu=1280)
+          / Raw(bytes(ptb_quote)[:1232]))
+    syn = tcp("192.168.1.2", 44000, WEB, 80, "S")
+    c.add(t + 31, tun(AFTR, B4_1, IP(src="198.51.100.1", dst="192.168.1.2", id=3) / ICMP(type=11, code=0)
+                      / Raw(bytes(syn)[:40])))
+
+
+def malformed(c):
+    """Bad and odd packets between three good UDP packets (which all count).
+
+    t+0  good   UDP 192.168.1.2:40500 > OTHER:6000 (48)
+    t+1  inner IPv4 version 5                                -> malformed
+    t+2  inner IPv4 header length 16 (IHL 4)                 -> malformed
+    t+3  inner IPv4 total length 10                          -> malformed
+    t+4  good   answer (48)
+    t+5  TCP header cut to 10 bytes by the capture (snaplen) -> malformed
+    t+6  IPv6 next header 4 with an empty payload            -> malformed
+    t+7  inner IPv4 carrying GRE carrying UDP                -> other (no session for the UDP)
+    t+8  good   UDP 192.168.1.2:40500 > OTHER:6000 (48)
+    """
+    t = T0
+    good = udp("192.168.1.2", 40500, OTHER, 6000, 20)
+    c.add(t + 0, tun(B4_1, AFTR, good))
+    raw = bytearray(bytes(udp("192.168.1.2", 40501, OTHER, 6000, 20)))
+    v5 = bytearray(raw); v5[0] = 0x55
+    c.add(t + 1, eth() / IPv6(src=B4_1, dst=AFTR, nh=4) / Raw(bytes(v5)))
+    ihl4 = bytearray(raw); ihl4[0] = 0x44
+    c.add(t + 2, eth() / IPv6(src=B4_1, dst=AFTR, nh=4) / Raw(bytes(ihl4)))
+    short = bytearray(raw); short[2:4] = struct.pack("!H", 10)
+    c.add(t + 3, eth() / IPv6(src=B4_1, dst=AFTR, nh=4) / Raw(bytes(short)))
+    c.add(t + 4, tun(AFTR, B4_1, udp(OTHER, 6000, "192.168.1.2", 40500, 20)))
+    cut = tun(B4_1, AFTR, tcp("192.168.1.2", 45000, WEB, 80, "S"))
+    c.add(t + 5, Ether(bytes(cut)[:14 + 40 + 20 + 10]), wirelen=len(cut))  # snaplen cut inside TCP
+    c.add(t + 6, eth() / IPv6(src=B4_1, dst=AFTR, nh=4, plen=0))
+    c.add(t + 7, tun(B4_1, AFTR, IP(src="192.168.1.2", dst=OTHER, id=1) / GRE() / IP(src="10.9.9.9", dst="10.8.8.8")
+                     / UDP(sport=1111, dport=2222) / Raw(b"\0" * 10)))
+    c.add(t + 8, tun(B4_1, AFTR, good))
+
+
+def timeouts(c):
+    """One session per timeout class, all opened at t+0.5 by the client:
+
+      TCP ACK            192.168.1.2:1001 > WEB:80     240 s
+      TCP RST            192.168.1.2:1002 > WEB:80      10 s
+      TCP FIN+ACK        192.168.1.2:1003 > WEB:80      10 s
+      UDP                192.168.1.2:1004 > OTHER:4500  60 s
+      UDP DNS            192.168.1.2:1005 > DNS:53       3 s
+      ICMP echo id 1006  192.168.1.2 > WEB               3 s
+    then one more packet of the UDP session exactly when it ends (t+60.5):
+    it opens a new session. The last frame is at t+250.5 (a plain IPv4 frame).
+    """
+    t = T0 + 0.5
+    c.add(t, tun(B4_1, AFTR, tcp("192.168.1.2", 1001, WEB, 80, "A")))
+    c.add(t, tun(B4_1, AFTR, tcp("192.168.1.2", 1002, WEB, 80, "R")))
+    c.add(t, tun(B4_1, AFTR, tcp("192.168.1.2", 1003, WEB, 80, "FA")))
+    c.add(t, tun(B4_1, AFTR, udp("192.168.1.2", 1004, OTHER, 4500, 20)))
+    c.add(t, tun(B4_1, AFTR, udp("192.168.1.2", 1005, DNS, 53, 20)))
+    c.add(t, tun(B4_1, AFTR, icmp("192.168.1.2", WEB, 8, 1006)))
+    c.add(t + 60, tun(B4_1, AFTR, udp("192.168.1.2", 1004, OTHER, 4500, 20)))
+    c.add(t + 250, eth() / IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=1, dport=2))
+
+
+def orientation(c):
+    """Who is the client when the first packet is from the server.
+
+    t+0  SYN-ACK WEB:443 > 192.168.1.2:46000 (capture began mid-handshake): the receiver is the client
+    t+0.1 ACK back
+    t+1  UDP OTHER:4500 > 192.168.1.2:4500 first, then the reply at t+1.1: without src= the
+         first sender (OTHER) is the client; with src=192.168.1.0/24, 192.168.1.2 is
+    """
+    t = T0
+    c.add(t + 0, tun(AFTR, B4_1, tcp(WEB, 443, "192.168.1.2", 46000, "SA")))
+    c.add(t + 0.1, tun(B4_1, AFTR, tcp("192.168.1.2", 46000, WEB, 443, "A")))
+    c.add(t + 1, tun(AFTR, B4_1, udp(OTHER, 4500, "192.168.1.2", 4500, 20)))
+    c.add(t + 1.1, tun(B4_1, AFTR, udp("192.168.1.2", 4500, OTHER, 4500, 20)))
+
+
+def sample(c):
+    """The README's sample: 3 DS-Lite B4s and a MAP-E CE over two minutes,
+    web, DNS, NTP and ping traffic (seeded pseudo-random)."""
+    rnd = random.Random(4606)
+    ces = [(B4_1, "192.168.1.10"), (B4_2, "192.168.1.10"), ("2001:db8:3::2", "192.168.0.20"),
+           (MAP_CE, "192.0.2.18")]
+    servers = ["203.0.113.10", "203.0.113.11", "198.51.100.80", "198.51.100.81", "203.0.113.200"]
+    events = []
+    for n in range(60):
+        ce, cip = ces[rnd.randrange(len(ces))]
+        start = T0 + rnd.uniform(0, 110)
+        kind = rnd.choice(["web", "web", "web", "dns", "ntp", "ping"])
+        port = (1232 + (rnd.randrange(1, 60) << 10)) if ce == MAP_CE else rnd.randrange(32768, 60999)
+        srv = rnd.choice(servers)
+        if kind == "web":
+            n_data = rnd.randrange(2, 20)
+            events.append((start, ce, tcp(cip, port, srv, 443, "S"), True))
+            events.append((start + 0.02, ce, tcp(srv, 443, cip, port, "SA"), False))
+            for k in range(n_data):
+                events.append((start + 0.03 + k * 0.05, ce, tcp(cip, port, srv, 443, "PA", rnd.randrange(50, 500)), True))
+                events.append((start + 0.05 + k * 0.05, ce, tcp(srv, 443, cip, port, "A", rnd.randrange(500, 1400)), False))
+            if rnd.random() < 0.5:
+                end = start + 0.1 + n_data * 0.05
+                events.append((end, ce, tcp(cip, port, srv, 443, "FA"), True))
+                events.append((end + 0.02, ce, tcp(srv, 443, cip, port, "FA"), False))
+        elif kind == "dns":
+            events.append((start, ce, udp(cip, port, DNS, 53, rnd.randrange(20, 60)), True))
+            events.append((start + 0.01, ce, udp(DNS, 53, cip, port, rnd.randrange(60, 300)), False))
+        elif kind == "ntp":
+            events.append((start, ce, udp(cip, port, "198.51.100.123", 123, 48), True))
+            events.append((start + 0.01, ce, udp("198.51.100.123", 123, cip, port, 48), False))
+        else:
+            ident = rnd.randrange(1, 65535)
+            for k in range(3):
+                events.append((start + k, ce, icmp(cip, srv, 8, ident), True))
+                events.append((start + k + 0.01, ce, icmp(srv, cip, 0, ident), False))
+    events.sort(key=lambda e: e[0])
+    for t, ce, inner, up in events:
+        c.add(round(t, 6), tun(ce, AFTR, inner) if up else tun(AFTR, ce, inner))
+
+
+def mixed(c):
+    """Seeded random traffic for the reference-model comparison (tests/oracle):
+    12 CEs (several share inner addresses), 4000 packets over ~2 hours with idle
+    gaps longer than every timeout, TCP (SYN, data, FIN, RST), DNS, other UDP,
+    ICMP echo and errors, some replies first, a few timestamps out of order,
+    and plain IPv4 frames that only move the clock."""
+    rnd = random.Random(2024)
+    ces = ["2001:db8:%x::2" % i for i in range(1, 11)] + [MAP_CE, LW_B4_1]
+    inner = {ce: "192.168.%d.%d" % (i % 3, 10 + i % 2) for i, ce in enumerate(ces)}
+    inner[MAP_CE], inner[LW_B4_1] = "192.0.2.18", "198.51.100.5"
+    servers = ["203.0.113.%d" % i for i in range(1, 9)] + [DNS]
+    t = Decimal(T0)
+    flows = []
+    for n in range(4000):
+        r = rnd.random()
+        gap_ms = 250000 if r < 0.003 else 70000 if r < 0.013 else rnd.choice([1, 2, 5, 10, 50, 200, 1000, 4000])
+        t += Decimal(gap_ms) / 1000
+        if rnd.random() < 0.03:
+            c.add(t, eth() / IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=9, dport=9))
+            continue
+        if flows and rnd.random() < 0.7:
+            ce, cip, cp, srv, sp, kind = rnd.choice(flows)
+        else:
+            ce = rnd.choice(ces)
+            kind = rnd.choice(["tcp", "tcp", "dns", "udp", "icmp"])
+            srv = DNS if kind == "dns" else rnd.choice(servers)
+            cp = rnd.randrange(1024, 1100)
+            sp = {"tcp": rnd.choice([80, 443]), "dns": 53, "udp": rnd.choice([123, 4500, 3478])}.get(kind, cp)
+            cip = inner[ce]
+            flows.append((ce, cip, cp, srv, sp, kind))
+        up = rnd.random() < 0.6
+        when = t - Decimal(rnd.randrange(1, 50)) / 1000 if rnd.random() < 0.02 else t
+        if kind == "tcp":
+            flags = rnd.choice(["S", "SA", "A", "PA", "PA", "A", "FA", "R", "F"])
+            pkt = tcp(cip, cp, srv, sp, flags, rnd.randrange(0, 600)) if up else \
+                tcp(srv, sp, cip, cp, flags, rnd.randrange(0, 1400))
+        elif kind in ("dns", "udp"):
+            pkt = udp(cip, cp, srv, sp, rnd.randrange(10, 500)) if up else udp(srv, sp, cip, cp, rnd.randrange(10, 900))
+        else:
+            type_ = rnd.choice([8, 8, 0, 0, 3, 11])
+            ident = cp if type_ in (0, 8) else 0
+            pkt = icmp(cip, srv, type_, ident, 32) if up else icmp(srv, cip, type_, ident, 32)
+        c.add(when, tun(ce, AFTR, pkt) if up else tun(AFTR, ce, pkt))
+
+
+CAPTURES = {
+    "dslite.pcapng": (dslite, "pcapng", 1),
+    "mape.pcap": (mape, "pcap", 1),
+    "lw4o6.pcap": (lw4o6, "pcap", 1),
+    "vlan.pcap": (vlan, "pcap", 1),
+    "pppoe.pcap": (pppoe, "pcap", 1),
+    "sll.pcap": (sll, "pcap", 113),
+    "nanosecond.pcap": (nanosecond, "pcap-ns", 1),
+    "exthdr.pcap": (exthdr, "pcap", 1),
+    "frag-inner.pcap": (frag_inner, "pcap", 1),
+    "frag-outer.pcap": (frag_outer, "pcap", 1),
+    "icmp-errors.pcap": (icmp_errors, "pcap", 1),
+    "malformed.pcap": (malformed, "pcap", 1),
+    "timeouts.pcap": (timeouts, "pcap", 1),
+    "orientation.pcap": (orientation, "pcap", 1),
+    "sample.pcapng": (sample, "pcapng", 1),
+    "mixed.pcap": (mixed, "pcap", 1),
+}
+
+
+def main():
+    outdir = sys.argv[1]
+    names = sys.argv[2:] or list(CAPTURES)
+    os.makedirs(outdir, exist_ok=True)
+    for name in names:
+        build, fmt, linktype = CAPTURES[name]
+        c = Capture()
+        build(c)
+        c.write(os.path.join(outdir, name), fmt, linktype)
+
+
+if __name__ == "__main__":
+    main()
