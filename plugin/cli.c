@@ -70,7 +70,7 @@ static void
 print_help(void)
 {
     printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\n"
-           "Modes: sum (top-like table), stat (CSV per interval), log (CSV per packet)\n"
+           "Modes: sum (top-like table), stat (CSV per interval), log (CSV per packet), ce (CSV per CE/B4)\n"
            "Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
     fot_config defaults;
     fot_config_defaults(&defaults);
@@ -90,7 +90,7 @@ cli_init(const char *opt_arg, void *userdata)
     (void)userdata;
     const char *rest = opt_arg + strlen(CLI_NAME);
     if (*rest == '\0')
-        fail("\"-z %s\": a mode is needed: -z 4o6top,sum|stat|log[,option=value...][,filter]; "
+        fail("\"-z %s\": a mode is needed: -z 4o6top,sum|stat|log|ce[,option=value...][,filter]; "
              "-z 4o6top,help lists the options", opt_arg);
     if (*rest != ',')
         fail("\"-z %s\" is not a 4o6top statistic; did you mean -z 4o6top,%s?", opt_arg, rest);
@@ -118,6 +118,7 @@ cli_init(const char *opt_arg, void *userdata)
     if (!inst->capture)
         fail("bad filter: %s", err);
     inst->run = fot_run_new(&cfg, mode, filter, out);
+    fot_config_clear(&cfg);
     g_free(filter);
 }
 

@@ -7,6 +7,7 @@
 #include <epan/prefs.h>
 
 #include "prefs.h"
+#include "softwire_uat.h"
 
 static int proto_4o6top = -1;
 static const char *values[32];
@@ -28,11 +29,14 @@ fot_prefs_register(void)
     fot_config_defaults(&defaults);
     for (unsigned i = 0; i < fot_option_count; i++) {
         const fot_option *o = &fot_options[i];
+        if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
+            continue; /* tables, below */
         char *text = fot_config_get(&defaults, o->name);
         values[i] = text; /* Wireshark keeps its own copy */
         prefs_register_string_preference(module, o->name, o->title, o->description, &values[i]);
         g_free(text);
     }
+    fot_softwire_uat_register(module);
 }
 
 bool
@@ -40,14 +44,18 @@ fot_prefs_config(fot_config *out, char **err)
 {
     fot_config_defaults(out);
     for (unsigned i = 0; i < fot_option_count; i++) {
-        const char *name = fot_options[i].name;
+        const fot_option *o = &fot_options[i];
+        if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
+            continue;
         const char *text = values[i] ? values[i] : "";
         char *why = NULL;
-        if (!fot_config_set(out, name, text, &why)) {
-            *err = g_strdup_printf("-o 4o6top.%s:%s: %s", name, text, why);
+        if (!fot_config_set_text(out, o->name, text, &why)) {
+            *err = g_strdup_printf("-o 4o6top.%s:%s: %s", o->name, text, why);
             g_free(why);
+            fot_config_clear(out);
             return false;
         }
     }
+    fot_softwire_uat_apply(out);
     return true;
 }

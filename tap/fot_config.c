@@ -16,7 +16,7 @@ static const char *const sort_names[] = { "bytes", "packets", "recent", "oldest"
 static const char *const bytes_names[] = { "ipv6", "ipv4", NULL };
 static const char *const refresh_names[] = { "auto", "on", "off", NULL };
 
-const char *const fot_mode_names[FOT_MODE_COUNT] = { "sum", "stat", "log" };
+const char *const fot_mode_names[FOT_MODE_COUNT] = { "sum", "stat", "log", "ce" };
 
 const fot_option fot_options[] = {
     { FOT_ID_INTERVAL, "interval", FOT_OPT_SECONDS, 0, MAX_INTERVAL_S, NULL, "-i", "Interval (seconds)",
@@ -45,6 +45,18 @@ const fot_option fot_options[] = {
       "ipv6: count the IPv6 payload length (as the original tool); ipv4: the inner IPv4 total length." },
     { FOT_ID_REFRESH, "refresh", FOT_OPT_ENUM, 0, 0, refresh_names, NULL, "Redraw sum",
       "sum: auto redraws every interval when tshark reads a live interface or a pipe; on, off force it." },
+    { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Tunnel columns",
+      "sum, log: add the CE/B4 and BR/AFTR IPv6 addresses of each session." },
+    { FOT_ID_CE_PORTS, "ce_ports", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Per-CE port column",
+      "stat: add MaxCEPortsInUse, the most client ports any one CE/B4 has in use." },
+    { FOT_ID_THRESHOLD, "threshold", FOT_OPT_UINT, 1, 100, NULL, NULL, "Port-use threshold (%)",
+      "ce: a CE whose peak port use reaches this percentage of its port set is near exhaustion." },
+    { FOT_ID_MAP_RULE, "map_rule", FOT_OPT_LIST, 0, 0, NULL, NULL, "MAP-E rules",
+      "MAP-E rule PREFIX6;PREFIX4;EA_LEN[;OFFSET] (offset default 6); repeat for more rules." },
+    { FOT_ID_LW_BINDING, "lw_binding", FOT_OPT_LIST, 0, 0, NULL, NULL, "LW4o6 bindings",
+      "LW4o6 binding B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET] (offset default 0); repeat for more." },
+    { FOT_ID_BR, "br", FOT_OPT_LIST, 0, 0, NULL, NULL, "BR/AFTR addresses",
+      "IPv6 address or prefix of the BR/AFTR side; orients sessions; repeat for more." },
 };
 const unsigned fot_option_count = G_N_ELEMENTS(fot_options);
 
@@ -63,6 +75,70 @@ fot_config_defaults(fot_config *c)
     c->sort = FOT_SORT_BYTES;
     c->bytes = FOT_BYTES_IPV6;
     c->refresh = FOT_REFRESH_AUTO;
+    c->threshold = 80;
+}
+
+void
+fot_config_copy(fot_config *dst, const fot_config *src)
+{
+    *dst = *src;
+    fot_softwire_ref(dst->softwire);
+}
+
+void
+fot_config_clear(fot_config *c)
+{
+    fot_softwire_unref(c->softwire);
+    c->softwire = NULL;
+}
+
+/* The softwire of c, made c's own before a change (copies are shared). */
+static fot_softwire *
+own_softwire(fot_config *c)
+{
+    fot_softwire *mine = fot_softwire_copy(c->softwire);
+    fot_softwire_unref(c->softwire);
+    c->softwire = mine;
+    return mine;
+}
+
+void
+fot_config_clear_list(fot_config *c, const char *name)
+{
+    const fot_option *o = fot_option_find(name);
+    if (!o || o->kind != FOT_OPT_LIST)
+        return;
+    fot_softwire *sw = own_softwire(c);
+    if (o->id == FOT_ID_MAP_RULE)
+        fot_softwire_clear_rules(sw);
+    else if (o->id == FOT_ID_LW_BINDING)
+        fot_softwire_clear_bindings(sw);
+    else
+        fot_softwire_clear_brs(sw);
+}
+
+static bool
+add_list_entry(fot_config *c, fot_opt_id id, const char *value, char **why)
+{
+    if (id == FOT_ID_MAP_RULE) {
+        fot_map_rule r;
+        if (!fot_map_rule_parse(value, &r, why))
+            return false;
+        fot_softwire_add_rule(own_softwire(c), &r);
+    } else if (id == FOT_ID_LW_BINDING) {
+        fot_lw_binding b;
+        if (!fot_lw_binding_parse(value, &b, why))
+            return false;
+        fot_softwire_add_binding(own_softwire(c), &b);
+    } else {
+        uint8_t prefix[16], len;
+        if (!fot_ipv6_prefix_parse(value, prefix, &len)) {
+            *why = g_strdup("not an IPv6 address or prefix");
+            return false;
+        }
+        fot_softwire_add_br(own_softwire(c), prefix, len);
+    }
+    return true;
 }
 
 const fot_option *
@@ -249,6 +325,10 @@ accepted_text(const fot_option *o)
         return g_strdup("1 to 8 characters, or tab, space, comma, semicolon, pipe");
     case FOT_OPT_IPV4_PREFIX:
         return g_strdup("an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24");
+    case FOT_OPT_LIST:
+        return g_strdup(o->id == FOT_ID_MAP_RULE     ? "PREFIX6;PREFIX4;EA_LEN[;OFFSET]"
+                        : o->id == FOT_ID_LW_BINDING ? "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET]"
+                                                     : "an IPv6 address or prefix");
     }
     return g_strdup("?");
 }
@@ -263,9 +343,10 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         g_free(names);
         return false;
     }
-    bool ok = false;
+    bool ok = false, flag = false;
     uint32_t u = 0;
     int choice = -1;
+    char *why = NULL;
     switch (o->kind) {
     case FOT_OPT_UINT:
         ok = parse_uint(value, o->min, o->max, &u);
@@ -274,7 +355,10 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         ok = parse_seconds(value, o->max, &c->interval_ns);
         break;
     case FOT_OPT_BOOL:
-        ok = parse_bool(value, &c->noheader);
+        ok = parse_bool(value, &flag);
+        break;
+    case FOT_OPT_LIST:
+        ok = add_list_entry(c, o->id, value, &why);
         break;
     case FOT_OPT_ENUM:
         choice = find_choice(o->choices, value);
@@ -310,15 +394,45 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         case FOT_ID_REFRESH:
             c->refresh = (fot_refresh)choice;
             break;
+        case FOT_ID_NOHEADER:
+            c->noheader = flag;
+            break;
+        case FOT_ID_TUNNEL:
+            c->tunnel = flag;
+            break;
+        case FOT_ID_CE_PORTS:
+            c->ce_ports = flag;
+            break;
+        case FOT_ID_THRESHOLD:
+            c->threshold = u;
+            break;
         default: /* stored while parsing */
             break;
         }
     }
     if (!ok) {
         char *accepted = accepted_text(o);
-        *err = g_strdup_printf("not valid (accepted: %s)", accepted);
+        *err = why ? g_strdup_printf("%s (accepted: %s)", why, accepted)
+                   : g_strdup_printf("not valid (accepted: %s)", accepted);
         g_free(accepted);
+        g_free(why);
     }
+    return ok;
+}
+
+bool
+fot_config_set_text(fot_config *c, const char *name, const char *text, char **err)
+{
+    const fot_option *o = fot_option_find(name);
+    if (!o || o->kind != FOT_OPT_LIST)
+        return fot_config_set(c, name, text, err);
+    fot_config_clear_list(c, name);
+    gchar **entries = g_strsplit_set(text, " \t", -1);
+    bool ok = true;
+    for (gchar **e = entries; ok && *e; e++)
+        if (**e)
+            ok = fot_config_set(c, name, *e, err);
+    g_strfreev(entries);
     return ok;
 }
 
@@ -378,6 +492,18 @@ fot_config_get(const fot_config *c, const char *name)
         return g_strdup(bytes_names[c->bytes]);
     case FOT_ID_REFRESH:
         return g_strdup(refresh_names[c->refresh]);
+    case FOT_ID_TUNNEL:
+        return g_strdup(c->tunnel ? "yes" : "no");
+    case FOT_ID_CE_PORTS:
+        return g_strdup(c->ce_ports ? "yes" : "no");
+    case FOT_ID_THRESHOLD:
+        return g_strdup_printf("%u", c->threshold);
+    case FOT_ID_MAP_RULE:
+    case FOT_ID_LW_BINDING:
+    case FOT_ID_BR:
+        return fot_softwire_list_text(c->softwire, o->id == FOT_ID_MAP_RULE     ? FOT_LIST_RULES
+                                                   : o->id == FOT_ID_LW_BINDING ? FOT_LIST_BINDINGS
+                                                                                : FOT_LIST_BRS);
     }
     return NULL;
 }
@@ -400,6 +526,7 @@ looks_like_option(const char *item, size_t *key_len)
 bool
 fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **filter, char **err)
 {
+    bool list_seen[3] = { false, false, false }; /* map_rule, lw_binding, br */
     *filter = NULL;
     *err = NULL;
     const char *p = args;
@@ -410,7 +537,7 @@ fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **fi
         if (strlen(fot_mode_names[i]) == mode_len && strncmp(p, fot_mode_names[i], mode_len) == 0)
             m = i;
     if (m < 0) {
-        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: sum, stat, log)", (int)mode_len, p);
+        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: sum, stat, log, ce)", (int)mode_len, p);
         return false;
     }
     *mode = (fot_mode)m;
@@ -432,6 +559,11 @@ fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **fi
         if (looks_like_option(item, &key_len)) {
             char *why = NULL;
             item[key_len] = '\0';
+            const fot_option *o = fot_option_find(item);
+            if (o && o->kind == FOT_OPT_LIST && !list_seen[o->id - FOT_ID_MAP_RULE]) {
+                list_seen[o->id - FOT_ID_MAP_RULE] = true;
+                fot_config_clear_list(c, item);
+            }
             ok = fot_config_set(c, item, item + key_len + 1, &why);
             if (!ok) {
                 item[key_len] = '=';
@@ -468,11 +600,17 @@ fot_config_describe(const fot_config *c)
     char *interval = seconds_text(c->interval_ns);
     char *src = prefix_text(c);
     const uint32_t *t = c->timeout_s;
-    char *s = g_strdup_printf(" Option interval:%s Timeout:%u/%u/%u/%u/%u Height:%u src ip:%s sort:%s bytes:%s",
-                              interval, t[FOT_CLASS_TCP], t[FOT_CLASS_TCP_CLOSING], t[FOT_CLASS_UDP],
-                              t[FOT_CLASS_DNS], t[FOT_CLASS_ICMP], c->height, src[0] ? src : "-",
-                              sort_names[c->sort], bytes_names[c->bytes]);
+    GString *s = g_string_new(NULL);
+    g_string_printf(s, " Option interval:%s Timeout:%u/%u/%u/%u/%u Height:%u src ip:%s sort:%s bytes:%s", interval,
+                    t[FOT_CLASS_TCP], t[FOT_CLASS_TCP_CLOSING], t[FOT_CLASS_UDP], t[FOT_CLASS_DNS],
+                    t[FOT_CLASS_ICMP], c->height, src[0] ? src : "-", sort_names[c->sort], bytes_names[c->bytes]);
+    if (fot_softwire_rule_count(c->softwire))
+        g_string_append_printf(s, " map rules:%u", fot_softwire_rule_count(c->softwire));
+    if (fot_softwire_binding_count(c->softwire))
+        g_string_append_printf(s, " lw bindings:%u", fot_softwire_binding_count(c->softwire));
+    if (fot_softwire_br_count(c->softwire))
+        g_string_append_printf(s, " br:%u", fot_softwire_br_count(c->softwire));
     g_free(interval);
     g_free(src);
-    return s;
+    return g_string_free(s, FALSE);
 }

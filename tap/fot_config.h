@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fot_softwire.h"
+
 /* Timeout classes (semantics.md, "Time and timeouts"). */
 typedef enum {
     FOT_CLASS_TCP,
@@ -16,7 +18,7 @@ typedef enum {
     FOT_CLASS_COUNT
 } fot_class;
 
-typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_COUNT } fot_mode;
+typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_COUNT } fot_mode;
 
 typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
 typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
@@ -35,6 +37,10 @@ typedef struct fot_config {
     fot_sort sort;
     fot_bytes bytes;
     fot_refresh refresh;
+    bool tunnel;              /* sum, log: CE/B4 and BR/AFTR columns */
+    bool ce_ports;            /* stat: largest per-CE port use column */
+    uint32_t threshold;       /* percent of a CE's port set that is "near exhaustion" */
+    fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
 } fot_config;
 
 typedef enum {
@@ -44,6 +50,7 @@ typedef enum {
     FOT_OPT_ENUM,
     FOT_OPT_DELIMITER,
     FOT_OPT_IPV4_PREFIX, /* a.b.c.d or a.b.c.d/len; empty clears it */
+    FOT_OPT_LIST,        /* repeatable: each value adds one entry */
 } fot_opt_kind;
 
 typedef enum {
@@ -60,6 +67,12 @@ typedef enum {
     FOT_ID_SORT,
     FOT_ID_BYTES,
     FOT_ID_REFRESH,
+    FOT_ID_TUNNEL,
+    FOT_ID_CE_PORTS,
+    FOT_ID_THRESHOLD,
+    FOT_ID_MAP_RULE,
+    FOT_ID_LW_BINDING,
+    FOT_ID_BR,
 } fot_opt_id;
 
 typedef struct fot_option {
@@ -79,12 +92,21 @@ extern const unsigned fot_option_count;
 extern const char *const fot_mode_names[FOT_MODE_COUNT];
 
 void fot_config_defaults(fot_config *c);
+/* A config owns a reference to its softwire: copy and clear with these. */
+void fot_config_copy(fot_config *dst, const fot_config *src);
+void fot_config_clear(fot_config *c);
+/* Empty a list option (map_rule, lw_binding, br) before adding to it anew. */
+void fot_config_clear_list(fot_config *c, const char *name);
 
 /* Set option `name` from its text form. On error returns false and sets *err
  * (g_free it) to what is accepted; the caller names the bad part. */
 bool fot_config_set(fot_config *c, const char *name, const char *value, char **err);
 
-/* The option's current value in the text form fot_config_set() accepts. */
+/* Like fot_config_set, but a list option takes all its entries at once,
+ * separated by spaces (the form preferences store), replacing the list. */
+bool fot_config_set_text(fot_config *c, const char *name, const char *text, char **err);
+
+/* The option's current value in the text form fot_config_set_text() accepts. */
 char *fot_config_get(const fot_config *c, const char *name);
 
 const fot_option *fot_option_find(const char *name);
@@ -93,7 +115,8 @@ const fot_option *fot_option_find(const char *name);
  *   MODE[,key=value|flag]...[,FILTER]
  * The first item that is neither a known flag nor of the form identifier=value
  * starts the display filter, which runs to the end (commas included);
- * "filter=" does the same explicitly. *filter is NULL when there is none. */
+ * "filter=" does the same explicitly. *filter is NULL when there is none.
+ * The first map_rule=, lw_binding= or br= replaces that list of c. */
 bool fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode,
                            char **filter, char **err);
 

@@ -5,6 +5,7 @@
 #include "fot_engine.h"
 
 #include <glib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "fot_distinct.h"
@@ -12,9 +13,22 @@
 #include "fot_packet.h"
 #include "fot_time.h"
 
+/* An outer IPv6 address; the fields after hash matter once it is a CE/B4. */
 typedef struct node {
     uint8_t addr[16];
     uint32_t hash;
+    bool is_ce;
+    bool many_ips;       /* more than one client IPv4 behind it */
+    bool private_ip;     /* a private client IPv4 behind it */
+    uint8_t mechanism;   /* fot_mechanism */
+    uint8_t source;      /* fot_set_source */
+    fot_port_set set;
+    uint32_t client_ip;  /* the first client IPv4 seen */
+    uint16_t port_min, port_max;
+    uint32_t ports_in_use, peak_ports;
+    uint32_t active_sessions;
+    int64_t peak_time;
+    uint64_t sessions, out_of_set;
 } node;
 
 typedef struct session_key {
@@ -48,6 +62,10 @@ struct fot_engine {
 
     proto_state proto[FOT_P_COUNT];
     uint64_t tally[FOT_TALLY_COUNT];
+
+    fot_count_map ce_ports;   /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
+    uint32_t *ce_port_hist;   /* number of CEs with n ports in use, n = 0..65536 */
+    uint32_t max_ce_ports;
 };
 
 fot_proto_index
@@ -84,6 +102,9 @@ init_state(fot_engine *e)
         e->proto[p].dst_ports = g_new0(fot_port_refs, 1);
     }
     memset(e->tally, 0, sizeof e->tally);
+    fot_count_map_init(&e->ce_ports);
+    e->ce_port_hist = g_new0(uint32_t, 65537);
+    e->max_ce_ports = 0;
 }
 
 static void
@@ -98,13 +119,15 @@ free_state(fot_engine *e)
         g_free(e->proto[p].src_ports);
         g_free(e->proto[p].dst_ports);
     }
+    fot_count_map_destroy(&e->ce_ports);
+    g_free(e->ce_port_hist);
 }
 
 fot_engine *
 fot_engine_new(const fot_config *cfg)
 {
     fot_engine *e = g_new0(fot_engine, 1);
-    e->cfg = *cfg;
+    fot_config_copy(&e->cfg, cfg);
     for (int c = 0; c < FOT_CLASS_COUNT; c++)
         e->timeout[c] = (int64_t)cfg->timeout_s[c] * FOT_NS_PER_SEC;
     init_state(e);
@@ -117,6 +140,7 @@ fot_engine_free(fot_engine *e)
     if (!e)
         return;
     free_state(e);
+    fot_config_clear(&e->cfg);
     g_free(e);
 }
 
@@ -169,6 +193,7 @@ node_get(fot_engine *e, const uint8_t addr[16])
         e->nodes = g_renew(node, e->nodes, e->node_cap);
     }
     node *n = &e->nodes[e->node_count++];
+    memset(n, 0, sizeof *n);
     memcpy(n->addr, addr, 16);
     n->hash = hash;
     fot_index_insert(&e->node_index, hash, e->node_count);
@@ -179,6 +204,178 @@ const uint8_t *
 fot_engine_node_addr(const fot_engine *e, uint32_t n)
 {
     return e->nodes[n].addr;
+}
+
+/* ---- CE/B4 insight ---- */
+
+const char *
+fot_mechanism_name(fot_mechanism m)
+{
+    static const char *const names[] = { "unknown", "DS-Lite", "MAP-E", "LW4o6" };
+    return names[m];
+}
+
+/* First time as a CE: what the configuration says of it. */
+static void
+ce_init(fot_engine *e, node *n)
+{
+    n->is_ce = true;
+    e->ce_port_hist[0]++;
+    const fot_lw_binding *b = fot_softwire_find_binding(e->cfg.softwire, n->addr);
+    const fot_map_rule *r = b ? NULL : fot_softwire_find_rule(e->cfg.softwire, n->addr);
+    if (b) {
+        n->set = b->set;
+        n->source = FOT_SET_BINDING;
+    } else if (r) {
+        fot_map_rule_port_set(r, n->addr, &n->set);
+        n->source = FOT_SET_RULE;
+    }
+}
+
+/* The evidence rule (README, "Mechanism"): configuration first, then the
+ * MAP interface identifier, then the inner addresses, then the ports. */
+static void
+ce_classify(node *n)
+{
+    uint16_t psid;
+    fot_iid_layout iid;
+    if (n->source == FOT_SET_BINDING) {
+        n->mechanism = FOT_MECH_LW4O6;
+    } else if (n->source == FOT_SET_RULE) {
+        n->mechanism = FOT_MECH_MAPE;
+    } else if (!n->many_ips && (iid = fot_map_iid(n->addr, n->client_ip, &psid)) != FOT_IID_NONE) {
+        n->mechanism = FOT_MECH_MAPE;
+        n->source = FOT_SET_IID;
+        n->set.ipv4 = n->client_ip;
+        n->set.ipv4_len = 32;
+        n->set.psid = psid;
+    } else if (n->private_ip || n->many_ips) {
+        n->mechanism = FOT_MECH_DSLITE;
+        n->source = FOT_SET_NONE;
+    } else if (n->peak_ports >= 4 && n->port_max - n->port_min < 4096) {
+        n->mechanism = FOT_MECH_LW4O6; /* one public IPv4, ports in one narrow range */
+    } else {
+        n->mechanism = FOT_MECH_UNKNOWN;
+    }
+}
+
+static void
+ce_ports_changed(fot_engine *e, node *n, uint32_t before)
+{
+    e->ce_port_hist[before]--;
+    e->ce_port_hist[n->ports_in_use]++;
+    if (n->ports_in_use > e->max_ce_ports)
+        e->max_ce_ports = n->ports_in_use;
+    while (e->max_ce_ports > 0 && e->ce_port_hist[e->max_ce_ports] == 0)
+        e->max_ce_ports--;
+    if (n->ports_in_use > n->peak_ports) {
+        n->peak_ports = n->ports_in_use;
+        n->peak_time = e->now;
+    }
+}
+
+static bool
+uses_port(const fot_session *s)
+{
+    return s->proto == FOT_IPPROTO_TCP || s->proto == FOT_IPPROTO_UDP;
+}
+
+/* A session joins its CE: counts, port use, and what its client says. */
+static void
+ce_attach(fot_engine *e, const fot_session *s)
+{
+    node *n = &e->nodes[s->ce];
+    n->active_sessions++;
+    if (n->sessions++ == 0)
+        n->client_ip = s->client_ip;
+    else if (s->client_ip != n->client_ip)
+        n->many_ips = true;
+    n->private_ip |= fot_ipv4_is_private(s->client_ip);
+    if (uses_port(s)) {
+        if (n->ports_in_use == 0 && n->peak_ports == 0) {
+            n->port_min = n->port_max = s->client_port;
+        } else {
+            n->port_min = MIN(n->port_min, s->client_port);
+            n->port_max = MAX(n->port_max, s->client_port);
+        }
+        if (fot_count_map_add(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
+            n->ports_in_use++;
+            ce_ports_changed(e, n, n->ports_in_use - 1);
+        }
+    }
+    ce_classify(n);
+}
+
+/* A node taken for a CE by a wrong first-packet guess that has no session
+ * left as a CE: it is not one. */
+static void
+ce_forget(fot_engine *e, node *n)
+{
+    e->ce_port_hist[0]--;
+    size_t keep = offsetof(node, is_ce);
+    memset((char *)n + keep, 0, sizeof *n - keep);
+}
+
+static void
+ce_detach(fot_engine *e, const fot_session *s)
+{
+    node *n = &e->nodes[s->ce];
+    n->active_sessions--;
+    if (uses_port(s) && fot_count_map_remove(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
+        n->ports_in_use--;
+        ce_ports_changed(e, n, n->ports_in_use + 1);
+    }
+}
+
+/* Against the port set from a rule or binding: TCP and UDP client ports,
+ * ICMP echo and timestamp identifiers (a MAP CE maps those too). */
+static bool
+out_of_set(const node *n, const fot_session *s, const fot_event *ev)
+{
+    if (n->source != FOT_SET_RULE && n->source != FOT_SET_BINDING)
+        return false;
+    bool query = ev->icmp_type == FOT_ICMP_ECHO_REQUEST || ev->icmp_type == FOT_ICMP_ECHO_REPLY ||
+                 ev->icmp_type == FOT_ICMP_TIMESTAMP_REQUEST || ev->icmp_type == FOT_ICMP_TIMESTAMP_REPLY;
+    if (s->proto == FOT_IPPROTO_ICMP && !query)
+        return false;
+    return !fot_port_set_contains(&n->set, s->client_ip, s->client_port);
+}
+
+void
+fot_engine_ce(const fot_engine *e, uint32_t index, fot_ce_info *out)
+{
+    const node *n = &e->nodes[index];
+    out->node = index;
+    out->addr = n->addr;
+    out->mechanism = (fot_mechanism)n->mechanism;
+    out->source = (fot_set_source)n->source;
+    out->set = n->set;
+    out->client_ip = n->client_ip;
+    out->many_ips = n->many_ips;
+    out->ports_in_use = n->ports_in_use;
+    out->peak_ports = n->peak_ports;
+    out->peak_time = n->peak_time;
+    out->active_sessions = n->active_sessions;
+    out->sessions = n->sessions;
+    out->out_of_set = n->out_of_set;
+}
+
+void
+fot_engine_foreach_ce(const fot_engine *e, fot_ce_fn fn, void *ud)
+{
+    for (uint32_t i = 0; i < e->node_count; i++) {
+        if (!e->nodes[i].is_ce)
+            continue;
+        fot_ce_info info;
+        fot_engine_ce(e, i, &info);
+        fn(&info, ud);
+    }
+}
+
+uint32_t
+fot_engine_max_ce_ports(const fot_engine *e)
+{
+    return e->max_ce_ports;
 }
 
 /* ---- sessions ---- */
@@ -283,6 +480,7 @@ session_close(fot_engine *e, uint32_t item)
     list_unlink(e, item);
     fot_index_remove(&e->sessions, s->hash, item);
     distinct_remove(e, s);
+    ce_detach(e, s);
     s->next = e->free_head;
     e->free_head = item;
 }
@@ -346,6 +544,23 @@ marker(const fot_event *ev)
     }
 }
 
+/* A B4 with a binding, or a MAP CE: inside a rule's prefix and carrying the
+ * IPv4 address the rule gives it in its interface identifier (a rule prefix
+ * may also cover the BR). */
+static bool
+configured_ce(const fot_softwire *sw, const uint8_t addr[16])
+{
+    if (fot_softwire_find_binding(sw, addr))
+        return true;
+    const fot_map_rule *r = fot_softwire_find_rule(sw, addr);
+    if (!r)
+        return false;
+    fot_port_set ps;
+    uint16_t psid;
+    fot_map_rule_port_set(r, addr, &ps);
+    return fot_map_iid(addr, ps.ipv4, &psid) != FOT_IID_NONE;
+}
+
 static fot_dir
 orient_new(const fot_engine *e, const fot_event *ev, fot_orient *how)
 {
@@ -356,6 +571,15 @@ orient_new(const fot_engine *e, const fot_event *ev, fot_orient *how)
     if (fot_config_src_matches(&e->cfg, ev->inner_dst)) {
         *how = FOT_ORIENT_SRC_HINT;
         return FOT_DIR_DOWN;
+    }
+    const fot_softwire *sw = e->cfg.softwire;
+    if (fot_softwire_is_br(sw, ev->outer_src) || fot_softwire_is_br(sw, ev->outer_dst)) {
+        *how = FOT_ORIENT_SRC_HINT;
+        return fot_softwire_is_br(sw, ev->outer_dst) ? FOT_DIR_UP : FOT_DIR_DOWN;
+    }
+    if (configured_ce(sw, ev->outer_src) || configured_ce(sw, ev->outer_dst)) {
+        *how = FOT_ORIENT_SRC_HINT;
+        return configured_ce(sw, ev->outer_src) ? FOT_DIR_UP : FOT_DIR_DOWN;
     }
     int m = marker(ev);
     *how = m ? FOT_ORIENT_MARKER : FOT_ORIENT_FIRST_PACKET;
@@ -382,8 +606,10 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
     fot_session *s = &e->pool[item - 1];
     memset(s, 0, sizeof *s);
     bool up = dir == FOT_DIR_UP;
-    s->ce = node_get(e, up ? ev->outer_src : ev->outer_dst);
-    s->br = node_get(e, up ? ev->outer_dst : ev->outer_src);
+    uint32_t ce = node_get(e, up ? ev->outer_src : ev->outer_dst);
+    uint32_t br = node_get(e, up ? ev->outer_dst : ev->outer_src);
+    s->ce = ce;
+    s->br = br;
     s->client_ip = up ? ev->inner_src : ev->inner_dst;
     s->server_ip = up ? ev->inner_dst : ev->inner_src;
     s->client_port = up ? ev->src_port : ev->dst_port;
@@ -397,6 +623,9 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
     s->hash = key_hash(&k);
     fot_index_insert(&e->sessions, s->hash, item);
     distinct_add(e, s);
+    if (!e->nodes[ce].is_ce)
+        ce_init(e, &e->nodes[ce]);
+    ce_attach(e, s);
     list_append(e, item);
     return item;
 }
@@ -409,6 +638,9 @@ session_flip(fot_engine *e, uint32_t item)
     fot_session *s = &e->pool[item - 1];
     fot_index_remove(&e->sessions, s->hash, item);
     distinct_remove(e, s);
+    ce_detach(e, s);
+    if (--e->nodes[s->ce].sessions == 0)
+        ce_forget(e, &e->nodes[s->ce]);
     uint32_t t32;
     uint16_t t16;
     uint64_t t64;
@@ -422,13 +654,16 @@ session_flip(fot_engine *e, uint32_t item)
     s->hash = key_hash(&k);
     fot_index_insert(&e->sessions, s->hash, item);
     distinct_add(e, s);
+    if (!e->nodes[s->ce].is_ce)
+        ce_init(e, &e->nodes[s->ce]);
+    ce_attach(e, s);
 }
 
 fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
 {
     fot_engine_advance(e, ev->time);
-    fot_packet_result r = { NULL, FOT_DIR_UP, false };
+    fot_packet_result r = { NULL, FOT_DIR_UP, false, false };
 
     uint32_t item = 0;
     uint32_t src_node = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
@@ -467,6 +702,9 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     if (s->tclass == FOT_CLASS_TCP && closing)
         s->tclass = FOT_CLASS_TCP_CLOSING;
     list_append(e, item);
+    node *ce = &e->nodes[s->ce];
+    r.out_of_set = out_of_set(ce, s, ev);
+    ce->out_of_set += r.out_of_set;
     r.session = s;
     return r;
 }

@@ -91,6 +91,7 @@ typedef struct fot_packet_result {
     const fot_session *session; /* valid until the next call that changes the engine */
     fot_dir dir;
     bool opened;
+    bool out_of_set; /* client address or port outside the CE's port set */
 } fot_packet_result;
 
 /* Count one tunnelled packet (advancing time to it first). */
@@ -110,6 +111,43 @@ void fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud);
 int64_t fot_engine_expiry(const fot_engine *e, const fot_session *s);
 
 const uint8_t *fot_engine_node_addr(const fot_engine *e, uint32_t node);
+
+/* ---- CE/B4 insight ---- */
+
+typedef enum { FOT_MECH_UNKNOWN, FOT_MECH_DSLITE, FOT_MECH_MAPE, FOT_MECH_LW4O6 } fot_mechanism;
+const char *fot_mechanism_name(fot_mechanism m);
+
+/* Where the CE's IPv4 and port set come from. */
+typedef enum {
+    FOT_SET_NONE,    /* nothing known */
+    FOT_SET_IID,     /* the MAP interface identifier: IPv4 and PSID, not the PSID length */
+    FOT_SET_RULE,    /* a configured MAP rule: the whole port set */
+    FOT_SET_BINDING, /* a configured LW4o6 binding: the whole port set */
+} fot_set_source;
+
+typedef struct fot_ce_info {
+    uint32_t node;
+    const uint8_t *addr;
+    fot_mechanism mechanism;
+    fot_set_source source;
+    fot_port_set set;        /* ipv4 and psid valid unless source is NONE; the rest for RULE, BINDING */
+    uint32_t client_ip;      /* the first client IPv4 seen behind it */
+    bool many_ips;           /* more than one */
+    uint32_t ports_in_use;   /* distinct TCP and UDP client ports of its active sessions */
+    uint32_t peak_ports;     /* the most at any instant */
+    int64_t peak_time;
+    uint32_t active_sessions;
+    uint64_t sessions;       /* opened in all */
+    uint64_t out_of_set;     /* packets whose client address or port is outside the set */
+} fot_ce_info;
+
+/* Each node that has been the CE/B4 side of a session, in order of appearance. */
+typedef void (*fot_ce_fn)(const fot_ce_info *ce, void *ud);
+void fot_engine_foreach_ce(const fot_engine *e, fot_ce_fn fn, void *ud);
+void fot_engine_ce(const fot_engine *e, uint32_t node, fot_ce_info *out);
+
+/* The most client ports any one CE/B4 has in use now. */
+uint32_t fot_engine_max_ce_ports(const fot_engine *e);
 
 const fot_config *fot_engine_config(const fot_engine *e);
 

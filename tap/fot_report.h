@@ -18,8 +18,14 @@ void fot_report_stat_header(GString *out, const fot_config *c);
 void fot_report_stat_row(GString *out, const fot_engine *e, int64_t t, int frac_digits);
 
 void fot_report_log_header(GString *out, const fot_config *c);
-void fot_report_log_row(GString *out, const fot_config *c, const fot_event *ev, const fot_session *s,
+void fot_report_log_row(GString *out, const fot_engine *e, const fot_event *ev, const fot_session *s,
                         int frac_digits);
+
+/* ce: one CSV row per CE/B4, ordered by address. */
+void fot_report_ce_header(GString *out, const fot_config *c);
+void fot_report_ce(GString *out, const fot_engine *e);
+/* One line per CE whose peak port use reached the threshold of its set. */
+void fot_report_ce_warnings(GString *out, const fot_engine *e);
 
 /* Dotted quad of a host-order IPv4 address into buf (16 bytes). */
 const char *fot_ipv4_text(uint32_t ip, char buf[16]);

@@ -32,7 +32,7 @@ fot_run *
 fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output io)
 {
     fot_run *r = g_new0(fot_run, 1);
-    r->cfg = *cfg;
+    fot_config_copy(&r->cfg, cfg);
     r->mode = mode;
     r->filter = g_strdup(filter);
     r->io = io;
@@ -43,6 +43,8 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
         fot_report_stat_header(r->buf, cfg);
     if (!cfg->noheader && mode == FOT_MODE_LOG)
         fot_report_log_header(r->buf, cfg);
+    if (!cfg->noheader && mode == FOT_MODE_CE)
+        fot_report_ce_header(r->buf, cfg);
     emit(r);
     return r;
 }
@@ -53,6 +55,7 @@ fot_run_free(fot_run *r)
     if (!r)
         return;
     fot_engine_free(r->engine);
+    fot_config_clear(&r->cfg);
     g_string_free(r->buf, TRUE);
     g_free(r->filter);
     g_free(r);
@@ -148,7 +151,7 @@ fot_run_packet(fot_run *r, const fot_event *ev, int frac_digits)
 {
     fot_packet_result res = fot_engine_packet(r->engine, ev);
     if (r->mode == FOT_MODE_LOG) {
-        fot_report_log_row(r->buf, &r->cfg, ev, res.session, frac_digits);
+        fot_report_log_row(r->buf, r->engine, ev, res.session, frac_digits);
         emit(r);
     }
 }
@@ -172,6 +175,13 @@ fot_run_finish(fot_run *r)
         stat_rows_before(r, end + 1);
     } else if (r->mode == FOT_MODE_SUM) {
         sum_table(r);
+    } else if (r->mode == FOT_MODE_CE) {
+        fot_report_ce(r->buf, r->engine);
+        emit(r);
+        GString *warnings = g_string_new(NULL);
+        fot_report_ce_warnings(warnings, r->engine);
+        fputs(warnings->str, stderr);
+        g_string_free(warnings, TRUE);
     }
     fflush(r->io.out);
 }

@@ -89,6 +89,33 @@ def icmp(src, dst, type_, ident=0, payload=56, code=0):
     return IP(src=src, dst=dst, id=1, ttl=64) / ICMP(type=type_, code=code, id=ident, seq=1) / Raw(b"\x00" * payload)
 
 
+# ---- MAP arithmetic (RFC 7597 sections 5.1, 5.2, 6), written apart from the C code ----
+
+def map_ce_address(rule6, rule4, ea_len, ipv4, psid, legacy=False):
+    """The MAP CE IPv6 address of (ipv4, psid) under rule6 ("p/len"), rule4 ("a/len")."""
+    import ipaddress
+    net6, net4 = ipaddress.ip_network(rule6), ipaddress.ip_network(rule4)
+    suffix_len = 32 - net4.prefixlen
+    k = ea_len - suffix_len
+    suffix = int(ipaddress.ip_address(ipv4)) & ((1 << suffix_len) - 1)
+    ea = (suffix << k) | psid
+    prefix = int(net6.network_address) | (ea << (128 - net6.prefixlen - ea_len))
+    iid = (int(ipaddress.ip_address(ipv4)) << 16 | psid) << (8 if legacy else 0)
+    return str(ipaddress.ip_address((prefix >> 64 << 64) | iid))
+
+
+def map_ports(psid, psid_len, offset):
+    """The ports of a PSID, in increasing order (A >= 1 when offset > 0)."""
+    m = 16 - offset - psid_len
+    first_a = 1 if offset else 0
+    return [(a << (16 - offset)) | (psid << m) | j for a in range(first_a, 1 << offset) for j in range(1 << m)]
+
+
+RFC_RULE = ("2001:db8::/40", "192.0.2.0/24", 16)          # RFC 7597 Appendix A, PSID offset 6
+JP_RULE_8_4 = ("2001:db8:1000::/36", "198.51.100.0/24", 16)  # PSID length 8, offset 4: 240 ports
+JP_RULE_6_6 = ("2001:db8:8000::/36", "203.0.113.0/24", 14)   # PSID length 6, offset 6: 1008 ports
+
+
 def dslite(c):
     """DS-Lite: two B4s behind one AFTR; both use the inner 192.168.1.2.
 
@@ -368,6 +395,73 @@ def orientation(c):
     c.add(t + 1.1, tun(B4_1, AFTR, udp("192.168.1.2", 4500, OTHER, 4500, 20)))
 
 
+def mape_rfc(c):
+    """MAP-E rule of RFC 7597 Appendix A (2001:db8::/40, 192.0.2.0/24, 16 EA bits,
+    offset 6): CE1 is Example 1's (192.0.2.18, PSID 0x34: ports 1232-1235,
+    2256-2259, 3280-3283, ...); CE2 (PSID 0x35: 1236-1239, ...) is misconfigured and
+    sends from CE1's ports; CE3 (PSID 0x36) sends from a wrong IPv4 address.
+
+    t+0.0/0.1 CE1 TCP 192.0.2.18:1232 > WEB:443 SYN (40), SYN-ACK (40)
+    t+0.2/0.3 CE1 UDP 192.0.2.18:2256 > DNS:53 (48), answer (80)
+    t+1.0/1.1 CE2 TCP 192.0.2.18:2256 > WEB:443 SYN, SYN-ACK        out of set (2)
+    t+1.2     CE2 UDP 192.0.2.18:3280 > OTHER:4500 (48)             out of set
+    t+1.3     CE2 UDP 192.0.2.18:1236 > OTHER:4500 (48)             in its set
+    t+2.0     CE3 UDP 192.0.2.99:1240 > OTHER:4500 (48)             out of set (address)
+    t+2.1     CE1 ICMP echo id 1233 > WEB (84)                      in set
+    t+2.2     CE2 ICMP echo id 7 > WEB (84)                         out of set (A = 0)
+    """
+    ce1 = map_ce_address(*RFC_RULE, "192.0.2.18", 0x34)
+    ce2 = map_ce_address(*RFC_RULE, "192.0.2.18", 0x35)
+    ce3 = map_ce_address(*RFC_RULE, "192.0.2.18", 0x36)
+    assert ce1 == "2001:db8:12:3400:0:c000:212:34", ce1
+    t = T0
+    c.add(t + 0.0, tun(ce1, AFTR, tcp("192.0.2.18", 1232, WEB, 443, "S")))
+    c.add(t + 0.1, tun(AFTR, ce1, tcp(WEB, 443, "192.0.2.18", 1232, "SA")))
+    c.add(t + 0.2, tun(ce1, AFTR, udp("192.0.2.18", 2256, DNS, 53, 20)))
+    c.add(t + 0.3, tun(AFTR, ce1, udp(DNS, 53, "192.0.2.18", 2256, 52)))
+    c.add(t + 1.0, tun(ce2, AFTR, tcp("192.0.2.18", 2256, WEB, 443, "S")))
+    c.add(t + 1.1, tun(AFTR, ce2, tcp(WEB, 443, "192.0.2.18", 2256, "SA")))
+    c.add(t + 1.2, tun(ce2, AFTR, udp("192.0.2.18", 3280, OTHER, 4500, 20)))
+    c.add(t + 1.3, tun(ce2, AFTR, udp("192.0.2.18", 1236, OTHER, 4500, 20)))
+    c.add(t + 2.0, tun(ce3, AFTR, udp("192.0.2.99", 1240, OTHER, 4500, 20)))
+    c.add(t + 2.1, tun(ce1, AFTR, icmp("192.0.2.18", WEB, 8, 1233)))
+    c.add(t + 2.2, tun(ce2, AFTR, icmp("192.0.2.18", WEB, 8, 7)))
+
+
+def mape_jp(c):
+    """The two Japanese parameter sets, CE addresses in the legacy layout
+    (IPv4 at byte 9). Every packet is a UDP datagram to OTHER:4500 (48 B) from a
+    new port of the CE's set, in the set's order, 10 ms apart:
+
+    CE A  PSID length 8, offset 4, 198.51.100.200 PSID 0x9a: 200 of 240 ports (83 %)  t+0.00 .. t+1.99
+    CE B  same rule,               198.51.100.200 PSID 0x9b: 100 of 240 ports (41 %)  t+2.00 .. t+2.99
+    CE C  PSID length 6, offset 6, 203.0.113.77   PSID 21:    50 of 1008 ports        t+3.00 .. t+3.49
+    """
+    plan = [(JP_RULE_8_4, "198.51.100.200", 0x9a, 8, 4, 200, Decimal(0)),
+            (JP_RULE_8_4, "198.51.100.200", 0x9b, 8, 4, 100, Decimal(2)),
+            (JP_RULE_6_6, "203.0.113.77", 21, 6, 6, 50, Decimal(3))]
+    for rule, ipv4, psid, psid_len, offset, n, start in plan:
+        ce = map_ce_address(*rule, ipv4, psid, legacy=True)
+        for i, port in enumerate(map_ports(psid, psid_len, offset)[:n]):
+            c.add(Decimal(T0) + start + Decimal(i) / 100, tun(ce, AFTR, udp(ipv4, port, OTHER, 4500, 20)))
+
+
+def lw4o6_bind(c):
+    """LW4o6: two B4s share 198.51.100.5; bindings give B4_1 PSID 3 and B4_2 PSID 4
+    (length 6, offset 0: ports 3072-4095 and 4096-5119).
+
+    t+0.0..0.4  LW_B4_1 UDP 198.51.100.5:3072..3076 > OTHER:4500 (48 each)
+    t+1.0/1.1   LW_B4_2 TCP 198.51.100.5:4096 > WEB:443 SYN (40), SYN-ACK (40)
+    t+2.0       LW_B4_2 UDP 198.51.100.5:3080 > OTHER:4500 (48): B4_1's port, out of set
+    """
+    t = T0
+    for i in range(5):
+        c.add(t + 0.1 * i, tun(LW_B4_1, AFTR, udp("198.51.100.5", 3072 + i, OTHER, 4500, 20)))
+    c.add(t + 1.0, tun(LW_B4_2, AFTR, tcp("198.51.100.5", 4096, WEB, 443, "S")))
+    c.add(t + 1.1, tun(AFTR, LW_B4_2, tcp(WEB, 443, "198.51.100.5", 4096, "SA")))
+    c.add(t + 2.0, tun(LW_B4_2, AFTR, udp("198.51.100.5", 3080, OTHER, 4500, 20)))
+
+
 def sample(c):
     """The README's sample: 3 DS-Lite B4s and a MAP-E CE over two minutes,
     web, DNS, NTP and ping traffic (seeded pseudo-random)."""
@@ -469,6 +563,9 @@ CAPTURES = {
     "malformed.pcap": (malformed, "pcap", 1),
     "timeouts.pcap": (timeouts, "pcap", 1),
     "orientation.pcap": (orientation, "pcap", 1),
+    "mape-rfc.pcap": (mape_rfc, "pcap", 1),
+    "mape-jp.pcap": (mape_jp, "pcap", 1),
+    "lw4o6-bind.pcap": (lw4o6_bind, "pcap", 1),
     "sample.pcapng": (sample, "pcapng", 1),
     "mixed.pcap": (mixed, "pcap", 1),
 }

@@ -27,6 +27,7 @@ parsed_free(parsed *p)
 {
     g_free(p->filter);
     g_free(p->err);
+    fot_config_clear(&p->cfg);
 }
 
 static void
@@ -44,7 +45,7 @@ test_modes(void)
     }
     parsed p = parse("summ");
     g_assert_false(p.ok);
-    g_assert_cmpstr(p.err, ==, "unknown mode \"summ\" (accepted: sum, stat, log)");
+    g_assert_cmpstr(p.err, ==, "unknown mode \"summ\" (accepted: sum, stat, log, ce)");
     parsed_free(&p);
 }
 
@@ -97,7 +98,16 @@ test_errors_name_the_bad_part(void)
     static const struct { const char *args, *err; } cases[] = {
         { "sum,intervall=5", "intervall=5: unknown option (accepted: interval, height, src, delimiter, noheader, "
                              "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
-                             "bytes, refresh, filter)" },
+                             "bytes, refresh, tunnel, ce_ports, threshold, map_rule, lw_binding, br, filter)" },
+        { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs "
+                                                    "PREFIX6;PREFIX4;EA_LEN[;OFFSET] (accepted: "
+                                                    "PREFIX6;PREFIX4;EA_LEN[;OFFSET])" },
+        { "ce,lw_binding=2001:db8::5;198.51.100.5;64;6", "lw_binding=2001:db8::5;198.51.100.5;64;6: PSID does not "
+                                                          "fit in PSID length bits (accepted: "
+                                                          "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET])" },
+        { "sum,br=2001:db8::1::", "br=2001:db8::1::: not an IPv6 address or prefix (accepted: an IPv6 address or "
+                                  "prefix)" },
+        { "ce,threshold=0", "threshold=0: not valid (accepted: a whole number 1..100)" },
         { "sum,interval=0", "interval=0: not valid (accepted: seconds, more than 0 and at most 86400, decimals allowed)" },
         { "sum,interval=1e3", "interval=1e3: not valid (accepted: seconds, more than 0 and at most 86400, decimals allowed)" },
         { "sum,interval=86400.5", "interval=86400.5: not valid (accepted: seconds, more than 0 and at most 86400, decimals allowed)" },
@@ -139,18 +149,53 @@ static void
 test_get_set_round_trip(void)
 {
     parsed p = parse("stat,interval=0.000000001,height=0,src=10.0.0.0/8,delimiter=||,noheader=yes,"
-                     "dns_timeout=9,sort=oldest,bytes=ipv4,refresh=off");
+                     "dns_timeout=9,sort=oldest,bytes=ipv4,refresh=off,tunnel,ce_ports,threshold=95,"
+                     "map_rule=2001:db8::/40;192.0.2.0/24;16,map_rule=2001:db8:1000::/36;198.51.100.0/24;16;4,"
+                     "lw_binding=2001:db8:aaaa::5;198.51.100.5;3;6,br=2001:db8:ffff::1,br=2001:db8:fffe::/48");
     g_assert_true(p.ok);
     fot_config copy;
     fot_config_defaults(&copy);
     for (unsigned i = 0; i < fot_option_count; i++) {
         char *text = fot_config_get(&p.cfg, fot_options[i].name);
-        char *err = NULL;
-        g_assert_true(fot_config_set(&copy, fot_options[i].name, text, &err));
+        char *again, *err = NULL;
+        g_assert_true(fot_config_set_text(&copy, fot_options[i].name, text, &err));
+        again = fot_config_get(&copy, fot_options[i].name);
+        g_assert_cmpstr(again, ==, text);
         g_free(text);
+        g_free(again);
     }
+    char *rules = fot_config_get(&copy, "map_rule");
+    g_assert_cmpstr(rules, ==, "2001:db8::/40;192.0.2.0/24;16;6 2001:db8:1000::/36;198.51.100.0/24;16;4");
+    g_free(rules);
+    fot_softwire *sw = copy.softwire;
+    copy.softwire = p.cfg.softwire;
     g_assert_cmpmem(&copy, sizeof copy, &p.cfg, sizeof p.cfg);
+    copy.softwire = sw;
+    fot_config_clear(&copy);
     parsed_free(&p);
+}
+
+/* A list given in the arguments replaces the one from the preferences. */
+static void
+test_list_replaces_preferences(void)
+{
+    fot_config c;
+    fot_config_defaults(&c);
+    char *err = NULL, *filter = NULL;
+    fot_mode mode;
+    g_assert_true(fot_config_set_text(&c, "br", "2001:db8:ffff::1 2001:db8:fffe::1", &err));
+    fot_config shared;
+    fot_config_copy(&shared, &c);
+    g_assert_true(fot_config_parse_args(&c, "sum,br=2001:db8::9,br=2001:db8::a", &mode, &filter, &err));
+    char *brs = fot_config_get(&c, "br");
+    g_assert_cmpstr(brs, ==, "2001:db8::9 2001:db8::a");
+    g_free(brs);
+    /* The copy taken before is untouched (copy on write). */
+    brs = fot_config_get(&shared, "br");
+    g_assert_cmpstr(brs, ==, "2001:db8:ffff::1 2001:db8:fffe::1");
+    g_free(brs);
+    fot_config_clear(&shared);
+    fot_config_clear(&c);
 }
 
 static void
@@ -173,6 +218,7 @@ main(int argc, char **argv)
     g_test_add_func("/config/errors", test_errors_name_the_bad_part);
     g_test_add_func("/config/values", test_values);
     g_test_add_func("/config/round-trip", test_get_set_round_trip);
+    g_test_add_func("/config/list-replaces-preferences", test_list_replaces_preferences);
     g_test_add_func("/config/describe", test_describe);
     return g_test_run();
 }
