@@ -57,6 +57,10 @@ const fot_option fot_options[] = {
       "LW4o6 binding B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET] (offset default 0); repeat for more." },
     { FOT_ID_BR, "br", FOT_OPT_LIST, 0, 0, NULL, NULL, "BR/AFTR addresses",
       "IPv6 address or prefix of the BR/AFTR side; orients sessions; repeat for more." },
+    { FOT_ID_MAX_SESSIONS, "max_sessions", FOT_OPT_UINT, 0, 100000000, NULL, NULL, "Session cap",
+      "Most active sessions kept (about 125 bytes each); past it the least recently seen end early. 0: no cap." },
+    { FOT_ID_EVICTED, "evicted", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Evicted column",
+      "stat: add Evicted, the sessions ended early at the session cap so far." },
 };
 const unsigned fot_option_count = G_N_ELEMENTS(fot_options);
 
@@ -76,6 +80,7 @@ fot_config_defaults(fot_config *c)
     c->bytes = FOT_BYTES_IPV6;
     c->refresh = FOT_REFRESH_AUTO;
     c->threshold = 80;
+    c->max_sessions = 2000000;
 }
 
 void
@@ -406,6 +411,12 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         case FOT_ID_THRESHOLD:
             c->threshold = u;
             break;
+        case FOT_ID_MAX_SESSIONS:
+            c->max_sessions = u;
+            break;
+        case FOT_ID_EVICTED:
+            c->evicted = flag;
+            break;
         default: /* stored while parsing */
             break;
         }
@@ -498,6 +509,10 @@ fot_config_get(const fot_config *c, const char *name)
         return g_strdup(c->ce_ports ? "yes" : "no");
     case FOT_ID_THRESHOLD:
         return g_strdup_printf("%u", c->threshold);
+    case FOT_ID_MAX_SESSIONS:
+        return g_strdup_printf("%u", c->max_sessions);
+    case FOT_ID_EVICTED:
+        return g_strdup(c->evicted ? "yes" : "no");
     case FOT_ID_MAP_RULE:
     case FOT_ID_LW_BINDING:
     case FOT_ID_BR:

@@ -40,6 +40,8 @@ typedef struct fot_config {
     bool tunnel;              /* sum, log: CE/B4 and BR/AFTR columns */
     bool ce_ports;            /* stat: largest per-CE port use column */
     uint32_t threshold;       /* percent of a CE's port set that is "near exhaustion" */
+    uint32_t max_sessions;    /* cap on active sessions; 0: none */
+    bool evicted;             /* stat: Evicted column */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
 } fot_config;
 
@@ -73,6 +75,8 @@ typedef enum {
     FOT_ID_MAP_RULE,
     FOT_ID_LW_BINDING,
     FOT_ID_BR,
+    FOT_ID_MAX_SESSIONS,
+    FOT_ID_EVICTED,
 } fot_opt_id;
 
 typedef struct fot_option {

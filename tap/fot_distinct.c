@@ -79,3 +79,108 @@ fot_count_map_get(const fot_count_map *m, uint64_t key)
 {
     return m->slots[find_slot(m, key)].refs;
 }
+
+/* ---- 48-bit keys ---- */
+
+#define COUNT_MAX 0xffffu
+
+static uint64_t
+slot_key(uint64_t slot)
+{
+    return slot >> 16;
+}
+
+void
+fot_key48_map_init(fot_key48_map *m)
+{
+    m->slots = g_new0(uint64_t, INITIAL_SLOTS);
+    m->mask = INITIAL_SLOTS - 1;
+    m->distinct = 0;
+    m->spill = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+void
+fot_key48_map_destroy(fot_key48_map *m)
+{
+    g_free(m->slots);
+    m->slots = NULL;
+    g_hash_table_destroy(m->spill);
+}
+
+static uint32_t
+find48(const fot_key48_map *m, uint64_t key)
+{
+    uint32_t i = fot_hash64(key) & m->mask;
+    while (m->slots[i] != 0 && slot_key(m->slots[i]) != key)
+        i = (i + 1) & m->mask;
+    return i;
+}
+
+static void
+grow48(fot_key48_map *m)
+{
+    uint64_t *old = m->slots;
+    uint32_t old_size = m->mask + 1;
+    m->slots = g_new0(uint64_t, (gsize)old_size * 2);
+    m->mask = old_size * 2 - 1;
+    for (uint32_t i = 0; i < old_size; i++)
+        if (old[i])
+            m->slots[find48(m, slot_key(old[i]))] = old[i];
+    g_free(old);
+}
+
+bool
+fot_key48_map_add(fot_key48_map *m, uint64_t key)
+{
+    uint32_t i = find48(m, key);
+    uint64_t s = m->slots[i];
+    if (s == 0) {
+        m->slots[i] = key << 16 | 1;
+        if (++m->distinct * 2 > m->mask + 1)
+            grow48(m);
+        return true;
+    }
+    if ((s & COUNT_MAX) < COUNT_MAX) {
+        m->slots[i] = s + 1;
+    } else {
+        gint64 k = (gint64)key;
+        guint extra = GPOINTER_TO_UINT(g_hash_table_lookup(m->spill, &k));
+        g_hash_table_insert(m->spill, g_memdup2(&k, sizeof k), GUINT_TO_POINTER(extra + 1));
+    }
+    return false;
+}
+
+bool
+fot_key48_map_remove(fot_key48_map *m, uint64_t key)
+{
+    uint32_t i = find48(m, key);
+    uint64_t s = m->slots[i];
+    if (s == 0)
+        return false;
+    if ((s & COUNT_MAX) == COUNT_MAX) {
+        gint64 k = (gint64)key;
+        guint extra = GPOINTER_TO_UINT(g_hash_table_lookup(m->spill, &k));
+        if (extra > 0) {
+            if (extra == 1)
+                g_hash_table_remove(m->spill, &k);
+            else
+                g_hash_table_insert(m->spill, g_memdup2(&k, sizeof k), GUINT_TO_POINTER(extra - 1));
+            return false;
+        }
+    }
+    if ((s & COUNT_MAX) > 1) {
+        m->slots[i] = s - 1;
+        return false;
+    }
+    for (uint32_t j = (i + 1) & m->mask; m->slots[j] != 0; j = (j + 1) & m->mask) {
+        uint32_t home = fot_hash64(slot_key(m->slots[j])) & m->mask;
+        bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
+        if (movable) {
+            m->slots[i] = m->slots[j];
+            i = j;
+        }
+    }
+    m->slots[i] = 0;
+    m->distinct--;
+    return true;
+}

@@ -46,4 +46,19 @@ bool fot_count_map_add(fot_count_map *m, uint64_t key);
 bool fot_count_map_remove(fot_count_map *m, uint64_t key);
 uint32_t fot_count_map_get(const fot_count_map *m, uint64_t key);
 
+/* The same for 48-bit keys, in 8 bytes a slot: key << 16 | count (0: empty).
+ * Counts past 65535 spill into a small side table. For per-CE port use,
+ * which has an entry per live session and so must be compact. */
+typedef struct fot_key48_map {
+    uint64_t *slots;
+    uint32_t mask;
+    uint32_t distinct;
+    struct _GHashTable *spill; /* key -> count above 65535 */
+} fot_key48_map;
+
+void fot_key48_map_init(fot_key48_map *m);
+void fot_key48_map_destroy(fot_key48_map *m);
+bool fot_key48_map_add(fot_key48_map *m, uint64_t key);
+bool fot_key48_map_remove(fot_key48_map *m, uint64_t key);
+
 #endif

@@ -13,10 +13,14 @@
 #include "fot_packet.h"
 #include "fot_time.h"
 
-/* An outer IPv6 address; the fields after hash matter once it is a CE/B4. */
+/* An outer IPv6 address; the fields after is_ce matter once it is a CE/B4.
+ * Nodes no session refers to wait on an idle list, oldest first, and are
+ * reused when the node table is full. */
 typedef struct node {
     uint8_t addr[16];
     uint32_t hash;
+    uint32_t refs;               /* sessions using it as CE or BR */
+    uint32_t idle_prev, idle_next; /* node numbers + 1 on the idle list */
     bool is_ce;
     bool many_ips;       /* more than one client IPv4 behind it */
     bool private_ip;     /* a private client IPv4 behind it */
@@ -44,29 +48,44 @@ typedef struct proto_state {
     fot_port_refs *dst_ports;
 } proto_state;
 
+/* Sessions live in chunks that never move, so growth copies nothing and
+ * wastes at most one chunk. Item numbers are 1-based. */
+#define CHUNK_BITS 12
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+
 struct fot_engine {
     fot_config cfg;
     int64_t timeout[FOT_CLASS_COUNT];
     bool started;
     int64_t now;
 
-    fot_session *pool;
-    uint32_t pool_cap, pool_used, free_head;
+    fot_session **chunks;
+    uint32_t chunk_count, pool_used, free_head;
+    uint32_t active;
     fot_index sessions;
     uint32_t head[FOT_CLASS_COUNT], tail[FOT_CLASS_COUNT];
     uint32_t serial;
 
     node *nodes;
-    uint32_t node_count, node_cap;
+    uint32_t node_count, node_cap, node_limit;
+    uint32_t idle_head, idle_tail; /* node numbers + 1 */
     fot_index node_index;
 
     proto_state proto[FOT_P_COUNT];
     uint64_t tally[FOT_TALLY_COUNT];
+    uint64_t evicted_sessions, forgotten_ces;
 
-    fot_count_map ce_ports;   /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
+    fot_key48_map ce_ports;   /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
     uint32_t *ce_port_hist;   /* number of CEs with n ports in use, n = 0..65536 */
     uint32_t max_ce_ports;
 };
+
+static inline fot_session *
+item_session(const fot_engine *e, uint32_t item)
+{
+    uint32_t i = item - 1;
+    return &e->chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
+}
 
 fot_proto_index
 fot_proto_index_of(uint8_t ip_proto)
@@ -86,14 +105,17 @@ init_state(fot_engine *e)
 {
     e->started = false;
     e->now = 0;
-    e->pool = NULL;
-    e->pool_cap = e->pool_used = e->free_head = 0;
+    e->chunks = NULL;
+    e->chunk_count = e->pool_used = e->free_head = e->active = 0;
     fot_index_init(&e->sessions);
     memset(e->head, 0, sizeof e->head);
     memset(e->tail, 0, sizeof e->tail);
     e->serial = 0;
     e->nodes = NULL;
     e->node_count = e->node_cap = 0;
+    e->idle_head = e->idle_tail = 0;
+    /* Each session refers to two nodes: this many nodes always include an idle one. */
+    e->node_limit = e->cfg.max_sessions ? e->cfg.max_sessions * 2 + 2 : UINT32_MAX;
     fot_index_init(&e->node_index);
     for (int p = 0; p < FOT_P_COUNT; p++) {
         e->proto[p].sessions = 0;
@@ -102,7 +124,8 @@ init_state(fot_engine *e)
         e->proto[p].dst_ports = g_new0(fot_port_refs, 1);
     }
     memset(e->tally, 0, sizeof e->tally);
-    fot_count_map_init(&e->ce_ports);
+    e->evicted_sessions = e->forgotten_ces = 0;
+    fot_key48_map_init(&e->ce_ports);
     e->ce_port_hist = g_new0(uint32_t, 65537);
     e->max_ce_ports = 0;
 }
@@ -110,7 +133,9 @@ init_state(fot_engine *e)
 static void
 free_state(fot_engine *e)
 {
-    g_free(e->pool);
+    for (uint32_t i = 0; i < e->chunk_count; i++)
+        g_free(e->chunks[i]);
+    g_free(e->chunks);
     fot_index_destroy(&e->sessions);
     g_free(e->nodes);
     fot_index_destroy(&e->node_index);
@@ -119,7 +144,7 @@ free_state(fot_engine *e)
         g_free(e->proto[p].src_ports);
         g_free(e->proto[p].dst_ports);
     }
-    fot_count_map_destroy(&e->ce_ports);
+    fot_key48_map_destroy(&e->ce_ports);
     g_free(e->ce_port_hist);
 }
 
@@ -181,6 +206,66 @@ node_find(const fot_engine *e, const uint8_t addr[16], uint32_t hash)
     return fot_index_find(&e->node_index, hash, node_match, e, addr);
 }
 
+static void
+idle_unlink(fot_engine *e, uint32_t n)
+{
+    node *x = &e->nodes[n];
+    if (x->idle_prev)
+        e->nodes[x->idle_prev - 1].idle_next = x->idle_next;
+    else
+        e->idle_head = x->idle_next;
+    if (x->idle_next)
+        e->nodes[x->idle_next - 1].idle_prev = x->idle_prev;
+    else
+        e->idle_tail = x->idle_prev;
+    x->idle_prev = x->idle_next = 0;
+}
+
+static void
+idle_append(fot_engine *e, uint32_t n)
+{
+    node *x = &e->nodes[n];
+    x->idle_prev = e->idle_tail;
+    x->idle_next = 0;
+    if (e->idle_tail)
+        e->nodes[e->idle_tail - 1].idle_next = n + 1;
+    else
+        e->idle_head = n + 1;
+    e->idle_tail = n + 1;
+}
+
+static void
+node_ref(fot_engine *e, uint32_t n)
+{
+    if (e->nodes[n].refs++ == 0)
+        idle_unlink(e, n);
+}
+
+static void ce_forget(fot_engine *e, node *n);
+
+static void
+node_unref(fot_engine *e, uint32_t n)
+{
+    if (--e->nodes[n].refs == 0)
+        idle_append(e, n);
+}
+
+/* The table is full: reuse the node idle the longest. Its CE record, if any,
+ * is lost, and counted. */
+static uint32_t
+node_recycle(fot_engine *e)
+{
+    uint32_t n = e->idle_head - 1;
+    node *x = &e->nodes[n];
+    idle_unlink(e, n);
+    fot_index_remove(&e->node_index, x->hash, n + 1);
+    if (x->is_ce) {
+        ce_forget(e, x);
+        e->forgotten_ces++;
+    }
+    return n;
+}
+
 static uint32_t
 node_get(fot_engine *e, const uint8_t addr[16])
 {
@@ -188,16 +273,23 @@ node_get(fot_engine *e, const uint8_t addr[16])
     uint32_t item = node_find(e, addr, hash);
     if (item)
         return item - 1;
-    if (e->node_count == e->node_cap) {
-        e->node_cap = e->node_cap ? e->node_cap * 2 : 64;
-        e->nodes = g_renew(node, e->nodes, e->node_cap);
+    uint32_t n;
+    if (e->node_count >= e->node_limit && e->idle_head) {
+        n = node_recycle(e);
+    } else {
+        if (e->node_count == e->node_cap) {
+            e->node_cap = e->node_cap ? e->node_cap * 2 : 64;
+            e->nodes = g_renew(node, e->nodes, e->node_cap);
+        }
+        n = e->node_count++;
     }
-    node *n = &e->nodes[e->node_count++];
-    memset(n, 0, sizeof *n);
-    memcpy(n->addr, addr, 16);
-    n->hash = hash;
-    fot_index_insert(&e->node_index, hash, e->node_count);
-    return e->node_count - 1;
+    node *x = &e->nodes[n];
+    memset(x, 0, sizeof *x);
+    memcpy(x->addr, addr, 16);
+    x->hash = hash;
+    fot_index_insert(&e->node_index, hash, n + 1);
+    idle_append(e, n);
+    return n;
 }
 
 const uint8_t *
@@ -298,7 +390,7 @@ ce_attach(fot_engine *e, const fot_session *s)
             n->port_min = MIN(n->port_min, s->client_port);
             n->port_max = MAX(n->port_max, s->client_port);
         }
-        if (fot_count_map_add(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
+        if (fot_key48_map_add(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
             n->ports_in_use++;
             ce_ports_changed(e, n, n->ports_in_use - 1);
         }
@@ -306,8 +398,8 @@ ce_attach(fot_engine *e, const fot_session *s)
     ce_classify(n);
 }
 
-/* A node taken for a CE by a wrong first-packet guess that has no session
- * left as a CE: it is not one. */
+/* A node that is no CE any more: taken for one by a wrong first-packet
+ * guess, or recycled. */
 static void
 ce_forget(fot_engine *e, node *n)
 {
@@ -321,7 +413,7 @@ ce_detach(fot_engine *e, const fot_session *s)
 {
     node *n = &e->nodes[s->ce];
     n->active_sessions--;
-    if (uses_port(s) && fot_count_map_remove(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
+    if (uses_port(s) && fot_key48_map_remove(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
         n->ports_in_use--;
         ce_ports_changed(e, n, n->ports_in_use + 1);
     }
@@ -391,7 +483,7 @@ key_hash(const session_key *k)
 static bool
 session_match(const void *ctx, uint32_t item, const void *key)
 {
-    const fot_session *s = &((const fot_engine *)ctx)->pool[item - 1];
+    const fot_session *s = item_session(ctx, item);
     const session_key *k = key;
     return s->ce == k->ce && s->client_ip == k->client_ip && s->server_ip == k->server_ip &&
            s->client_port == k->client_port && s->server_port == k->server_port && s->proto == k->proto;
@@ -413,13 +505,13 @@ session_find(const fot_engine *e, const session_key *k)
 static void
 list_unlink(fot_engine *e, uint32_t item)
 {
-    fot_session *s = &e->pool[item - 1];
+    fot_session *s = item_session(e, item);
     if (s->prev)
-        e->pool[s->prev - 1].next = s->next;
+        item_session(e, s->prev)->next = s->next;
     else
         e->head[s->tclass] = s->next;
     if (s->next)
-        e->pool[s->next - 1].prev = s->prev;
+        item_session(e, s->next)->prev = s->prev;
     else
         e->tail[s->tclass] = s->prev;
     s->prev = s->next = 0;
@@ -428,11 +520,11 @@ list_unlink(fot_engine *e, uint32_t item)
 static void
 list_append(fot_engine *e, uint32_t item)
 {
-    fot_session *s = &e->pool[item - 1];
+    fot_session *s = item_session(e, item);
     s->prev = e->tail[s->tclass];
     s->next = 0;
     if (s->prev)
-        e->pool[s->prev - 1].next = item;
+        item_session(e, s->prev)->next = item;
     else
         e->head[s->tclass] = item;
     e->tail[s->tclass] = item;
@@ -463,12 +555,12 @@ pool_alloc(fot_engine *e)
 {
     if (e->free_head) {
         uint32_t item = e->free_head;
-        e->free_head = e->pool[item - 1].next;
+        e->free_head = item_session(e, item)->next;
         return item;
     }
-    if (e->pool_used == e->pool_cap) {
-        e->pool_cap = e->pool_cap ? e->pool_cap * 2 : 1024;
-        e->pool = g_renew(fot_session, e->pool, e->pool_cap);
+    if (e->pool_used == e->chunk_count * CHUNK_SIZE) {
+        e->chunks = g_renew(fot_session *, e->chunks, e->chunk_count + 1);
+        e->chunks[e->chunk_count++] = g_new(fot_session, CHUNK_SIZE);
     }
     return ++e->pool_used;
 }
@@ -476,13 +568,28 @@ pool_alloc(fot_engine *e)
 static void
 session_close(fot_engine *e, uint32_t item)
 {
-    fot_session *s = &e->pool[item - 1];
+    fot_session *s = item_session(e, item);
     list_unlink(e, item);
     fot_index_remove(&e->sessions, s->hash, item);
     distinct_remove(e, s);
     ce_detach(e, s);
+    node_unref(e, s->ce);
+    node_unref(e, s->br);
+    e->active--;
     s->next = e->free_head;
     e->free_head = item;
+}
+
+/* At the cap: end the session seen least recently (the oldest list head). */
+static void
+evict_least_recent(fot_engine *e)
+{
+    uint32_t oldest = 0;
+    for (int c = 0; c < FOT_CLASS_COUNT; c++)
+        if (e->head[c] && (!oldest || item_session(e, e->head[c])->last < item_session(e, oldest)->last))
+            oldest = e->head[c];
+    session_close(e, oldest);
+    e->evicted_sessions++;
 }
 
 void
@@ -495,7 +602,7 @@ fot_engine_advance(fot_engine *e, int64_t now)
     for (int c = 0; c < FOT_CLASS_COUNT; c++) {
         while (e->head[c]) {
             uint32_t item = e->head[c];
-            if (e->pool[item - 1].last + e->timeout[c] > now)
+            if (item_session(e, item)->last + e->timeout[c] > now)
                 break;
             session_close(e, item);
         }
@@ -602,12 +709,17 @@ initial_class(const fot_session *s)
 static uint32_t
 session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
 {
-    uint32_t item = pool_alloc(e);
-    fot_session *s = &e->pool[item - 1];
-    memset(s, 0, sizeof *s);
+    if (e->cfg.max_sessions && e->active >= e->cfg.max_sessions)
+        evict_least_recent(e);
     bool up = dir == FOT_DIR_UP;
     uint32_t ce = node_get(e, up ? ev->outer_src : ev->outer_dst);
+    node_ref(e, ce);
     uint32_t br = node_get(e, up ? ev->outer_dst : ev->outer_src);
+    node_ref(e, br);
+    uint32_t item = pool_alloc(e);
+    fot_session *s = item_session(e, item);
+    memset(s, 0, sizeof *s);
+    e->active++;
     s->ce = ce;
     s->br = br;
     s->client_ip = up ? ev->inner_src : ev->inner_dst;
@@ -635,7 +747,7 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
 static void
 session_flip(fot_engine *e, uint32_t item)
 {
-    fot_session *s = &e->pool[item - 1];
+    fot_session *s = item_session(e, item);
     fot_index_remove(&e->sessions, s->hash, item);
     distinct_remove(e, s);
     ce_detach(e, s);
@@ -665,9 +777,14 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     fot_engine_advance(e, ev->time);
     fot_packet_result r = { NULL, FOT_DIR_UP, false, false };
 
+    /* Only a node that is a CE can hold the session's key. */
     uint32_t item = 0;
     uint32_t src_node = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
     uint32_t dst_node = node_find(e, ev->outer_dst, addr_hash(ev->outer_dst));
+    if (src_node && !e->nodes[src_node - 1].is_ce)
+        src_node = 0;
+    if (dst_node && !e->nodes[dst_node - 1].is_ce)
+        dst_node = 0;
     if (src_node) {
         session_key k = { src_node - 1, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
         item = session_find(e, &k);
@@ -681,7 +798,7 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     if (item) {
         int m = marker(ev);
         bool contradicts = (m > 0 && r.dir == FOT_DIR_DOWN) || (m < 0 && r.dir == FOT_DIR_UP);
-        if (contradicts && e->pool[item - 1].orient == FOT_ORIENT_FIRST_PACKET) {
+        if (contradicts && item_session(e, item)->orient == FOT_ORIENT_FIRST_PACKET) {
             session_flip(e, item);
             r.dir = r.dir == FOT_DIR_UP ? FOT_DIR_DOWN : FOT_DIR_UP;
         }
@@ -692,16 +809,21 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
         r.opened = true;
     }
 
-    fot_session *s = &e->pool[item - 1];
+    fot_session *s = item_session(e, item);
     s->packets[r.dir]++;
     s->bytes[r.dir] += e->cfg.bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
     s->last = e->now;
-    list_unlink(e, item);
     bool closing = (ev->tcp_flags & FOT_TCP_RST) ||
                    ((ev->tcp_flags & FOT_TCP_FIN) && (ev->tcp_flags & FOT_TCP_ACK));
-    if (s->tclass == FOT_CLASS_TCP && closing)
+    bool newest = e->tail[s->tclass] == item;
+    if (s->tclass == FOT_CLASS_TCP && closing) {
+        list_unlink(e, item);
         s->tclass = FOT_CLASS_TCP_CLOSING;
-    list_append(e, item);
+        list_append(e, item);
+    } else if (!newest) { /* keep each list in last-seen order */
+        list_unlink(e, item);
+        list_append(e, item);
+    }
     node *ce = &e->nodes[s->ce];
     r.out_of_set = out_of_set(ce, s, ev);
     ce->out_of_set += r.out_of_set;
@@ -741,12 +863,24 @@ fot_engine_sessions_opened(const fot_engine *e)
     return e->serial;
 }
 
+uint64_t
+fot_engine_evicted(const fot_engine *e)
+{
+    return e->evicted_sessions;
+}
+
+uint64_t
+fot_engine_forgotten_ces(const fot_engine *e)
+{
+    return e->forgotten_ces;
+}
+
 void
 fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud)
 {
     for (int c = 0; c < FOT_CLASS_COUNT; c++)
-        for (uint32_t item = e->head[c]; item; item = e->pool[item - 1].next)
-            fn(&e->pool[item - 1], ud);
+        for (uint32_t item = e->head[c]; item; item = item_session(e, item)->next)
+            fn(item_session(e, item), ud);
 }
 
 int64_t

@@ -102,6 +102,10 @@ uint64_t fot_engine_tally_get(const fot_engine *e, fot_tally which);
 
 void fot_engine_counts(const fot_engine *e, fot_counts *out);
 uint64_t fot_engine_sessions_opened(const fot_engine *e);
+/* Sessions ended early at the max_sessions cap (least recently seen first),
+ * and CE/B4 records dropped to make room for new addresses. */
+uint64_t fot_engine_evicted(const fot_engine *e);
+uint64_t fot_engine_forgotten_ces(const fot_engine *e);
 
 /* Each active session, oldest activity first within each class. */
 typedef void (*fot_session_fn)(const fot_session *s, void *ud);

@@ -161,9 +161,13 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter)
                            n.proto[FOT_P_ICMP].sessions, n.proto[FOT_P_ICMP].dst_ips,
                            n.proto[FOT_P_ICMP].src_ports);
     g_string_append_printf(out, "  Not sessions: other protocols %" PRIu64 ", malformed %" PRIu64
-                                ", unreassembled fragments %" PRIu64 "\n\n",
+                                ", unreassembled fragments %" PRIu64 "\n",
                            fot_engine_tally_get(e, FOT_TALLY_OTHER), fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
                            fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
+    if (fot_engine_evicted(e))
+        g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n", c->max_sessions,
+                               fot_engine_evicted(e));
+    g_string_append_c(out, '\n');
 
     g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port", "Dest IP",
                            "Port", "Packets", "Bytes", "Timeout");
@@ -202,6 +206,8 @@ fot_report_stat_header(GString *out, const fot_config *c)
         g_string_append_printf(out, "%s%s", i ? c->delimiter : "", cols[i]);
     if (c->ce_ports)
         g_string_append_printf(out, "%sMaxCEPortsInUse", c->delimiter);
+    if (c->evicted)
+        g_string_append_printf(out, "%sEvicted", c->delimiter);
     g_string_append_c(out, '\n');
 }
 
@@ -220,6 +226,8 @@ fot_report_stat_row(GString *out, const fot_engine *e, int64_t t, int frac_digit
                            icmp->dst_ips, d, tcp->dst_ports, d, udp->dst_ports);
     if (fot_engine_config(e)->ce_ports)
         g_string_append_printf(out, "%s%u", d, fot_engine_max_ce_ports(e));
+    if (fot_engine_config(e)->evicted)
+        g_string_append_printf(out, "%s%" PRIu64, d, fot_engine_evicted(e));
     g_string_append_c(out, '\n');
 }
 
@@ -335,6 +343,10 @@ void
 fot_report_ce_warnings(GString *out, const fot_engine *e)
 {
     uint32_t threshold = fot_engine_config(e)->threshold;
+    if (fot_engine_forgotten_ces(e))
+        g_string_append_printf(out, "4o6top: %" PRIu64 " CE/B4 records without sessions were dropped to stay "
+                                    "within max_sessions=%u; their rows are missing\n",
+                               fot_engine_forgotten_ces(e), fot_engine_config(e)->max_sessions);
     GArray *ces = ces_by_address(e);
     for (guint i = 0; i < ces->len; i++) {
         const fot_ce_info *ce = &g_array_index(ces, fot_ce_info, i);

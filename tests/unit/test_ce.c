@@ -147,6 +147,54 @@ test_flip_moves_the_session_to_the_real_ce(void)
     fot_engine_free(e);
 }
 
+/* At the cap the least recently seen session goes, so a busy session survives a flood. */
+static void
+test_cap_evicts_least_recent(void)
+{
+    fot_engine *e = engine_with("sum,max_sessions=100");
+    fot_event real = ev_make(0, CE1, BR, FOT_IPPROTO_TCP, "192.168.1.2", 40000, "203.0.113.1", 443, FOT_TCP_SYN, 40);
+    fot_engine_packet(e, &real);
+    for (int i = 0; i < 10000; i++) {
+        char src[32];
+        g_snprintf(src, sizeof src, "10.%d.%d.%d", i >> 16 & 255, i >> 8 & 255, i & 255);
+        fot_event syn = ev_make(1 + i * 0.001, CE2, BR, FOT_IPPROTO_TCP, src, (uint16_t)(i * 7), "203.0.113.1", 80,
+                                FOT_TCP_SYN, 40);
+        fot_engine_packet(e, &syn);
+        if (i % 50 == 0) { /* the real session keeps talking */
+            real.time = syn.time;
+            fot_engine_packet(e, &real);
+        }
+    }
+    g_assert_cmpuint(active(e), ==, 100);
+    g_assert_cmpuint(fot_engine_evicted(e), ==, 10001 - 100);
+    real.time += 1;
+    fot_packet_result r = fot_engine_packet(e, &real);
+    g_assert_false(r.opened);
+    g_assert_cmpuint(r.session->serial, ==, 1);
+    g_assert_cmpuint(r.session->packets[FOT_DIR_UP], ==, 2 + 10000 / 50);
+    fot_engine_free(e);
+}
+
+/* A flood from ever new outer addresses: the address table stays bounded;
+ * CE records without sessions are dropped, and counted. */
+static void
+test_node_table_bounded(void)
+{
+    fot_engine *e = engine_with("ce,max_sessions=10");
+    for (int i = 0; i < 5000; i++) {
+        char ce[64];
+        g_snprintf(ce, sizeof ce, "2001:db8:%x::%x", i >> 16, i & 0xffff);
+        fot_event ev = ev_make(i * 0.001, ce, BR, FOT_IPPROTO_UDP, "192.168.1.2", 1000, "203.0.113.1", 53, 0, 40);
+        fot_engine_packet(e, &ev);
+    }
+    unsigned ces = 0;
+    fot_engine_foreach_ce(e, count_ce, &ces);
+    g_assert_cmpuint(active(e), ==, 10);
+    g_assert_cmpuint(ces, <=, 10 * 2 + 2);
+    g_assert_cmpuint(ces + fot_engine_forgotten_ces(e), ==, 5000);
+    fot_engine_free(e);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -156,5 +204,7 @@ main(int argc, char **argv)
     g_test_add_func("/ce/out-of-set-with-rule", test_out_of_set_with_rule);
     g_test_add_func("/ce/mechanism-follows-evidence", test_mechanism_follows_evidence);
     g_test_add_func("/ce/flip-moves-session", test_flip_moves_the_session_to_the_real_ce);
+    g_test_add_func("/ce/cap-evicts-least-recent", test_cap_evicts_least_recent);
+    g_test_add_func("/ce/node-table-bounded", test_node_table_bounded);
     return g_test_run();
 }

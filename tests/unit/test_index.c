@@ -74,11 +74,33 @@ test_count_map_churn(void)
     fot_count_map_destroy(&m);
 }
 
+/* Past 65535 uses of one key the count spills over and still comes back to 0. */
+static void
+test_key48_spill(void)
+{
+    fot_key48_map m;
+    fot_key48_map_init(&m);
+    uint64_t key = (UINT64_C(1) << 47) | 12345;
+    g_assert_true(fot_key48_map_add(&m, key));
+    for (int i = 1; i < 70000; i++)
+        g_assert_false(fot_key48_map_add(&m, key));
+    g_assert_true(fot_key48_map_add(&m, 7));
+    g_assert_cmpuint(m.distinct, ==, 2);
+    for (int i = 1; i < 70000; i++)
+        g_assert_false(fot_key48_map_remove(&m, key));
+    g_assert_true(fot_key48_map_remove(&m, key));
+    g_assert_cmpuint(m.distinct, ==, 1);
+    g_assert_false(fot_key48_map_remove(&m, key));
+    g_assert_true(fot_key48_map_remove(&m, 7));
+    fot_key48_map_destroy(&m);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/index/churn", test_index_churn);
     g_test_add_func("/index/count-map-churn", test_count_map_churn);
+    g_test_add_func("/index/key48-spill", test_key48_spill);
     return g_test_run();
 }
