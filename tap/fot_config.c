@@ -15,8 +15,9 @@
 static const char *const sort_names[] = { "bytes", "packets", "recent", "oldest", NULL };
 static const char *const bytes_names[] = { "ipv6", "ipv4", NULL };
 static const char *const refresh_names[] = { "auto", "on", "off", NULL };
+static const char *const format_names[] = { "csv", "json", NULL };
 
-const char *const fot_mode_names[FOT_MODE_COUNT] = { "sum", "stat", "log", "ce" };
+const char *const fot_mode_names[FOT_MODE_COUNT] = { "sum", "stat", "log", "ce", "sess" };
 
 const fot_option fot_options[] = {
     { FOT_ID_INTERVAL, "interval", FOT_OPT_SECONDS, 0, MAX_INTERVAL_S, NULL, "-i", "Interval (seconds)",
@@ -61,6 +62,10 @@ const fot_option fot_options[] = {
       "Most active sessions kept (about 125 bytes each); past it the least recently seen end early. 0: no cap." },
     { FOT_ID_EVICTED, "evicted", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Evicted column",
       "stat: add Evicted, the sessions ended early at the session cap so far." },
+    { FOT_ID_FORMAT, "format", FOT_OPT_ENUM, 0, 0, format_names, NULL, "Output format",
+      "stat, log, sess, ce: csv, or json (one object per line, for Filebeat/Logstash)." },
+    { FOT_ID_ENDS, "ends", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Session ends",
+      "sess: also a row when a session ends, with its packets, bytes and duration." },
 };
 const unsigned fot_option_count = G_N_ELEMENTS(fot_options);
 
@@ -417,6 +422,12 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         case FOT_ID_EVICTED:
             c->evicted = flag;
             break;
+        case FOT_ID_FORMAT:
+            c->format = (fot_format)choice;
+            break;
+        case FOT_ID_ENDS:
+            c->ends = flag;
+            break;
         default: /* stored while parsing */
             break;
         }
@@ -513,6 +524,10 @@ fot_config_get(const fot_config *c, const char *name)
         return g_strdup_printf("%u", c->max_sessions);
     case FOT_ID_EVICTED:
         return g_strdup(c->evicted ? "yes" : "no");
+    case FOT_ID_FORMAT:
+        return g_strdup(format_names[c->format]);
+    case FOT_ID_ENDS:
+        return g_strdup(c->ends ? "yes" : "no");
     case FOT_ID_MAP_RULE:
     case FOT_ID_LW_BINDING:
     case FOT_ID_BR:
@@ -552,7 +567,7 @@ fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **fi
         if (strlen(fot_mode_names[i]) == mode_len && strncmp(p, fot_mode_names[i], mode_len) == 0)
             m = i;
     if (m < 0) {
-        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: sum, stat, log, ce)", (int)mode_len, p);
+        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: sum, stat, log, ce, sess)", (int)mode_len, p);
         return false;
     }
     *mode = (fot_mode)m;

@@ -18,11 +18,12 @@ typedef enum {
     FOT_CLASS_COUNT
 } fot_class;
 
-typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_COUNT } fot_mode;
+typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_SESS, FOT_MODE_COUNT } fot_mode;
 
 typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
 typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
 typedef enum { FOT_REFRESH_AUTO, FOT_REFRESH_ON, FOT_REFRESH_OFF } fot_refresh;
+typedef enum { FOT_FORMAT_CSV, FOT_FORMAT_JSON } fot_format;
 
 #define FOT_DELIMITER_MAX 8
 
@@ -42,6 +43,8 @@ typedef struct fot_config {
     uint32_t threshold;       /* percent of a CE's port set that is "near exhaustion" */
     uint32_t max_sessions;    /* cap on active sessions; 0: none */
     bool evicted;             /* stat: Evicted column */
+    fot_format format;        /* stat, log, sess, ce */
+    bool ends;                /* sess: a row also when a session ends */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
 } fot_config;
 
@@ -77,6 +80,8 @@ typedef enum {
     FOT_ID_BR,
     FOT_ID_MAX_SESSIONS,
     FOT_ID_EVICTED,
+    FOT_ID_FORMAT,
+    FOT_ID_ENDS,
 } fot_opt_id;
 
 typedef struct fot_option {

@@ -74,6 +74,8 @@ struct fot_engine {
     proto_state proto[FOT_P_COUNT];
     uint64_t tally[FOT_TALLY_COUNT];
     uint64_t evicted_sessions, forgotten_ces;
+    fot_end_fn on_end;
+    void *on_end_ud;
 
     fot_key48_map ce_ports;   /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
     uint32_t *ce_port_hist;   /* number of CEs with n ports in use, n = 0..65536 */
@@ -566,9 +568,11 @@ pool_alloc(fot_engine *e)
 }
 
 static void
-session_close(fot_engine *e, uint32_t item)
+session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
 {
     fot_session *s = item_session(e, item);
+    if (e->on_end)
+        e->on_end(s, why, when, e->on_end_ud);
     list_unlink(e, item);
     fot_index_remove(&e->sessions, s->hash, item);
     distinct_remove(e, s);
@@ -588,7 +592,7 @@ evict_least_recent(fot_engine *e)
     for (int c = 0; c < FOT_CLASS_COUNT; c++)
         if (e->head[c] && (!oldest || item_session(e, e->head[c])->last < item_session(e, oldest)->last))
             oldest = e->head[c];
-    session_close(e, oldest);
+    session_close(e, oldest, FOT_END_EVICTED, e->now);
     e->evicted_sessions++;
 }
 
@@ -599,14 +603,29 @@ fot_engine_advance(fot_engine *e, int64_t now)
         return;
     e->started = true;
     e->now = now;
-    for (int c = 0; c < FOT_CLASS_COUNT; c++) {
-        while (e->head[c]) {
-            uint32_t item = e->head[c];
-            if (item_session(e, item)->last + e->timeout[c] > now)
-                break;
-            session_close(e, item);
+    for (;;) {
+        uint32_t item = 0;
+        int64_t expiry = 0;
+        for (int c = 0; c < FOT_CLASS_COUNT; c++) {
+            if (!e->head[c])
+                continue;
+            int64_t x = item_session(e, e->head[c])->last + e->timeout[c];
+            if (x <= now && (!item || x < expiry)) {
+                item = e->head[c];
+                expiry = x;
+            }
         }
+        if (!item)
+            return;
+        session_close(e, item, FOT_END_TIMEOUT, expiry);
     }
+}
+
+void
+fot_engine_on_end(fot_engine *e, fot_end_fn fn, void *ud)
+{
+    e->on_end = fn;
+    e->on_end_ud = ud;
 }
 
 int64_t

@@ -82,7 +82,8 @@ fot_engine *fot_engine_new(const fot_config *cfg);
 void fot_engine_free(fot_engine *e);
 void fot_engine_reset(fot_engine *e);
 
-/* Move capture time forward (never back) and end sessions that timed out. */
+/* Move capture time forward (never back) and end sessions that timed out,
+ * in the order of their expiry times. */
 void fot_engine_advance(fot_engine *e, int64_t now);
 int64_t fot_engine_now(const fot_engine *e);
 bool fot_engine_started(const fot_engine *e);
@@ -96,6 +97,12 @@ typedef struct fot_packet_result {
 
 /* Count one tunnelled packet (advancing time to it first). */
 fot_packet_result fot_engine_packet(fot_engine *e, const fot_event *ev);
+
+/* Told of every session that ends, just before it goes: at its expiry time
+ * (timed out) or now (evicted at the session cap). */
+typedef enum { FOT_END_TIMEOUT, FOT_END_EVICTED } fot_end_reason;
+typedef void (*fot_end_fn)(const fot_session *s, fot_end_reason why, int64_t when, void *ud);
+void fot_engine_on_end(fot_engine *e, fot_end_fn fn, void *ud);
 
 void fot_engine_tally(fot_engine *e, fot_tally which, uint64_t n);
 uint64_t fot_engine_tally_get(const fot_engine *e, fot_tally which);

@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "fot_records.h"
 #include "fot_report.h"
 #include "fot_time.h"
 
@@ -15,6 +16,7 @@ struct fot_run {
     bool started, finished;
     int64_t first_boundary, next_boundary, last_time;
     int stat_digits;
+    int time_digits; /* of the capture, for rows not tied to a packet */
 };
 
 static void
@@ -28,6 +30,15 @@ emit(fot_run *r)
     g_string_truncate(r->buf, 0);
 }
 
+static void
+session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
+{
+    fot_run *r = ud;
+    fot_records_sess(r->buf, r->engine, s, why == FOT_END_TIMEOUT ? FOT_SESS_TIMEOUT : FOT_SESS_EVICTED, when,
+                     r->time_digits);
+    emit(r);
+}
+
 fot_run *
 fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output io)
 {
@@ -39,12 +50,10 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
     r->engine = fot_engine_new(cfg);
     r->buf = g_string_sized_new(4096);
     r->stat_digits = fot_time_digits_for_step(cfg->interval_ns);
-    if (!cfg->noheader && mode == FOT_MODE_STAT)
-        fot_report_stat_header(r->buf, cfg);
-    if (!cfg->noheader && mode == FOT_MODE_LOG)
-        fot_report_log_header(r->buf, cfg);
-    if (!cfg->noheader && mode == FOT_MODE_CE)
-        fot_report_ce_header(r->buf, cfg);
+    r->time_digits = 6;
+    if (mode == FOT_MODE_SESS && cfg->ends)
+        fot_engine_on_end(r->engine, session_ended, r);
+    fot_records_header(r->buf, cfg, mode);
     emit(r);
     return r;
 }
@@ -71,7 +80,7 @@ static void
 stat_row(fot_run *r, int64_t boundary)
 {
     fot_engine_advance(r->engine, boundary);
-    fot_report_stat_row(r->buf, r->engine, boundary, r->stat_digits);
+    fot_records_stat(r->buf, r->engine, boundary, r->stat_digits);
     emit(r);
 }
 
@@ -149,9 +158,13 @@ fot_run_frame(fot_run *r, int64_t t)
 void
 fot_run_packet(fot_run *r, const fot_event *ev, int frac_digits)
 {
+    r->time_digits = frac_digits;
     fot_packet_result res = fot_engine_packet(r->engine, ev);
     if (r->mode == FOT_MODE_LOG) {
-        fot_report_log_row(r->buf, r->engine, ev, res.session, frac_digits);
+        fot_records_log(r->buf, r->engine, ev, res.session, frac_digits);
+        emit(r);
+    } else if (r->mode == FOT_MODE_SESS && res.opened) {
+        fot_records_sess(r->buf, r->engine, res.session, FOT_SESS_OPEN, ev->time, frac_digits);
         emit(r);
     }
 }
@@ -160,6 +173,33 @@ void
 fot_run_tally(fot_run *r, fot_tally which, uint64_t n)
 {
     fot_engine_tally(r->engine, which, n);
+}
+
+static void
+collect_session(const fot_session *s, void *ud)
+{
+    g_ptr_array_add(ud, (gpointer)s);
+}
+
+static gint
+compare_serial(gconstpointer a, gconstpointer b)
+{
+    const fot_session *x = *(const fot_session *const *)a, *y = *(const fot_session *const *)b;
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/* sess with ends: the sessions the capture ended in, oldest first. */
+static void
+sessions_still_open(fot_run *r)
+{
+    GPtrArray *open = g_ptr_array_new();
+    fot_engine_foreach(r->engine, collect_session, open);
+    g_ptr_array_sort(open, compare_serial);
+    for (guint i = 0; i < open->len; i++)
+        fot_records_sess(r->buf, r->engine, g_ptr_array_index(open, i), FOT_SESS_END_OF_CAPTURE,
+                         fot_engine_now(r->engine), r->time_digits);
+    emit(r);
+    g_ptr_array_free(open, TRUE);
 }
 
 void
@@ -176,12 +216,14 @@ fot_run_finish(fot_run *r)
     } else if (r->mode == FOT_MODE_SUM) {
         sum_table(r);
     } else if (r->mode == FOT_MODE_CE) {
-        fot_report_ce(r->buf, r->engine);
+        fot_records_ce(r->buf, r->engine);
         emit(r);
         GString *warnings = g_string_new(NULL);
-        fot_report_ce_warnings(warnings, r->engine);
+        fot_records_ce_warnings(warnings, r->engine);
         fputs(warnings->str, stderr);
         g_string_free(warnings, TRUE);
+    } else if (r->mode == FOT_MODE_SESS && r->cfg.ends) {
+        sessions_still_open(r);
     }
     fflush(r->io.out);
 }

@@ -1,0 +1,366 @@
+/* Each mode lists its fields once, as (CSV header, JSON key) pairs; a row is
+ * the values in that order, written as CSV or as one JSON object. */
+#include "fot_records.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "fot_report.h"
+#include "fot_time.h"
+
+typedef struct field {
+    const char *csv, *json;
+} field;
+
+typedef enum { VAL_NONE, VAL_TEXT, VAL_NUMBER } value_kind;
+
+/* A value, kept as text; numbers are written unquoted in JSON. */
+typedef struct value {
+    value_kind kind;
+    char text[48];
+} value;
+
+#define MAX_FIELDS 16
+
+typedef struct record {
+    const fot_config *cfg;
+    field fields[MAX_FIELDS];
+    value values[MAX_FIELDS];
+    unsigned n;
+} record;
+
+static void
+add(record *r, const char *csv, const char *json, value_kind kind, const char *text)
+{
+    g_assert(r->n < MAX_FIELDS);
+    r->fields[r->n] = (field){ csv, json };
+    r->values[r->n].kind = kind;
+    g_strlcpy(r->values[r->n].text, text ? text : "", sizeof r->values[r->n].text);
+    r->n++;
+}
+
+static void
+add_text(record *r, const char *csv, const char *json, const char *text)
+{
+    add(r, csv, json, VAL_TEXT, text);
+}
+
+static void
+add_uint(record *r, const char *csv, const char *json, uint64_t v)
+{
+    char buf[24];
+    g_snprintf(buf, sizeof buf, "%" PRIu64, v);
+    add(r, csv, json, VAL_NUMBER, buf);
+}
+
+static void
+add_none(record *r, const char *csv, const char *json)
+{
+    add(r, csv, json, VAL_NONE, NULL);
+}
+
+static void
+add_time(record *r, int64_t t, int frac_digits)
+{
+    char buf[48];
+    fot_time_rfc3339(buf, sizeof buf, t, frac_digits);
+    add_text(r, "time", "@timestamp", buf);
+}
+
+static bool
+json(const fot_config *c)
+{
+    return c->format == FOT_FORMAT_JSON;
+}
+
+static void
+write_json_string(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            g_string_append_c(out, '\\');
+        if ((unsigned char)*s < 0x20)
+            g_string_append_printf(out, "\\u%04x", (unsigned char)*s);
+        else
+            g_string_append_c(out, *s);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void
+write_record(GString *out, const record *r)
+{
+    if (json(r->cfg)) {
+        g_string_append_c(out, '{');
+        for (unsigned i = 0; i < r->n; i++) {
+            if (i)
+                g_string_append_c(out, ',');
+            write_json_string(out, r->fields[i].json);
+            g_string_append_c(out, ':');
+            if (r->values[i].kind == VAL_NONE)
+                g_string_append(out, "null");
+            else if (r->values[i].kind == VAL_NUMBER)
+                g_string_append(out, r->values[i].text);
+            else
+                write_json_string(out, r->values[i].text);
+        }
+        g_string_append(out, "}\n");
+        return;
+    }
+    for (unsigned i = 0; i < r->n; i++)
+        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->values[i].text);
+    g_string_append_c(out, '\n');
+}
+
+static void
+write_header(GString *out, const record *r)
+{
+    for (unsigned i = 0; i < r->n; i++)
+        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);
+    g_string_append_c(out, '\n');
+}
+
+/* ---- stat ---- */
+
+static void
+stat_fields(record *r, const fot_engine *e, int64_t t, int frac_digits)
+{
+    const fot_config *c = r->cfg;
+    fot_counts n = { 0 };
+    if (e)
+        fot_engine_counts(e, &n);
+    const fot_proto_counts *tcp = &n.proto[FOT_P_TCP], *udp = &n.proto[FOT_P_UDP], *icmp = &n.proto[FOT_P_ICMP];
+    add_time(r, t, frac_digits);
+    add_uint(r, "Session", "session", n.sessions);
+    add_uint(r, "TCPSession", "tcp_session", tcp->sessions);
+    add_uint(r, "UDPSession", "udp_session", udp->sessions);
+    add_uint(r, "ICMPSession", "icmp_session", icmp->sessions);
+    add_uint(r, "TCPSrcPort", "tcp_src_port", tcp->src_ports);
+    add_uint(r, "UDPSrcPort", "udp_src_port", udp->src_ports);
+    add_uint(r, "ICMPID", "icmp_id", icmp->src_ports);
+    add_uint(r, "TCPDstIP", "tcp_dst_ip", tcp->dst_ips);
+    add_uint(r, "UDPDstIP", "udp_dst_ip", udp->dst_ips);
+    add_uint(r, "ICMPDstIP", "icmp_dst_ip", icmp->dst_ips);
+    add_uint(r, "TCPDstPort", "tcp_dst_port", tcp->dst_ports);
+    add_uint(r, "UDPDstPort", "udp_dst_port", udp->dst_ports);
+    if (c->ce_ports)
+        add_uint(r, "MaxCEPortsInUse", "max_ce_ports_in_use", e ? fot_engine_max_ce_ports(e) : 0);
+    if (c->evicted)
+        add_uint(r, "Evicted", "evicted", e ? fot_engine_evicted(e) : 0);
+}
+
+void
+fot_records_stat(GString *out, const fot_engine *e, int64_t t, int frac_digits)
+{
+    record r = { .cfg = fot_engine_config(e) };
+    stat_fields(&r, e, t, frac_digits);
+    write_record(out, &r);
+}
+
+/* ---- log and sess: a session's endpoints ---- */
+
+static void
+endpoint_fields(record *r, const fot_session *s)
+{
+    char ip[16];
+    add_text(r, "Proto", "proto", s ? fot_proto_name(s->proto) : "");
+    add_text(r, "SrcIP", "src_ip", s ? fot_ipv4_text(s->client_ip, ip) : "");
+    add_uint(r, "SrcPort", "src_port", s ? s->client_port : 0);
+    add_text(r, "DstIP", "dst_ip", s ? fot_ipv4_text(s->server_ip, ip) : "");
+    add_uint(r, "DstPort", "dst_port", s ? s->server_port : 0);
+}
+
+static void
+tunnel_fields(record *r, const fot_engine *e, const fot_session *s)
+{
+    if (!r->cfg->tunnel)
+        return;
+    char addr[46];
+    add_text(r, "CE", "ce", s ? fot_ipv6_text(fot_engine_node_addr(e, s->ce), addr) : "");
+    add_text(r, "BR", "br", s ? fot_ipv6_text(fot_engine_node_addr(e, s->br), addr) : "");
+}
+
+static void
+log_fields(record *r, const fot_engine *e, const fot_event *ev, const fot_session *s, int frac_digits)
+{
+    add_time(r, ev ? ev->time : 0, frac_digits);
+    endpoint_fields(r, s);
+    add_uint(r, "Length", "length", !ev ? 0 : r->cfg->bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len);
+    tunnel_fields(r, e, s);
+}
+
+void
+fot_records_log(GString *out, const fot_engine *e, const fot_event *ev, const fot_session *s, int frac_digits)
+{
+    record r = { .cfg = fot_engine_config(e) };
+    log_fields(&r, e, ev, s, frac_digits);
+    write_record(out, &r);
+}
+
+static void
+sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event what, int64_t t, int frac_digits)
+{
+    static const char *const events[] = { "open", "timeout", "evicted", "end" };
+    add_time(r, t, frac_digits);
+    endpoint_fields(r, s);
+    tunnel_fields(r, e, s);
+    if (!r->cfg->ends)
+        return;
+    add_text(r, "Event", "event", events[what]);
+    if (!s || what == FOT_SESS_OPEN) {
+        add_none(r, "Packets", "packets");
+        add_none(r, "Bytes", "bytes");
+        add_none(r, "Duration", "duration");
+        return;
+    }
+    char duration[32];
+    int64_t d = s->last - s->first;
+    g_snprintf(duration, sizeof duration, "%" PRId64 ".%06" PRId64, d / FOT_NS_PER_SEC, d % FOT_NS_PER_SEC / 1000);
+    add_uint(r, "Packets", "packets", s->packets[0] + s->packets[1]);
+    add_uint(r, "Bytes", "bytes", s->bytes[0] + s->bytes[1]);
+    add(r, "Duration", "duration", VAL_NUMBER, duration);
+}
+
+void
+fot_records_sess(GString *out, const fot_engine *e, const fot_session *s, fot_sess_event what, int64_t t,
+                 int frac_digits)
+{
+    record r = { .cfg = fot_engine_config(e) };
+    sess_fields(&r, e, s, what, t, frac_digits);
+    write_record(out, &r);
+}
+
+/* ---- ce ---- */
+
+static bool
+whole_set(const fot_ce_info *ce)
+{
+    return ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
+}
+
+/* Ports of every address of the set (a CE may get a whole IPv4 prefix). */
+static uint64_t
+set_size(const fot_ce_info *ce)
+{
+    return (uint64_t)fot_port_set_size(&ce->set) << (32 - ce->set.ipv4_len);
+}
+
+static void
+ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
+{
+    char addr[46], ip[24] = "";
+    if (json(r->cfg))
+        add_time(r, e ? fot_engine_now(e) : 0, 0);
+    add_text(r, "CE", "ce", ce ? fot_ipv6_text(ce->addr, addr) : "");
+    add_text(r, "Mechanism", "mechanism", ce ? fot_mechanism_name(ce->mechanism) : "");
+    if (ce && ce->source != FOT_SET_NONE) {
+        fot_ipv4_text(ce->set.ipv4, ip);
+        if (ce->set.ipv4_len < 32)
+            g_snprintf(ip + strlen(ip), sizeof ip - strlen(ip), "/%u", ce->set.ipv4_len);
+    } else if (ce && ce->mechanism != FOT_MECH_DSLITE && !ce->many_ips) {
+        fot_ipv4_text(ce->client_ip, ip);
+    }
+    if (ip[0])
+        add_text(r, "IPv4", "ipv4", ip);
+    else
+        add_none(r, "IPv4", "ipv4");
+    if (ce && (ce->source == FOT_SET_IID || (whole_set(ce) && ce->set.psid_len > 0)))
+        add_uint(r, "PSID", "psid", ce->set.psid);
+    else
+        add_none(r, "PSID", "psid");
+    if (ce && whole_set(ce)) {
+        add_uint(r, "PSIDLen", "psid_len", ce->set.psid_len);
+        add_uint(r, "Offset", "offset", ce->set.offset);
+        add_uint(r, "PortSetSize", "port_set_size", set_size(ce));
+    } else {
+        add_none(r, "PSIDLen", "psid_len");
+        add_none(r, "Offset", "offset");
+        add_none(r, "PortSetSize", "port_set_size");
+    }
+    add_uint(r, "PortsInUse", "ports_in_use", ce ? ce->ports_in_use : 0);
+    add_uint(r, "PeakPortsInUse", "peak_ports_in_use", ce ? ce->peak_ports : 0);
+    add_uint(r, "Sessions", "sessions", ce ? ce->sessions : 0);
+    add_uint(r, "OutOfSet", "out_of_set", ce ? ce->out_of_set : 0);
+}
+
+static void
+collect_ce(const fot_ce_info *ce, void *ud)
+{
+    g_array_append_val((GArray *)ud, *ce);
+}
+
+static gint
+compare_ce_addr(gconstpointer a, gconstpointer b)
+{
+    return memcmp(((const fot_ce_info *)a)->addr, ((const fot_ce_info *)b)->addr, 16);
+}
+
+static GArray *
+ces_by_address(const fot_engine *e)
+{
+    GArray *ces = g_array_new(FALSE, FALSE, sizeof(fot_ce_info));
+    fot_engine_foreach_ce(e, collect_ce, ces);
+    g_array_sort(ces, compare_ce_addr);
+    return ces;
+}
+
+void
+fot_records_ce(GString *out, const fot_engine *e)
+{
+    GArray *ces = ces_by_address(e);
+    for (guint i = 0; i < ces->len; i++) {
+        record r = { .cfg = fot_engine_config(e) };
+        ce_fields(&r, e, &g_array_index(ces, fot_ce_info, i));
+        write_record(out, &r);
+    }
+    g_array_free(ces, TRUE);
+}
+
+void
+fot_records_ce_warnings(GString *out, const fot_engine *e)
+{
+    const fot_config *c = fot_engine_config(e);
+    if (fot_engine_forgotten_ces(e))
+        g_string_append_printf(out, "4o6top: %" PRIu64 " CE/B4 records without sessions were dropped to stay "
+                                    "within max_sessions=%u; their rows are missing\n",
+                               fot_engine_forgotten_ces(e), c->max_sessions);
+    GArray *ces = ces_by_address(e);
+    for (guint i = 0; i < ces->len; i++) {
+        const fot_ce_info *ce = &g_array_index(ces, fot_ce_info, i);
+        if (!whole_set(ce) || (uint64_t)ce->peak_ports * 100 < (uint64_t)c->threshold * set_size(ce))
+            continue;
+        char addr[46], when[48];
+        fot_time_rfc3339(when, sizeof when, ce->peak_time, 0);
+        g_string_append_printf(out, "4o6top: CE %s near port exhaustion: peak %u of %" PRIu64
+                                    " ports (%" PRIu64 "%%) at %s\n",
+                               fot_ipv6_text(ce->addr, addr), ce->peak_ports, set_size(ce),
+                               (uint64_t)ce->peak_ports * 100 / set_size(ce), when);
+    }
+    g_array_free(ces, TRUE);
+}
+
+/* ---- headers: the same field lists, without values ---- */
+
+void
+fot_records_header(GString *out, const fot_config *c, fot_mode mode)
+{
+    record r = { .cfg = c };
+    if (json(c) || c->noheader || mode == FOT_MODE_SUM)
+        return;
+    switch (mode) {
+    case FOT_MODE_STAT:
+        stat_fields(&r, NULL, 0, 0);
+        break;
+    case FOT_MODE_LOG:
+        log_fields(&r, NULL, NULL, NULL, 0);
+        break;
+    case FOT_MODE_SESS:
+        sess_fields(&r, NULL, NULL, FOT_SESS_OPEN, 0, 0);
+        break;
+    default:
+        ce_fields(&r, NULL, NULL);
+        break;
+    }
+    write_header(out, &r);
+}

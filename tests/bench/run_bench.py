@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""Benchmark 4o6top against tshark's own statistics on generated captures.
+
+Builds make_bench_capture.c, writes the S and M captures into a work folder
+(reused when already written by the same generator), then runs tshark on one of
+them with each variant below, round-robin, --repeat times, with Wireshark's
+defaults and with the lean 4o6top profile (-C 4o6top) when it exists. Reports
+the medians of wall time, CPU time and peak RSS of each tshark run.
+
+Not a test: ctest does not run it. See tests/bench/README.md.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from tshark_env import TsharkEnv  # noqa: E402
+
+GENERATOR = os.path.join(HERE, "make_bench_capture.c")
+SIZES = {"S": 200_000, "M": 2_000_000}
+PROFILE_NAME = "4o6top"
+
+# (name, -z argument)
+VARIANTS = [
+    # io,stat registers with TL_REQUIRES_PROTO_TREE: dissection that builds the protocol tree.
+    ("floor", "io,stat,0"),
+    # A tap with next to nothing to do (one MAC pair) and no tree: dissection alone, as 4o6top needs it.
+    ("floor-notree", "conv,eth"),
+    ("conv", "conv,tcp"),
+    ("4o6top-sum", "4o6top,sum"),
+    ("4o6top-stat", "4o6top,stat"),
+    ("4o6top-log", "4o6top,log"),
+]
+BASELINE = ("conv", "default")
+
+
+def build_generator(build_dir):
+    exe = os.path.join(build_dir, "make_bench_capture")
+    subprocess.run(["cc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe, GENERATOR], check=True)
+    return exe
+
+
+def make_capture(generator, work_dir, size):
+    """The capture of that size, written unless the same generator already wrote it."""
+    path = os.path.join(work_dir, "bench-%s.pcap" % size)
+    stamp_path = path + ".json"
+    with open(GENERATOR, "rb") as f:
+        source_sha256 = hashlib.sha256(f.read()).hexdigest()
+    try:
+        with open(stamp_path) as f:
+            stamp = json.load(f)
+        if (stamp["source_sha256"] == source_sha256 and stamp["packets"] == SIZES[size]
+                and os.path.getsize(path) == stamp["bytes"]):
+            return path, stamp["summary"]
+    except (OSError, ValueError, KeyError):
+        pass
+    res = subprocess.run([generator, str(SIZES[size]), path], stderr=subprocess.PIPE, check=True)
+    os.chmod(path, 0o644)
+    summary = res.stderr.decode().strip()
+    with open(stamp_path, "w") as f:
+        json.dump({"source_sha256": source_sha256, "packets": SIZES[size], "bytes": os.path.getsize(path),
+                   "summary": summary}, f)
+    return path, summary
+
+
+def check_world_readable(path):
+    """tshark runs as nobody when we are root: every folder above the capture must let it through."""
+    if os.geteuid() != 0:
+        return
+    d = os.path.dirname(os.path.abspath(path))
+    while True:
+        if not os.stat(d).st_mode & 0o001:
+            sys.exit("run_bench: %s is not searchable by others; tshark runs as nobody: choose --workdir elsewhere"
+                     % d)
+        if d == "/":
+            return
+        d = os.path.dirname(d)
+
+
+def stage_profile(profile_dir, staging_dir):
+    """A profiles folder holding a copy of profile_dir named 4o6top, for TsharkEnv."""
+    profiles = os.path.join(staging_dir, "profiles")
+    shutil.copytree(profile_dir, os.path.join(profiles, PROFILE_NAME))
+    return profiles
+
+
+def tshark_args(capture, zarg, profile):
+    return ["-r", capture, "-q", "-z", zarg] + (["-C", PROFILE_NAME] if profile == "lean" else [])
+
+
+def run_measured(env, args, stdout_path):
+    """One tshark run: ((wall s, CPU s, peak RSS MiB), stderr). The child is setpriv
+    (as root), which execs tshark, so wait4's rusage is tshark's."""
+    argv, e = env.command(args)
+    with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, env=e, stdout=out, stderr=err, cwd=env.dir)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        sys.exit("run_bench: %s exited with %d:\n%s" % (shlex.join(argv), proc.returncode, stderr))
+    return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0), stderr  # ru_maxrss: KiB on Linux
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def machine_description():
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    tshark = subprocess.run(["tshark", "-v"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    return "nproc %d, %s, %s" % (os.cpu_count(), cpu, tshark.decode().splitlines()[0])
+
+
+def summarize(measurements, rows):
+    """Table rows: medians and ratios per (variant, profile)."""
+    med = {row: [statistics.median(values) for values in zip(*measurements[row])] for row in rows}
+    base_wall, _, base_rss = med[BASELINE]
+    table = []
+    for variant, profile in rows:
+        wall, cpu, rss = med[(variant, profile)]
+        walls = [m[0] for m in measurements[(variant, profile)]]
+        table.append([variant, profile, "%.2f" % wall, "%.2f" % cpu, "%.0f" % rss,
+                      "%.2f" % (wall / base_wall), "%.2f" % (wall / med[("floor", profile)][0]),
+                      "%.2f" % (wall / med[("floor-notree", profile)][0]),
+                      "%.2f" % (rss / base_rss), "%.0f" % (100 * (max(walls) - min(walls)) / wall)])
+    return table
+
+
+HEADER = ["variant", "profile", "wall s", "CPU s", "peak RSS MiB", "wall / conv", "wall / floor",
+          "wall / floor-notree", "RSS / conv", "wall spread %"]
+
+
+def format_table(table, markdown):
+    if markdown:
+        lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join(["---", "---"] + ["---:"] * (len(HEADER) - 2)) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in table]
+        return "\n".join(lines)
+    widths = [max(len(r[i]) for r in [HEADER] + table) for i in range(len(HEADER))]
+
+    def line(cells):  # names to the left, numbers to the right
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return "\n".join(line(r) for r in [HEADER] + table)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", choices=sorted(SIZES), default="S", help="capture to benchmark (default S)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each variant (default 5)")
+    ap.add_argument("--workdir", default="/tmp/4o6top-bench", help="where the captures are kept")
+    ap.add_argument("--plugins", default=os.path.join(REPO, "build", "plugins"),
+                    help="the build's plugins folder (holding 4.0/epan/4o6top.so)")
+    ap.add_argument("--profile", default=os.path.join(REPO, "packaging", "profiles", PROFILE_NAME),
+                    help="the lean configuration profile folder")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    opts = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
+    if opts.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    if not os.path.isfile(os.path.join(opts.plugins, "4.0", "epan", "4o6top.so")):
+        sys.exit("run_bench: no 4.0/epan/4o6top.so under %s: build first (cmake --build build)" % opts.plugins)
+
+    os.makedirs(opts.workdir, exist_ok=True)
+    os.chmod(opts.workdir, 0o755)
+    scratch = tempfile.mkdtemp(prefix="4o6top-bench-")
+    env = None
+    try:
+        generator = build_generator(scratch)
+        captures = {size: make_capture(generator, opts.workdir, size) for size in SIZES}
+        capture, capture_summary = captures[opts.size]
+        check_world_readable(capture)
+
+        profiles = ["default"]
+        if os.path.isdir(opts.profile):
+            profiles.append("lean")
+            env = TsharkEnv(opts.plugins, profiles=stage_profile(opts.profile, scratch))
+        else:
+            env = TsharkEnv(opts.plugins)
+        rows = [(variant, profile) for profile in profiles for variant, _ in VARIANTS]
+        zargs = dict(VARIANTS)
+
+        print("machine: %s" % machine_description())
+        print("capture: %s (%s)" % (capture, capture_summary))
+        if "lean" not in profiles:
+            print("note: no profile folder %s: lean rows skipped" % opts.profile)
+        outputs = os.path.join(scratch, "out")
+        os.makedirs(outputs)
+        print("commands (tshark runs as nobody when run as root; the temporary folders are removed at the end):")
+        for variant, profile in rows:
+            argv, e = env.command(tshark_args(capture, zargs[variant], profile))
+            env_words = ["%s=%s" % kv for kv in sorted(e.items())]
+            out_path = os.path.join(outputs, "%s-%s.out" % (variant, profile))
+            print("  %s > %s" % (shlex.join(["env", "-i"] + env_words + argv), out_path))
+
+        # Untimed: brings the capture into the page cache.
+        run_measured(env, tshark_args(capture, zargs["floor-notree"], "default"), os.path.join(outputs, "warmup"))
+        measurements = {row: [] for row in rows}
+        stderr_seen = {row: set() for row in rows}
+        sum_digests = {profile: set() for profile in profiles}
+        for rep in range(opts.repeat):
+            for variant, profile in rows:  # round-robin: drift hits every variant alike
+                out_path = os.path.join(outputs, "%s-%s.out" % (variant, profile))
+                usage, stderr = run_measured(env, tshark_args(capture, zargs[variant], profile), out_path)
+                measurements[(variant, profile)].append(usage)
+                if stderr:
+                    stderr_seen[(variant, profile)].add(stderr)
+                if variant == "4o6top-sum":
+                    sum_digests[profile].add(file_sha256(out_path))
+            print("round %d of %d done" % (rep + 1, opts.repeat), file=sys.stderr)
+
+        print("medians of %d runs each, round-robin, after one untimed warm-up run:" % opts.repeat)
+        print(format_table(summarize(measurements, rows), opts.markdown))
+        print("wall / conv, RSS / conv: against conv with defaults; wall / floor, wall / floor-notree: against "
+              "that row with the same profile; wall spread: (max - min) / median")
+        for (variant, profile), texts in stderr_seen.items():
+            for text in texts:
+                print("stderr of %s (%s):\n  %s" % (variant, profile, text.rstrip("\n").replace("\n", "\n  ")))
+        if any(len(d) > 1 for d in sum_digests.values()):
+            print("4o6top-sum: output differs between runs of the same profile")
+        if "lean" in profiles:
+            same = sum_digests["default"] == sum_digests["lean"]
+            print("4o6top-sum output with and without the lean profile: %s" % ("identical" if same else "DIFFERENT"))
+            if not same:
+                print("  compare %s and %s" % (os.path.join(outputs, "4o6top-sum-default.out"),
+                                               os.path.join(outputs, "4o6top-sum-lean.out")))
+                scratch = None  # keep the outputs for comparison
+    finally:
+        if env:
+            env.close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
