@@ -64,9 +64,11 @@ def make_capture(generator, work_dir, size):
             return path, stamp["summary"]
     except (OSError, ValueError, KeyError):
         pass
-    res = subprocess.run([generator, str(SIZES[size]), path], stderr=subprocess.PIPE, check=True)
-    os.chmod(path, 0o644)
+    res = subprocess.run([generator, str(SIZES[size]), path], stderr=subprocess.PIPE)
     summary = res.stderr.decode().strip()
+    if res.returncode != 0:
+        sys.exit("run_bench: the capture generator failed:\n%s" % summary)
+    os.chmod(path, 0o644)
     with open(stamp_path, "w") as f:
         json.dump({"source_sha256": source_sha256, "packets": SIZES[size], "bytes": os.path.getsize(path),
                    "summary": summary}, f)
@@ -182,8 +184,9 @@ def main():
     if not os.path.isfile(os.path.join(opts.plugins, "4.0", "epan", "4o6top.so")):
         sys.exit("run_bench: no 4.0/epan/4o6top.so under %s: build first (cmake --build build)" % opts.plugins)
 
-    os.makedirs(opts.workdir, exist_ok=True)
-    os.chmod(opts.workdir, 0o755)
+    if not os.path.isdir(opts.workdir):
+        os.makedirs(opts.workdir)
+        os.chmod(opts.workdir, 0o755)  # whatever the umask: tshark may run as nobody
     scratch = tempfile.mkdtemp(prefix="4o6top-bench-")
     env = None
     try:

@@ -1,0 +1,325 @@
+#include "frame_reader.h"
+
+#include <epan/ipproto.h>
+#include <epan/prefs-int.h>
+#include <epan/prefs.h>
+
+#include "fot_frag.h"
+#include "fot_packet.h"
+
+struct fot_frame_reader {
+    fot_frag_table *frags;
+    gboolean defragment_ipv4;
+
+    guint32 frame; /* the frame being read; 0: none */
+    gboolean have_ipv6, inner_taken;
+    guint8 ipv6_src[16], ipv6_dst[16];
+    guint8 ipv6_next;
+    guint32 ipv6_len;
+    fot_frame_result result;
+};
+
+static gboolean
+ip_defragment_enabled(void)
+{
+    module_t *ip = prefs_find_module("ip");
+    pref_t *pref = ip ? prefs_find_preference(ip, "defragment") : NULL;
+    return pref ? prefs_get_bool_value(pref, pref_current) : TRUE;
+}
+
+fot_frame_reader *
+fot_frame_reader_new(void)
+{
+    fot_frame_reader *r = g_new0(fot_frame_reader, 1);
+    r->frags = fot_frag_new();
+    r->defragment_ipv4 = ip_defragment_enabled();
+    return r;
+}
+
+void
+fot_frame_reader_free(fot_frame_reader *r)
+{
+    if (!r)
+        return;
+    fot_frag_free(r->frags);
+    g_free(r);
+}
+
+void
+fot_frame_reader_reset(fot_frame_reader *r)
+{
+    fot_frag_clear(r->frags);
+    r->defragment_ipv4 = ip_defragment_enabled();
+    r->frame = 0;
+}
+
+static void
+begin_frame(fot_frame_reader *r, guint32 num)
+{
+    if (r->frame == num)
+        return;
+    r->frame = num;
+    r->have_ipv6 = r->inner_taken = FALSE;
+    memset(&r->result, 0, sizeof r->result);
+}
+
+static int64_t
+frame_time(const packet_info *pinfo)
+{
+    return (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+}
+
+/* The packet data (frame or reassembled buffer) holding [p, p + need). */
+static gboolean
+locate(packet_info *pinfo, uintptr_t p, guint need, const guint8 **base, guint *len, gboolean *in_frame)
+{
+    gboolean first = TRUE;
+    for (GSList *l = pinfo->data_src; l; l = l->next, first = FALSE) {
+        tvbuff_t *tvb = get_data_source_tvb((struct data_source *)l->data);
+        guint n = tvb_captured_length(tvb);
+        if (n < need || n == 0)
+            continue;
+        const guint8 *b = tvb_get_ptr(tvb, 0, n);
+        if (p >= (uintptr_t)b && p - (uintptr_t)b <= n - need) {
+            *base = b;
+            *len = n;
+            *in_frame = first;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static void
+malformed(fot_frame_reader *r, const char *why)
+{
+    r->result.kind = FOT_FRAME_MALFORMED;
+    r->result.malformed_why = why;
+}
+
+static void
+frag_key_outer(fot_frag_key *k, const guint8 src[16], const guint8 dst[16], guint32 id)
+{
+    memset(k, 0, sizeof *k);
+    k->kind = FOT_FRAG_OUTER_IPV6;
+    k->id = id;
+    memcpy(k->src6, src, 16);
+    memcpy(k->dst6, dst, 16);
+}
+
+static gboolean
+find_ipv6(tvbuff_t *tvb, const guint8 *src, const guint8 *dst, fot_ipv6_found *found, const guint8 **data,
+          guint *len)
+{
+    *len = tvb_captured_length(tvb);
+    if (*len == 0)
+        return FALSE;
+    *data = tvb_get_ptr(tvb, 0, *len);
+    return fot_find_ipv6(*data, *len, src, dst, found);
+}
+
+/* Outer IPv6 reassembled in this frame: add the earlier fragments' lengths. */
+static guint32
+outer_reassembled_len(fot_frame_reader *r, packet_info *pinfo)
+{
+    tvbuff_t *frame = get_data_source_tvb((struct data_source *)pinfo->data_src->data);
+    fot_ipv6_found found;
+    const guint8 *data;
+    guint len;
+    if (!find_ipv6(frame, r->ipv6_src, r->ipv6_dst, &found, &data, &len) || !found.fragment)
+        return r->ipv6_len;
+    fot_frag_key k;
+    frag_key_outer(&k, r->ipv6_src, r->ipv6_dst, found.frag_id);
+    return r->ipv6_len + (guint32)fot_frag_take(r->frags, &k).ipv6_len;
+}
+
+/* A non-final outer IPv6 fragment carries no dissected payload: keep its length. */
+static void
+hold_outer_fragment(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame)
+{
+    if (pinfo->net_src.type != AT_IPv6 || pinfo->net_dst.type != AT_IPv6)
+        return;
+    fot_ipv6_found found;
+    const guint8 *data;
+    guint len;
+    if (!find_ipv6(frame, pinfo->net_src.data, pinfo->net_dst.data, &found, &data, &len) || !found.fragment)
+        return;
+    fot_frag_key k;
+    frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, found.frag_id);
+    r->result.unreassembled += fot_frag_add(r->frags, &k, r->result.time, found.payload_len, 0);
+}
+
+/* IPv6 said IPv4 follows, but no IPv4 header was dissected: Wireshark found it
+ * bogus. Read it to say why; a later fragment (IPv6 reassembly off) is a
+ * fragment, not a malformed packet. */
+static void
+inner_not_dissected(fot_frame_reader *r, tvbuff_t *frame)
+{
+    fot_ipv6_found found;
+    const guint8 *data;
+    guint len;
+    if (!find_ipv6(frame, r->ipv6_src, r->ipv6_dst, &found, &data, &len)) {
+        malformed(r, "inner IPv4 header not dissected");
+        return;
+    }
+    if (found.fragment && found.frag_offset != 0) {
+        r->result.unreassembled++;
+        return;
+    }
+    fot_ipv4 ip;
+    fot_decode_status st = fot_decode_ipv4(data + found.payload, len - found.payload, &ip);
+    malformed(r, st == FOT_DECODE_OK ? "inner IPv4 header not dissected" : fot_decode_status_text(st));
+}
+
+void
+fot_frame_reader_ipv6(fot_frame_reader *r, packet_info *pinfo, const ws_ip6 *h)
+{
+    begin_frame(r, pinfo->num);
+    if (r->inner_taken || h->ip6_src.len != 16 || h->ip6_dst.len != 16)
+        return;
+    r->have_ipv6 = TRUE;
+    memcpy(r->ipv6_src, h->ip6_src.data, 16);
+    memcpy(r->ipv6_dst, h->ip6_dst.data, 16);
+    r->ipv6_next = h->ip6_nxt;
+    r->ipv6_len = h->ip6_len;
+}
+
+/* Inner IPv4 fragment: the L4 header, once Wireshark has the whole packet. */
+static gboolean
+inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guint32 own_ipv6_len,
+               const guint8 **l4, guint *l4_len)
+{
+    fot_frag_key k;
+    memset(&k, 0, sizeof k);
+    k.kind = FOT_FRAG_INNER_IPV4;
+    k.proto = ip->proto;
+    k.id = ip->id;
+    k.src4 = ip->src;
+    k.dst4 = ip->dst;
+    memcpy(k.src6, r->ipv6_src, 16);
+    memcpy(k.dst6, r->ipv6_dst, 16);
+
+    tvbuff_t *whole = r->defragment_ipv4 ? get_data_source_tvb_by_name(pinfo, "Reassembled IPv4") : NULL;
+    if (whole && tvb_captured_length(whole) > 0) {
+        fot_frag_sum earlier = fot_frag_take(r->frags, &k);
+        r->result.ev.ipv6_len = own_ipv6_len + (guint32)earlier.ipv6_len;
+        r->result.ev.ipv4_len = ip->total_len + (guint32)earlier.ipv4_len;
+        *l4_len = tvb_captured_length(whole);
+        *l4 = tvb_get_ptr(whole, 0, *l4_len);
+        return TRUE;
+    }
+    if (!r->defragment_ipv4) {
+        /* Reassembly off: the first fragment counts alone, the rest cannot. */
+        if (ip->frag_offset == 0)
+            return TRUE;
+        r->result.unreassembled++;
+        return FALSE;
+    }
+    r->result.unreassembled += fot_frag_add(r->frags, &k, r->result.time, own_ipv6_len, ip->total_len);
+    return FALSE;
+}
+
+static void
+read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint avail, gboolean in_frame)
+{
+    fot_ipv4 ip;
+    fot_decode_status st = fot_decode_ipv4(hdr, avail, &ip);
+    if (st != FOT_DECODE_OK) {
+        malformed(r, fot_decode_status_text(st));
+        return;
+    }
+    if (ip.proto != FOT_IPPROTO_TCP && ip.proto != FOT_IPPROTO_UDP && ip.proto != FOT_IPPROTO_ICMP) {
+        r->result.kind = FOT_FRAME_OTHER;
+        return;
+    }
+    guint32 own_ipv6_len = in_frame ? r->ipv6_len : outer_reassembled_len(r, pinfo);
+    const guint8 *l4 = hdr + ip.header_len;
+    guint l4_len = avail - ip.header_len;
+    fot_event *ev = &r->result.ev;
+    ev->ipv6_len = own_ipv6_len;
+    ev->ipv4_len = ip.total_len;
+    if (fot_ipv4_is_fragment(&ip) && !inner_fragment(r, pinfo, &ip, own_ipv6_len, &l4, &l4_len))
+        return;
+
+    fot_l4 l4h;
+    st = fot_decode_l4(ip.proto, l4, l4_len, &l4h);
+    if (st != FOT_DECODE_OK) {
+        malformed(r, fot_decode_status_text(st));
+        return;
+    }
+    ev->time = r->result.time;
+    memcpy(ev->outer_src, r->ipv6_src, 16);
+    memcpy(ev->outer_dst, r->ipv6_dst, 16);
+    ev->inner_src = ip.src;
+    ev->inner_dst = ip.dst;
+    ev->proto = ip.proto;
+    ev->src_port = l4h.src_port;
+    ev->dst_port = l4h.dst_port;
+    ev->tcp_flags = l4h.tcp_flags;
+    ev->icmp_type = l4h.icmp_type;
+    r->result.kind = FOT_FRAME_EVENT;
+}
+
+static gboolean
+take_inner(fot_frame_reader *r, packet_info *pinfo)
+{
+    begin_frame(r, pinfo->num);
+    if (!r->have_ipv6 || r->ipv6_next != IP_PROTO_IPV4 || r->inner_taken)
+        return FALSE;
+    r->inner_taken = TRUE;
+    r->result.time = frame_time(pinfo);
+    return TRUE;
+}
+
+void
+fot_frame_reader_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint len)
+{
+    if (!take_inner(r, pinfo))
+        return;
+    const guint8 *base;
+    guint data_len;
+    gboolean in_frame = TRUE;
+    if (len > 0 && !locate(pinfo, (uintptr_t)hdr, 1, &base, &data_len, &in_frame)) {
+        malformed(r, "inner IPv4 header not in the packet data");
+        return;
+    }
+    read_inner(r, pinfo, hdr, len, in_frame);
+}
+
+void
+fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 *h)
+{
+    if (!take_inner(r, pinfo))
+        return;
+    const guint8 *base;
+    guint len;
+    gboolean in_frame;
+    if (h->ip_src.type != AT_IPv4 || !locate(pinfo, (uintptr_t)h->ip_src.data - 12, 20, &base, &len, &in_frame)) {
+        malformed(r, "inner IPv4 header not in the packet data");
+        return;
+    }
+    const guint8 *hdr = (const guint8 *)h->ip_src.data - 12;
+    read_inner(r, pinfo, hdr, len - (guint)(hdr - base), in_frame);
+}
+
+void
+fot_frame_reader_end(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame, fot_frame_result *out)
+{
+    begin_frame(r, pinfo->num);
+    r->result.time = frame_time(pinfo);
+    r->result.frac_digits = fot_ws_time_digits(pinfo);
+    if (!r->have_ipv6)
+        hold_outer_fragment(r, pinfo, frame);
+    else if (r->ipv6_next == IP_PROTO_IPV4 && !r->inner_taken)
+        inner_not_dissected(r, frame);
+    *out = r->result;
+    r->frame = 0;
+}
+
+uint64_t
+fot_frame_reader_drop_pending(fot_frame_reader *r)
+{
+    uint64_t n = fot_frag_pending(r->frags);
+    fot_frag_clear(r->frags);
+    return n;
+}
