@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "fot_run.h"
 #include "prefs.h"
-#include "tshark_input.h"
+#include "host.h"
 
 #define CLI_NAME "4o6top"
 
@@ -108,7 +108,7 @@ cli_init(const char *opt_arg, void *userdata)
 
     struct stat st;
     bool to_file = fstat(fileno(stdout), &st) == 0 && S_ISREG(st.st_mode);
-    bool live = fot_tshark_input_is_live();
+    bool live = fot_host_input_is_live();
     fot_output out = { stdout, !to_file || live, live, isatty(fileno(stdout)) != 0 };
 
     /* The filter first: nothing, not even a header, is printed for a bad one. */

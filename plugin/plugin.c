@@ -1,6 +1,7 @@
 /* Entry points the Wireshark plugin loader looks for. */
 #include "ws_compat.h"
 
+#include "annotate.h"
 #include "cli.h"
 #include "prefs.h"
 
@@ -20,12 +21,13 @@ static void
 register_protocol(void)
 {
     fot_prefs_register();
+    fot_annotate_register(fot_prefs_proto());
 }
 
 void
 plugin_register(void)
 {
-    static proto_plugin proto = { register_protocol, NULL };
+    static proto_plugin proto = { register_protocol, fot_annotate_handoff };
     static tap_plugin tap = { register_taps };
     proto_register_plugin(&proto);
     tap_register_plugin(&tap);

@@ -80,6 +80,7 @@ struct fot_engine {
     fot_key48_map ce_ports;   /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
     uint32_t *ce_port_hist;   /* number of CEs with n ports in use, n = 0..65536 */
     uint32_t max_ce_ports;
+    bool crossed_threshold;   /* by the packet being counted */
 };
 
 static inline fot_session *
@@ -363,6 +364,10 @@ ce_ports_changed(fot_engine *e, node *n, uint32_t before)
     while (e->max_ce_ports > 0 && e->ce_port_hist[e->max_ce_ports] == 0)
         e->max_ce_ports--;
     if (n->ports_in_use > n->peak_ports) {
+        uint64_t limit = (uint64_t)e->cfg.threshold * fot_port_set_size(&n->set) << (32 - n->set.ipv4_len);
+        bool whole = n->source == FOT_SET_RULE || n->source == FOT_SET_BINDING;
+        e->crossed_threshold |= whole && (uint64_t)n->peak_ports * 100 < limit &&
+                                (uint64_t)n->ports_in_use * 100 >= limit;
         n->peak_ports = n->ports_in_use;
         n->peak_time = e->now;
     }
@@ -794,7 +799,8 @@ fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
 {
     fot_engine_advance(e, ev->time);
-    fot_packet_result r = { NULL, FOT_DIR_UP, false, false };
+    fot_packet_result r = { NULL, FOT_DIR_UP, false, false, false, -1 };
+    e->crossed_threshold = false;
 
     /* Only a node that is a CE can hold the session's key. */
     uint32_t item = 0;
@@ -829,6 +835,8 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     }
 
     fot_session *s = item_session(e, item);
+    if (!r.opened)
+        r.gap = e->now - s->last;
     s->packets[r.dir]++;
     s->bytes[r.dir] += e->cfg.bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
     s->last = e->now;
@@ -846,6 +854,7 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     node *ce = &e->nodes[s->ce];
     r.out_of_set = out_of_set(ce, s, ev);
     ce->out_of_set += r.out_of_set;
+    r.crossed_threshold = e->crossed_threshold;
     r.session = s;
     return r;
 }

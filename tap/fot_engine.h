@@ -92,7 +92,9 @@ typedef struct fot_packet_result {
     const fot_session *session; /* valid until the next call that changes the engine */
     fot_dir dir;
     bool opened;
-    bool out_of_set; /* client address or port outside the CE's port set */
+    bool out_of_set;        /* client address or port outside the CE's port set */
+    bool crossed_threshold; /* this packet's session took its CE's peak port use to the threshold */
+    int64_t gap;            /* ns since the session's previous packet; -1 when it opened */
 } fot_packet_result;
 
 /* Count one tunnelled packet (advancing time to it first). */

@@ -6,7 +6,8 @@ TESTLIST line:  NAME  CAPTURE  ZARGS  [TOKEN...]
             stderr (no such file: stderr must be empty). @VERSION@ stands for
             the plugin version.
   CAPTURE   a file of the generated or real captures
-  ZARGS     what follows "-z 4o6top," (quote it if it holds spaces)
+  ZARGS     what follows "-z 4o6top," (quote it if it holds spaces); "-" runs no
+            4o6top statistic and no -q (for -T fields, -Y and other -z tests)
   TOKEN     KEY=VALUE sets the environment (TZ=Asia/Tokyo), rc=N the expected
             exit status (default 0), anything else goes to tshark as is.
 Lines are split like a shell would (shlex); # starts a comment.
@@ -42,7 +43,8 @@ def run_one(env, expected_dir, version, words, lean=False):
             tenv[k] = v
         else:
             extra.append(tok)
-    args = ["-r", env.capture(capture), "-q", "-z", "4o6top," + zargs] + (["-C", "4o6top"] if lean else []) + extra
+    stat = [] if zargs == "-" else ["-q", "-z", "4o6top," + zargs]
+    args = ["-r", env.capture(capture)] + stat + (["-C", "4o6top"] if lean else []) + extra
     res = env.run(args, tenv)
     problems = []
     out = res.stdout.decode("utf-8", "replace")

@@ -1,0 +1,348 @@
+/* The post-dissector runs before tshark pushes taps, so it cannot learn the
+ * frame's tunnel from them. Instead a hook in the "ip.proto" table in front of
+ * Wireshark's IPv4 dissector tells a frame reader where the inner IPv4 header
+ * is; the post-dissector then commits the frame, as the `frame` tap does for
+ * statistics. In tshark nothing is computed unless a protocol tree is built
+ * (a filter, -T fields, -V...) or expert infos are tapped (-z expert), so
+ * -z 4o6top alone costs nothing
+ * here; Wireshark and tshark -2 always compute (frames are revisited later). */
+#include "annotate.h"
+
+#include "ws_compat.h"
+
+#include <epan/exceptions.h>
+#include <epan/expert.h>
+#include <epan/ipproto.h>
+#include <epan/proto_data.h>
+
+#include "fot_engine.h"
+#include "fot_packet.h"
+#include "fot_report.h"
+#include "frame_reader.h"
+#include "host.h"
+#include "prefs.h"
+
+enum { NEW_SESSION = 1, OUT_OF_SET = 2, UPSTREAM = 4, CROSSED_THRESHOLD = 8, REOPENED = 16, HAS_PSID = 32 };
+
+/* What one tunnelled frame gets, computed once. */
+typedef struct annotation {
+    uint32_t session;
+    uint8_t flags;
+    uint8_t proto, tclass, mechanism;
+    uint16_t client_port, server_port, psid;
+    uint32_t client_ip, server_ip;     /* host byte order */
+    uint32_t active_sessions, ce_ports_in_use, ce_port_set_size;
+    uint8_t ce[16], br[16];
+    uint64_t session_packets, session_bytes;
+    int64_t gap;                       /* ns since the session's previous packet; -1: none */
+    int64_t reopen_gap;                /* ns since the same 5-tuple's session timed out */
+    uint32_t reopen_timeout_s;
+} annotation;
+
+static int proto_4o6top = -1;
+static int ett_4o6top = -1;
+static int hf_session = -1, hf_new_session = -1, hf_ce = -1, hf_br = -1, hf_out_of_set = -1,
+           hf_direction = -1, hf_client = -1, hf_client_port = -1, hf_server = -1, hf_server_port = -1,
+           hf_proto = -1, hf_mechanism = -1, hf_psid = -1, hf_timeout_class = -1, hf_session_packets = -1,
+           hf_session_bytes = -1, hf_gap = -1, hf_active_sessions = -1, hf_ce_ports_in_use = -1,
+           hf_reopened = -1;
+static expert_field ei_out_of_set = EI_INIT, ei_threshold = EI_INIT, ei_reopened = EI_INIT;
+
+static dissector_handle_t ipv4_handle;
+
+/* The one pass: engine and reader live from the init routine of a file to its cleanup. */
+static fot_engine *engine;
+static fot_frame_reader *reader;
+static GHashTable *ended; /* session key digest -> end info, to notice quick reopens */
+static gboolean always;   /* compute even with no tree: Wireshark, tshark -2 */
+static int expert_tap;    /* -z expert wants expert infos, tree or not */
+
+typedef struct ended_session {
+    int64_t when;
+    uint32_t timeout_s;
+} ended_session;
+
+#define ENDED_MAX 65536
+
+static guint64
+key_digest(const fot_engine *e, const fot_session *s)
+{
+    guint64 h = 1469598103934665603ull;
+    const guint8 *ce = fot_engine_node_addr(e, s->ce);
+    guint32 parts[5] = { s->client_ip, s->server_ip, s->client_port, s->server_port, s->proto };
+    for (int i = 0; i < 16; i++)
+        h = (h ^ ce[i]) * 1099511628211ull;
+    for (int i = 0; i < 5; i++)
+        h = (h ^ parts[i]) * 1099511628211ull;
+    return h;
+}
+
+static void
+session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
+{
+    (void)ud;
+    if (why != FOT_END_TIMEOUT)
+        return;
+    if (g_hash_table_size(ended) >= ENDED_MAX)
+        g_hash_table_remove_all(ended); /* a bound; the note is a hint, not a count */
+    ended_session *x = g_new(ended_session, 1);
+    x->when = when;
+    x->timeout_s = fot_engine_config(engine)->timeout_s[s->tclass];
+    guint64 *k = g_new(guint64, 1);
+    *k = key_digest(engine, s);
+    g_hash_table_replace(ended, k, x);
+}
+
+static void
+annotate_init(void)
+{
+    fot_config cfg;
+    char *err = NULL;
+    always = !fot_host_is_tshark() || fot_host_two_pass();
+    expert_tap = find_tap_id("expert");
+    if (!fot_prefs_config(&cfg, &err)) {
+        g_free(err); /* reported by a 4o6top statistic, if any; no fields meanwhile */
+        return;
+    }
+    engine = fot_engine_new(&cfg);
+    fot_config_clear(&cfg);
+    fot_engine_on_end(engine, session_ended, NULL);
+    reader = fot_frame_reader_new();
+    ended = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+static void
+annotate_cleanup(void)
+{
+    fot_engine_free(engine);
+    fot_frame_reader_free(reader);
+    if (ended)
+        g_hash_table_destroy(ended);
+    engine = NULL;
+    reader = NULL;
+    ended = NULL;
+}
+
+static gboolean
+computing(packet_info *pinfo, proto_tree *tree)
+{
+    return engine && !pinfo->fd->visited && (always || tree || have_tap_listener(expert_tap));
+}
+
+/* In front of the IPv4 dissector: after it has run (and reassembled), note
+ * where the IPv4 header that follows an IPv6 header is; also when a dissector
+ * deeper down throws, as a tap would still have been queued. */
+static int
+dissect_ipv4_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const ws_ip6 *ip6 = WS_IP6_PTR(data);
+    if (!ip6 || pinfo->flags.in_error_pkt || !computing(pinfo, tree))
+        return call_dissector_with_data(ipv4_handle, tvb, pinfo, tree, data);
+    volatile int consumed = 0;
+    TRY {
+        consumed = call_dissector_with_data(ipv4_handle, tvb, pinfo, tree, data);
+    }
+    FINALLY {
+        guint len = tvb_captured_length(tvb);
+        fot_frame_reader_ipv6(reader, pinfo, ip6);
+        fot_frame_reader_inner(reader, pinfo, len ? tvb_get_ptr(tvb, 0, len) : NULL, len);
+    }
+    ENDTRY;
+    return consumed;
+}
+
+static annotation *
+count_frame(packet_info *pinfo, tvbuff_t *tvb)
+{
+    fot_frame_result res;
+    fot_frame_reader_end(reader, pinfo, tvb, &res);
+    fot_engine_advance(engine, res.time);
+    if (res.kind != FOT_FRAME_EVENT)
+        return NULL;
+    fot_packet_result r = fot_engine_packet(engine, &res.ev);
+    const fot_session *s = r.session;
+    annotation *a = wmem_new0(wmem_file_scope(), annotation);
+    fot_ce_info ce;
+    fot_counts counts;
+    fot_engine_ce(engine, s->ce, &ce);
+    fot_engine_counts(engine, &counts);
+    a->session = s->serial;
+    a->flags = (r.opened ? NEW_SESSION : 0) | (r.out_of_set ? OUT_OF_SET : 0) |
+               (r.dir == FOT_DIR_UP ? UPSTREAM : 0) | (r.crossed_threshold ? CROSSED_THRESHOLD : 0) |
+               (ce.source != FOT_SET_NONE ? HAS_PSID : 0);
+    a->proto = s->proto;
+    a->tclass = s->tclass;
+    a->mechanism = (uint8_t)ce.mechanism;
+    a->client_ip = s->client_ip;
+    a->client_port = s->client_port;
+    a->server_ip = s->server_ip;
+    a->server_port = s->server_port;
+    a->psid = ce.set.psid;
+    a->active_sessions = counts.sessions;
+    a->ce_ports_in_use = ce.ports_in_use;
+    a->ce_port_set_size = ce.source == FOT_SET_RULE || ce.source == FOT_SET_BINDING ? fot_port_set_size(&ce.set) : 0;
+    memcpy(a->ce, fot_engine_node_addr(engine, s->ce), 16);
+    memcpy(a->br, fot_engine_node_addr(engine, s->br), 16);
+    a->session_packets = s->packets[0] + s->packets[1];
+    a->session_bytes = s->bytes[0] + s->bytes[1];
+    a->gap = r.gap;
+    if (r.opened) {
+        guint64 k = key_digest(engine, s);
+        ended_session *x = g_hash_table_lookup(ended, &k);
+        if (x && res.time - x->when < (int64_t)x->timeout_s * 1000000000) {
+            a->flags |= REOPENED;
+            a->reopen_gap = res.time - x->when;
+            a->reopen_timeout_s = x->timeout_s;
+        }
+        if (x)
+            g_hash_table_remove(ended, &k);
+    }
+    return a;
+}
+
+static void
+add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const annotation *a)
+{
+    static const char *const classes[] = { "TCP", "TCP closing", "UDP", "UDP DNS", "ICMP" };
+    char ce_text[46];
+    fot_ipv6_text(a->ce, ce_text);
+    proto_item *top = proto_tree_add_protocol_format(tree, proto_4o6top, tvb, 0, 0,
+                                                     "4o6top, Session %u, %s, %s %s", a->session,
+                                                     a->flags & UPSTREAM ? "up" : "down",
+                                                     fot_mechanism_name((fot_mechanism)a->mechanism), ce_text);
+    proto_item_set_generated(top);
+    proto_tree *t = proto_item_add_subtree(top, ett_4o6top);
+    proto_item *pi;
+    ws_in6_addr ce, br;
+    memcpy(ce.bytes, a->ce, 16);
+    memcpy(br.bytes, a->br, 16);
+    proto_item_set_generated(proto_tree_add_uint(t, hf_session, tvb, 0, 0, a->session));
+    if (a->flags & NEW_SESSION)
+        proto_item_set_generated(proto_tree_add_item(t, hf_new_session, tvb, 0, 0, ENC_NA));
+    if (a->flags & REOPENED) {
+        pi = proto_tree_add_item(t, hf_reopened, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(pi);
+        expert_add_info_format(pinfo, pi, &ei_reopened,
+                               "Session reopened %.3f s after the same 5-tuple timed out (timeout %u s)",
+                               (double)a->reopen_gap / 1e9, a->reopen_timeout_s);
+    }
+    proto_item_set_generated(proto_tree_add_ipv6(t, hf_ce, tvb, 0, 0, &ce));
+    proto_item_set_generated(proto_tree_add_ipv6(t, hf_br, tvb, 0, 0, &br));
+    proto_item_set_generated(proto_tree_add_string(t, hf_direction, tvb, 0, 0,
+                                                   a->flags & UPSTREAM ? "up" : "down"));
+    proto_item_set_generated(proto_tree_add_string(t, hf_proto, tvb, 0, 0, fot_proto_name(a->proto)));
+    proto_item_set_generated(proto_tree_add_ipv4(t, hf_client, tvb, 0, 0, g_htonl(a->client_ip)));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_client_port, tvb, 0, 0, a->client_port));
+    proto_item_set_generated(proto_tree_add_ipv4(t, hf_server, tvb, 0, 0, g_htonl(a->server_ip)));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_server_port, tvb, 0, 0, a->server_port));
+    proto_item_set_generated(proto_tree_add_string(t, hf_mechanism, tvb, 0, 0,
+                                                   fot_mechanism_name((fot_mechanism)a->mechanism)));
+    if (a->flags & HAS_PSID)
+        proto_item_set_generated(proto_tree_add_uint(t, hf_psid, tvb, 0, 0, a->psid));
+    proto_item_set_generated(proto_tree_add_string(t, hf_timeout_class, tvb, 0, 0, classes[a->tclass]));
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_packets, tvb, 0, 0, a->session_packets));
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_bytes, tvb, 0, 0, a->session_bytes));
+    if (a->gap >= 0) {
+        nstime_t gap = { (time_t)(a->gap / 1000000000), (int)(a->gap % 1000000000) };
+        proto_item_set_generated(proto_tree_add_time(t, hf_gap, tvb, 0, 0, &gap));
+    }
+    proto_item_set_generated(proto_tree_add_uint(t, hf_active_sessions, tvb, 0, 0, a->active_sessions));
+    pi = proto_tree_add_uint(t, hf_ce_ports_in_use, tvb, 0, 0, a->ce_ports_in_use);
+    proto_item_set_generated(pi);
+    if (a->flags & CROSSED_THRESHOLD)
+        expert_add_info_format(pinfo, pi, &ei_threshold,
+                               "CE/B4 %s uses %u of its %u ports: past the port-use threshold", ce_text,
+                               a->ce_ports_in_use, a->ce_port_set_size);
+    if (a->flags & OUT_OF_SET) {
+        pi = proto_tree_add_item(t, hf_out_of_set, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(pi);
+        char ip[16];
+        expert_add_info_format(pinfo, pi, &ei_out_of_set,
+                               "Client %s:%u is outside the port set of CE/B4 %s (PSID %u): a BR drops it",
+                               fot_ipv4_text(a->client_ip, ip), a->client_port, ce_text, a->psid);
+    }
+}
+
+static int
+dissect_4o6top(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    (void)data;
+    if (computing(pinfo, tree)) {
+        annotation *a = count_frame(pinfo, tvb);
+        if (a)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_4o6top, 0, a);
+    }
+    const annotation *a = p_get_proto_data(wmem_file_scope(), pinfo, proto_4o6top, 0);
+    if (!a)
+        return 0;
+    add_tree(tree, tvb, pinfo, a);
+    return tvb_captured_length(tvb);
+}
+
+void
+fot_annotate_register(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_session, { "Session", "4o6top.session", FT_UINT32, BASE_DEC, NULL, 0,
+                         "Number of the session instance in the file, in order of opening", HFILL } },
+        { &hf_new_session, { "New session", "4o6top.new_session", FT_NONE, BASE_NONE, NULL, 0,
+                             "The first packet of a session instance", HFILL } },
+        { &hf_reopened, { "Reopened", "4o6top.reopened", FT_NONE, BASE_NONE, NULL, 0,
+                          "A new session less than a timeout after the same 5-tuple's timed out", HFILL } },
+        { &hf_ce, { "CE/B4", "4o6top.ce", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the CE/B4", HFILL } },
+        { &hf_br, { "BR/AFTR", "4o6top.br", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the BR/AFTR", HFILL } },
+        { &hf_direction, { "Direction", "4o6top.direction", FT_STRING, BASE_NONE, NULL, 0,
+                           "up: client to server; down: server to client", HFILL } },
+        { &hf_proto, { "Protocol", "4o6top.proto", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_client, { "Client", "4o6top.client", FT_IPv4, BASE_NONE, NULL, 0,
+                        "Inner IPv4 address on the CE/B4 side", HFILL } },
+        { &hf_client_port, { "Client port", "4o6top.client_port", FT_UINT16, BASE_DEC, NULL, 0,
+                             "TCP/UDP port or ICMP identifier on the CE/B4 side", HFILL } },
+        { &hf_server, { "Server", "4o6top.server", FT_IPv4, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_server_port, { "Server port", "4o6top.server_port", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
+        { &hf_mechanism, { "Mechanism", "4o6top.mechanism", FT_STRING, BASE_NONE, NULL, 0,
+                           "DS-Lite, MAP-E, LW4o6 or unknown, from the evidence so far", HFILL } },
+        { &hf_psid, { "PSID", "4o6top.psid", FT_UINT16, BASE_DEC, NULL, 0, "The CE's port-set identifier", HFILL } },
+        { &hf_timeout_class, { "Timeout class", "4o6top.timeout_class", FT_STRING, BASE_NONE, NULL, 0, NULL,
+                               HFILL } },
+        { &hf_session_packets, { "Session packets", "4o6top.session_packets", FT_UINT64, BASE_DEC, NULL, 0,
+                                 "Packets of the session so far, this one included", HFILL } },
+        { &hf_session_bytes, { "Session bytes", "4o6top.session_bytes", FT_UINT64, BASE_DEC, NULL, 0,
+                               "Bytes of the session so far, this packet included", HFILL } },
+        { &hf_gap, { "Since previous packet", "4o6top.gap", FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
+                     "Time since the session's previous packet", HFILL } },
+        { &hf_active_sessions, { "Active sessions", "4o6top.active_sessions", FT_UINT32, BASE_DEC, NULL, 0,
+                                 "Sessions active in the file at this packet", HFILL } },
+        { &hf_ce_ports_in_use, { "CE ports in use", "4o6top.ce_ports_in_use", FT_UINT32, BASE_DEC, NULL, 0,
+                                 "Distinct TCP/UDP client ports of this CE/B4's active sessions", HFILL } },
+        { &hf_out_of_set, { "Out of set", "4o6top.out_of_set", FT_NONE, BASE_NONE, NULL, 0,
+                            "Client address or port outside the CE's port set", HFILL } },
+    };
+    static gint *ett[] = { &ett_4o6top };
+    static ei_register_info ei[] = {
+        { &ei_out_of_set, { "4o6top.out_of_set.expert", PI_PROTOCOL, PI_WARN,
+                            "Client port outside the CE's port set", EXPFILL } },
+        { &ei_threshold, { "4o6top.ce_ports_in_use.threshold", PI_PROTOCOL, PI_WARN,
+                           "CE/B4 past the port-use threshold", EXPFILL } },
+        { &ei_reopened, { "4o6top.reopened.expert", PI_SEQUENCE, PI_NOTE,
+                          "Session reopened shortly after it timed out", EXPFILL } },
+    };
+    proto_4o6top = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+    register_init_routine(annotate_init);
+    register_cleanup_routine(annotate_cleanup);
+}
+
+void
+fot_annotate_handoff(void)
+{
+    register_postdissector(create_dissector_handle(dissect_4o6top, proto_4o6top));
+    /* Without a protocol, the hook is never disabled with 4o6top. */
+    ipv4_handle = dissector_get_uint_handle(find_dissector_table("ip.proto"), IP_PROTO_IPV4);
+    if (ipv4_handle)
+        dissector_add_uint("ip.proto", IP_PROTO_IPV4,
+                           create_dissector_handle_with_name_and_description(dissect_ipv4_hook, -1, "4o6top_ipv4",
+                                                                              "IPv4 (4o6top watches)"));
+}

@@ -1,0 +1,13 @@
+/* 4o6top fields on every tunnelled packet (post-dissector): session number,
+ * new session, CE/B4, BR/AFTR, direction, endpoints, mechanism, PSID, timeout
+ * class, session totals so far, gap, active sessions, CE ports in use,
+ * out-of-set; and expert infos. Computed in one pass in capture order with the
+ * preferences in force, kept per frame, so every later dissection (clicks,
+ * filters, graphs) shows the same values. */
+#ifndef FOT_ANNOTATE_H
+#define FOT_ANNOTATE_H
+
+void fot_annotate_register(int proto);
+void fot_annotate_handoff(void);
+
+#endif
