@@ -32,6 +32,7 @@ typedef struct annotation {
     uint16_t client_port, server_port, psid;
     uint32_t client_ip, server_ip;     /* host byte order */
     uint32_t active_sessions, ce_ports_in_use, ce_port_set_size;
+    uint32_t packet_bytes;
     uint8_t ce[16], br[16];
     uint64_t session_packets, session_bytes;
     int64_t gap;                       /* ns since the session's previous packet; -1: none */
@@ -183,6 +184,7 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb)
     a->ce_port_set_size = ce.source == FOT_SET_RULE || ce.source == FOT_SET_BINDING ? fot_port_set_size(&ce.set) : 0;
     memcpy(a->ce, fot_engine_node_addr(engine, s->ce), 16);
     memcpy(a->br, fot_engine_node_addr(engine, s->br), 16);
+    a->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? res.ev.ipv4_len : res.ev.ipv6_len;
     a->session_packets = s->packets[0] + s->packets[1];
     a->session_bytes = s->bytes[0] + s->bytes[1];
     a->gap = r.gap;
@@ -345,4 +347,32 @@ fot_annotate_handoff(void)
         dissector_add_uint("ip.proto", IP_PROTO_IPV4,
                            create_dissector_handle_with_name_and_description(dissect_ipv4_hook, -1, "4o6top_ipv4",
                                                                               "IPv4 (4o6top watches)"));
+}
+
+bool
+fot_annotate_frame(packet_info *pinfo, fot_frame_note *out)
+{
+    const annotation *a = p_get_proto_data(wmem_file_scope(), pinfo, proto_4o6top, 0);
+    if (!a)
+        return false;
+    out->session = a->session;
+    out->new_session = a->flags & NEW_SESSION;
+    out->upstream = a->flags & UPSTREAM;
+    out->out_of_set = a->flags & OUT_OF_SET;
+    out->proto = a->proto;
+    out->tclass = a->tclass;
+    out->client_ip = a->client_ip;
+    out->client_port = a->client_port;
+    out->server_ip = a->server_ip;
+    out->server_port = a->server_port;
+    out->ce = a->ce;
+    out->br = a->br;
+    out->packet_bytes = a->packet_bytes;
+    return true;
+}
+
+const fot_engine *
+fot_annotate_engine(void)
+{
+    return engine;
 }

@@ -3,6 +3,8 @@
 
 #include "annotate.h"
 #include "cli.h"
+#include "gui_tables.h"
+#include "gui_top.h"
 #include "prefs.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
@@ -15,6 +17,8 @@ static void
 register_taps(void)
 {
     fot_cli_register();
+    fot_gui_top_register();
+    fot_gui_tables_register();
 }
 
 static void

@@ -136,7 +136,7 @@ fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count
 }
 
 void
-fot_report_sum(GString *out, const fot_engine *e, const char *filter)
+fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered)
 {
     const fot_config *c = fot_engine_config(e);
     if (!c->noheader) {
@@ -169,6 +169,8 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter)
                                fot_engine_evicted(e));
     g_string_append_c(out, '\n');
 
+    if (numbered)
+        g_string_append(out, "Session");
     g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port", "Dest IP",
                            "Port", "Packets", "Bytes", "Timeout");
     if (c->tunnel)
@@ -180,6 +182,8 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter)
         const fot_session *s = top[i];
         char cip[16], sip[16];
         int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
+        if (numbered)
+            g_string_append_printf(out, "%7u", s->serial);
         g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,
                                fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
                                fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),

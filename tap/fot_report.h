@@ -7,8 +7,10 @@
 
 #include "fot_engine.h"
 
-/* sum: options, time, counts, then up to height sessions. filter may be NULL. */
-void fot_report_sum(GString *out, const fot_engine *e, const char *filter);
+/* sum: options, time, counts, then up to height sessions. filter may be NULL.
+ * numbered: a first column with each session's number (for the GUI, whose
+ * buttons take it). */
+void fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered);
 
 /* The sessions sum shows, in its order: at most `limit` (0: all). g_free the
  * array; its pointers are valid until the engine changes. */

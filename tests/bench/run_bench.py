@@ -125,6 +125,15 @@ def file_sha256(path):
     return h.hexdigest()
 
 
+def plugin_description(plugin_tree):
+    """Which build was measured: the plugin changes while the sources do."""
+    so = os.path.join(plugin_tree, "4.0", "epan", "4o6top.so")
+    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(so)))
+    head = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL).stdout.decode().strip() or "unknown"
+    return "%s (sha256 %s, built %s; checkout %s)" % (so, file_sha256(so)[:16], built, head)
+
+
 def machine_description():
     cpu = "unknown CPU"
     with open("/proc/cpuinfo") as f:
@@ -205,6 +214,7 @@ def main():
         zargs = dict(VARIANTS)
 
         print("machine: %s" % machine_description())
+        print("plugin: %s" % plugin_description(opts.plugins))
         print("capture: %s (%s)" % (capture, capture_summary))
         if "lean" not in profiles:
             print("note: no profile folder %s: lean rows skipped" % opts.profile)

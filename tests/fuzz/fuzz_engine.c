@@ -65,6 +65,8 @@ take_bits(uint64_t *word, unsigned n)
 
 /* ---- what the header chooses from ---- */
 
+#define HEADER_BYTES 8
+
 /* With these intervals and timeouts, the rows a stat run still prints through
  * a skipped gap (the longest timeout's worth) stay under 500. */
 static const char *const intervals[8] = { "1", "0.5", "2.5", "7", "60", "0.75", "1.000000001", "10" };
@@ -107,7 +109,7 @@ static const char *const outer_text[8] = {
     "2001:db8:aaaa::6",                     /* LW4o6 B4 of lw_bindings[1] */
     "2001:db8::ffff",                       /* brs[1]; inside map_rules[0] and [3] */
 };
-static uint8_t outer_pool[8][16];
+static uint8_t outer_pool[G_N_ELEMENTS(outer_text)][16];
 
 static const uint32_t inner_pool[8] = {
     0xc0a8010a, /* 192.168.1.10: private, a DS-Lite client */
@@ -147,7 +149,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    for (int i = 0; i < 8; i++)
+    for (unsigned i = 0; i < G_N_ELEMENTS(outer_pool); i++)
         if (inet_pton(AF_INET6, outer_text[i], outer_pool[i]) != 1)
             abort();
     devnull = fopen("/dev/null", "w");
@@ -188,9 +190,9 @@ config_of(const harness *h)
 }
 
 static bool
-in_pool(const uint8_t addr[16])
+in_outer_pool(const uint8_t addr[16])
 {
-    for (int i = 0; i < 8; i++)
+    for (unsigned i = 0; i < G_N_ELEMENTS(outer_pool); i++)
         if (memcmp(addr, outer_pool[i], 16) == 0)
             return true;
     return false;
@@ -199,7 +201,7 @@ in_pool(const uint8_t addr[16])
 static bool
 in_inner_pool(uint32_t ip)
 {
-    for (int i = 0; i < 8; i++)
+    for (unsigned i = 0; i < G_N_ELEMENTS(inner_pool); i++)
         if (inner_pool[i] == ip)
             return true;
     return false;
@@ -290,7 +292,7 @@ check_session(const harness *h, const fot_session *s)
     CHECK(fot_engine_expiry(e, s) == s->last + (int64_t)c->timeout_s[s->tclass] * FOT_NS_PER_SEC);
     CHECK(fot_engine_expiry(e, s) > now); /* active */
     CHECK(s->serial >= 1 && s->serial <= fot_engine_sessions_opened(e));
-    CHECK(in_pool(fot_engine_node_addr(e, s->ce)) && in_pool(fot_engine_node_addr(e, s->br)));
+    CHECK(in_outer_pool(fot_engine_node_addr(e, s->ce)) && in_outer_pool(fot_engine_node_addr(e, s->br)));
     CHECK(in_inner_pool(s->client_ip) && in_inner_pool(s->server_ip));
 }
 
@@ -348,7 +350,7 @@ check_ce(const harness *h, const fot_ce_info *ce, GPtrArray *all)
     const fot_engine *e = engine_of(h);
     const fot_softwire *sw = config_of(h)->softwire;
     CHECK(memcmp(ce->addr, fot_engine_node_addr(e, ce->node), 16) == 0);
-    CHECK(in_pool(ce->addr));
+    CHECK(in_outer_pool(ce->addr));
 
     uint32_t active = 0, n_ports = 0;
     uint32_t *ports = g_new(uint32_t, all->len + 1);
@@ -530,11 +532,17 @@ check_result(const harness *h, const fot_event *ev, const fot_packet_result *res
     if (res->opened) { /* the BR is the first packet's: not part of the key */
         CHECK(memcmp(fot_engine_node_addr(e, s->br), up ? ev->outer_dst : ev->outer_src, 16) == 0);
         CHECK(s->packets[0] + s->packets[1] == 1 && s->serial == fot_engine_sessions_opened(e));
+        CHECK(res->gap == -1);
+    } else {
+        CHECK(res->gap >= 0);
     }
-    if (res->out_of_set) {
-        fot_ce_info ce;
-        fot_engine_ce(e, s->ce, &ce);
-        CHECK(ce.source == FOT_SET_RULE || ce.source == FOT_SET_BINDING);
+    fot_ce_info ce;
+    fot_engine_ce(e, s->ce, &ce);
+    bool whole_set = ce.source == FOT_SET_RULE || ce.source == FOT_SET_BINDING;
+    CHECK(whole_set || (!res->out_of_set && !res->crossed_threshold));
+    if (res->crossed_threshold) {
+        uint64_t set_size = (uint64_t)fot_port_set_size(&ce.set) << (32 - ce.set.ipv4_len);
+        CHECK((uint64_t)ce.peak_ports * 100 >= (uint64_t)config_of(h)->threshold * set_size);
     }
 }
 
@@ -586,9 +594,10 @@ step_back(harness *h, uint8_t op)
     frame(h, h->cursor - (INT64_C(1) << (30 + (op >> 3))));
 }
 
-/* From the latest time: just past one class's timeout, past a gap of more
- * stat rows than FOT_MAX_GAP_ROWS, or onto an interval boundary. Never into
- * the gaps in between, which would print up to a million rows. */
+/* Just past one class's timeout (after the latest frame, or after the last
+ * one), onto an interval boundary, or past a gap of more stat rows than
+ * FOT_MAX_GAP_ROWS; never into the gaps in between, which would print up to
+ * a million rows. */
 static void
 jump(harness *h, uint8_t op, reader *r)
 {
@@ -606,8 +615,8 @@ jump(harness *h, uint8_t op, reader *r)
         int64_t gap = (FOT_MAX_GAP_ROWS + 2 + (int64_t)take16(r)) * interval + ((int64_t)arg << 56);
         frame(h, h->latest + gap);
     } else {
-        uint32_t timeout = config_of(h)->timeout_s[(arg + kind * 8) % FOT_CLASS_COUNT];
-        frame(h, h->latest + (int64_t)timeout * FOT_NS_PER_SEC + (int8_t)take8(r));
+        uint32_t timeout = config_of(h)->timeout_s[arg % FOT_CLASS_COUNT];
+        frame(h, (kind == 0 ? h->latest : h->cursor) + (int64_t)timeout * FOT_NS_PER_SEC + (int8_t)take8(r));
     }
 }
 
@@ -750,13 +759,13 @@ build_args(uint64_t *bits)
     return g_string_free(a, FALSE);
 }
 
-/* 8 bytes: the arguments, then the driver, output flags, time precision and
- * the first frame's time. */
+/* The header: the arguments, then the driver, output flags, time precision
+ * and the first frame's time. */
 static void
 start(harness *h, reader *r)
 {
     uint64_t bits = 0;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < HEADER_BYTES; i++)
         bits = bits << 8 | take8(r);
     char *args = build_args(&bits);
     fot_config cfg;

@@ -1,0 +1,280 @@
+/* One row per session instance of the file (or per CE/B4), rebuilt at every
+ * retap. The rows of the Sessions table come from the frames the dialog's
+ * filter lets through; the CEs table is the one pass's CE records. */
+#include "gui_tables.h"
+
+#include "ws_compat.h"
+
+#include <epan/stat_groups.h>
+#include <epan/stat_tap_ui.h>
+
+#include "annotate.h"
+#include "fot_packet.h"
+#include "fot_report.h"
+#include "fot_time.h"
+#include "host.h"
+#include "session_filter.h"
+
+enum {
+    S_SESSION, S_PROTO, S_CE, S_CLIENT, S_CLIENT_PORT, S_SERVER, S_SERVER_PORT, S_PACKETS_UP, S_BYTES_UP,
+    S_PACKETS_DOWN, S_BYTES_DOWN, S_FIRST, S_LAST, S_LEFT, S_FILTER, S_COLUMNS
+};
+
+static stat_tap_table_item session_columns[S_COLUMNS] = {
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client port", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server port", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets up", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes up", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets down", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes down", "%u" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "First seen (s)", "%.6f" },
+    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Last seen (s)", "%.6f" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Seconds left", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Display filter", "%s" },
+};
+
+enum {
+    C_CE, C_MECHANISM, C_IPV4, C_PSID, C_PSID_LEN, C_OFFSET, C_SET_SIZE, C_IN_USE, C_PEAK, C_PEAK_PERCENT,
+    C_SESSIONS, C_OUT_OF_SET, C_NEAR, C_COLUMNS
+};
+
+static stat_tap_table_item ce_columns[C_COLUMNS] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID length", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Offset", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Port set size", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Ports in use", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak ports in use", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak use %", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Out of set", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Near exhaustion", "%s" },
+};
+
+static GHashTable *row_of_session; /* Sessions table: session number -> row + 1 */
+static bool ces_listed;           /* CEs table: this retap's rows are in */
+
+static stat_tap_table *
+only_table(stat_tap_table_ui *ui)
+{
+    stat_tap_table *t = stat_tap_find_table(ui, ui->title);
+    if (!t) {
+        t = stat_tap_init_table(ui->title, (int)ui->nfields, 0, NULL);
+        stat_tap_add_table(ui, t);
+    }
+    return t;
+}
+
+static void
+free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field)
+{
+    (void)table, (void)row, (void)column;
+    if (field->type == TABLE_ITEM_STRING)
+        g_free((char *)field->value.string_value);
+}
+
+/* Rows come and go with sessions and CEs: a reset empties the table. */
+static void
+drop_rows(stat_tap_table *t)
+{
+    for (guint r = 0; r < t->num_elements; r++) {
+        for (guint c = 0; c < t->num_fields; c++)
+            free_item(t, r, c, &t->elements[r][c]);
+        g_free(t->elements[r]);
+    }
+    g_free(t->elements);
+    t->elements = NULL;
+    t->num_elements = 0;
+}
+
+static void
+reset_sessions(stat_tap_table *t)
+{
+    drop_rows(t);
+    g_hash_table_remove_all(row_of_session);
+}
+
+static void
+init_sessions(stat_tap_table_ui *ui)
+{
+    if (!row_of_session)
+        row_of_session = g_hash_table_new(g_direct_hash, g_direct_equal);
+    reset_sessions(only_table(ui));
+}
+
+static void
+reset_ces(stat_tap_table *t)
+{
+    drop_rows(t);
+    ces_listed = false;
+}
+
+static void
+init_ces(stat_tap_table_ui *ui)
+{
+    reset_ces(only_table(ui));
+}
+
+static stat_tap_table_item_type
+text_item(const char *s)
+{
+    stat_tap_table_item_type v = { .type = TABLE_ITEM_STRING };
+    v.value.string_value = g_strdup(s);
+    return v;
+}
+
+static stat_tap_table_item_type
+uint_item(guint u)
+{
+    stat_tap_table_item_type v = { .type = TABLE_ITEM_UINT };
+    v.value.uint_value = u;
+    return v;
+}
+
+static stat_tap_table_item_type
+float_item(double d)
+{
+    stat_tap_table_item_type v = { .type = TABLE_ITEM_FLOAT };
+    v.value.float_value = d;
+    return v;
+}
+
+static guint
+new_session_row(stat_tap_table *t, const fot_frame_note *n, double now_s)
+{
+    char ce[46], client[16], server[16];
+    stat_tap_table_item_type row[S_COLUMNS];
+    char *filter = fot_session_filter(n->ce, n->br, n->proto, n->client_ip, n->client_port, n->server_ip,
+                                      n->server_port);
+    row[S_SESSION] = uint_item(n->session);
+    row[S_PROTO] = text_item(fot_proto_name(n->proto));
+    row[S_CE] = text_item(fot_ipv6_text(n->ce, ce));
+    row[S_CLIENT] = text_item(fot_ipv4_text(n->client_ip, client));
+    row[S_CLIENT_PORT] = uint_item(n->client_port);
+    row[S_SERVER] = text_item(fot_ipv4_text(n->server_ip, server));
+    row[S_SERVER_PORT] = uint_item(n->server_port);
+    row[S_PACKETS_UP] = uint_item(0);
+    row[S_BYTES_UP] = uint_item(0);
+    row[S_PACKETS_DOWN] = uint_item(0);
+    row[S_BYTES_DOWN] = uint_item(0);
+    row[S_FIRST] = float_item(now_s);
+    row[S_LAST] = float_item(now_s);
+    row[S_LEFT] = uint_item(0);
+    row[S_FILTER] = text_item(filter);
+    g_free(filter);
+    guint index = t->num_elements;
+    stat_tap_init_table_row(t, index, S_COLUMNS, row);
+    g_hash_table_insert(row_of_session, GUINT_TO_POINTER(n->session), GUINT_TO_POINTER(index + 1));
+    return index;
+}
+
+/* Table cells are 32 bits (Wireshark 4.0): a count past that stays at the maximum. */
+static void
+add_to(stat_tap_table *t, guint row, guint column, guint amount)
+{
+    stat_tap_table_item_type *v = stat_tap_get_field_data(t, row, column);
+    v->value.uint_value = v->value.uint_value > G_MAXUINT - amount ? G_MAXUINT : v->value.uint_value + amount;
+}
+
+static guint
+clamp_uint(uint64_t v)
+{
+    return v > G_MAXUINT ? G_MAXUINT : (guint)v;
+}
+
+/* Seconds left, counted from the end of the one pass (the capture's end for a file). */
+static guint
+seconds_left(const fot_frame_note *n, int64_t last)
+{
+    const fot_engine *e = fot_annotate_engine();
+    int64_t expiry = last + (int64_t)fot_engine_config(e)->timeout_s[n->tclass] * FOT_NS_PER_SEC;
+    int64_t left = expiry - fot_engine_now(e);
+    return left > 0 ? (guint)((left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC) : 0;
+}
+
+static tap_packet_status
+session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags)
+{
+    stat_data_t *sd = tapdata;
+    fot_frame_note n;
+    (void)edt, (void)data, (void)flags;
+    if (!fot_annotate_frame(pinfo, &n))
+        return TAP_PACKET_DONT_REDRAW;
+    stat_tap_table *t = only_table(sd->stat_tap_data);
+    double now_s = nstime_to_sec(&pinfo->rel_ts);
+    guint row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_session, GUINT_TO_POINTER(n.session)));
+    row = row ? row - 1 : new_session_row(t, &n, now_s);
+    add_to(t, row, n.upstream ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
+    add_to(t, row, n.upstream ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
+    stat_tap_get_field_data(t, row, S_LAST)->value.float_value = now_s;
+    int64_t abs_ns = (int64_t)pinfo->abs_ts.secs * FOT_NS_PER_SEC + pinfo->abs_ts.nsecs;
+    stat_tap_get_field_data(t, row, S_LEFT)->value.uint_value = seconds_left(&n, abs_ns);
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+add_ce_row(const fot_ce_info *ce, void *ud)
+{
+    stat_tap_table *t = ud;
+    uint32_t threshold = fot_engine_config(fot_annotate_engine())->threshold;
+    bool whole = ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
+    uint32_t size = whole ? fot_port_set_size(&ce->set) : 0;
+    char addr[46], ip[16] = "", psid[8] = "", len[8] = "", offset[8] = "";
+    if (ce->source != FOT_SET_NONE)
+        fot_ipv4_text(ce->set.ipv4, ip);
+    else if (ce->mechanism != FOT_MECH_DSLITE && !ce->many_ips)
+        fot_ipv4_text(ce->client_ip, ip);
+    if (ce->source == FOT_SET_IID || (whole && ce->set.psid_len))
+        g_snprintf(psid, sizeof psid, "%u", ce->set.psid);
+    if (whole) {
+        g_snprintf(len, sizeof len, "%u", ce->set.psid_len);
+        g_snprintf(offset, sizeof offset, "%u", ce->set.offset);
+    }
+    guint percent = size ? (guint)((uint64_t)ce->peak_ports * 100 / size) : 0;
+    stat_tap_table_item_type row[C_COLUMNS] = {
+        text_item(fot_ipv6_text(ce->addr, addr)), text_item(fot_mechanism_name(ce->mechanism)), text_item(ip),
+        text_item(psid), text_item(len), text_item(offset), uint_item(size), uint_item(ce->ports_in_use),
+        uint_item(ce->peak_ports), uint_item(percent), uint_item(clamp_uint(ce->sessions)),
+        uint_item(clamp_uint(ce->out_of_set)), text_item(whole && percent >= threshold ? "YES" : ""),
+    };
+    stat_tap_init_table_row(t, t->num_elements, C_COLUMNS, row);
+}
+
+static tap_packet_status
+ce_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags)
+{
+    stat_data_t *sd = tapdata;
+    (void)pinfo, (void)edt, (void)data, (void)flags;
+    if (ces_listed || !fot_annotate_engine())
+        return TAP_PACKET_DONT_REDRAW;
+    ces_listed = true;
+    fot_engine_foreach_ce(fot_annotate_engine(), add_ce_row, only_table(sd->stat_tap_data));
+    return TAP_PACKET_REDRAW;
+}
+
+void
+fot_gui_tables_register(void)
+{
+    static tap_param params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
+    static stat_tap_table_ui sessions = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED, "4o6top Sessions", "frame", "4o6top-sessions", init_sessions,
+        session_packet, reset_sessions, free_item, NULL, S_COLUMNS, session_columns, 1, params, NULL, 0
+    };
+    static stat_tap_table_ui ces = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED, "4o6top CEs", "frame", "4o6top-ces", init_ces,
+        ce_packet, reset_ces, free_item, NULL, C_COLUMNS, ce_columns, 1, params, NULL, 0
+    };
+    /* tshark has -z 4o6top,sess and ce; its trees are not built for these. */
+    if (fot_host_is_tshark())
+        return;
+    register_stat_tap_table_ui(&sessions);
+    register_stat_tap_table_ui(&ces);
+}
