@@ -8,6 +8,10 @@ packages=(
   build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
   # run and test: the real tshark, and the capture generator's scapy
   tshark python3 python3-scapy
+  # GUI test: Wireshark under Xvfb, driven and read (xdotool, tesseract, xclip, imagemagick)
+  wireshark-qt xvfb xdotool tesseract-ocr xclip imagemagick
+  # live capture tests: packets onto loopback
+  tcpdump tcpreplay
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""Wireshark's GUI with the build-tree plugin, driven as a user would, under Xvfb.
+
+file: open a DS-Lite capture, choose Statistics > 4o6top, copy what the window
+      shows, and check it is what `tshark -z 4o6top,sum` prints for the file
+      (the window adds a session-number column and a CE section).
+live: capture live from loopback (root's tcpdump on lo feeds a FIFO that
+      Wireshark, unprivileged, captures from), open Statistics > 4o6top while it
+      is empty, replay the capture onto lo, and check the window fills in
+      without being reopened.
+
+Menus are found by reading the screen (tesseract), clicked with xdotool; the
+window's text is read through the clipboard. --shot saves a screenshot.
+Exit 77 (skipped) when the live scenario cannot run (not root, no tcpreplay).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tshark_env import TsharkEnv  # noqa: E402
+
+SKIP = 77
+
+
+class Screen:
+    """An Xvfb display and the X tools that act on it."""
+
+    def __init__(self):
+        self.number = next(n for n in range(90, 200) if not os.path.exists("/tmp/.X11-unix/X%d" % n))
+        self.display = ":%d" % self.number
+        self.xvfb = subprocess.Popen(["Xvfb", self.display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wait(lambda: os.path.exists("/tmp/.X11-unix/X%d" % self.number), 10, "Xvfb did not start")
+        self.work = tempfile.mkdtemp(prefix="4o6top-gui-")
+
+    def run(self, *argv, check=True):
+        env = dict(os.environ, DISPLAY=self.display)
+        return subprocess.run(argv, env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def wait(cond, seconds, why):
+        end = time.time() + seconds
+        while time.time() < end:
+            if cond():
+                return
+            time.sleep(0.3)
+        raise AssertionError(why)
+
+    def windows(self, name):
+        out = self.run("xdotool", "search", "--name", name, check=False).stdout.decode().split()
+        return [w for w in out if w]
+
+    def wait_window(self, name, seconds=30):
+        self.wait(lambda: self.windows(name), seconds, "no window named %r" % name)
+        return self.windows(name)[-1]
+
+    def place(self, window, x, y, w, h):
+        self.run("xdotool", "windowsize", window, str(w), str(h))
+        self.run("xdotool", "windowmove", window, str(x), str(y))
+        time.sleep(0.8)
+
+    def click(self, x, y):
+        self.run("xdotool", "mousemove", str(x), str(y), "click", "1")
+        time.sleep(0.8)
+
+    def shot(self, path):
+        self.run("import", "-window", "root", path)
+
+    def lines(self, crop=None):
+        """Text lines on screen (or in crop=(x, y, w, h)): (text, centre x, centre
+        y, [(word, centre x, centre y)...])."""
+        png = os.path.join(self.work, "screen.png")
+        self.shot(png)
+        x0, y0 = 0, 0
+        if crop:
+            x0, y0, w, h = crop
+            subprocess.run(["convert", png, "-crop", "%dx%d+%d+%d" % (w, h, x0, y0), "+repage", png], check=True)
+        big = os.path.join(self.work, "big.png")
+        subprocess.run(["convert", png, "-resize", "200%", big], check=True)
+        tsv = subprocess.run(["tesseract", big, "-", "tsv"], check=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL).stdout.decode().splitlines()[1:]
+        found = {}
+        for row in tsv:
+            f = row.split("\t")
+            if len(f) < 12 or not f[11].strip():
+                continue
+            key = (f[2], f[3], f[4])
+            left, top, width, height = (int(v) // 2 for v in f[6:10])
+            words, box = found.get(key, ([], None))
+            words.append((f[11].strip(), x0 + left + width // 2, y0 + top + height // 2))
+            box = (left, top, left + width, top + height) if box is None else \
+                (min(box[0], left), min(box[1], top), max(box[2], left + width), max(box[3], top + height))
+            found[key] = (words, box)
+        return [(" ".join(w[0] for w in words), x0 + (b[0] + b[2]) // 2, y0 + (b[1] + b[3]) // 2, words)
+                for words, b in found.values()]
+
+    def click_text(self, text, crop=None, seconds=10):
+        """Click the screen line that reads exactly `text`, or else such a word."""
+        def find():
+            lines = self.lines(crop)
+            hits = [(x, y) for t, x, y, _ in lines if t == text]
+            hits += [(wx, wy) for _, _, _, words in lines for w, wx, wy in words if w == text]
+            return hits[0] if hits else None
+        end = time.time() + seconds
+        while time.time() < end:
+            hit = find()
+            if hit:
+                self.click(*hit)
+                return
+            time.sleep(0.5)
+        raise AssertionError("no %r on screen" % text)
+
+    def window_text(self, window):
+        """What a text window shows: select all and copy, then read the clipboard."""
+        geo = dict(line.split("=") for line in
+                   self.run("xdotool", "getwindowgeometry", "--shell", window).stdout.decode().split())
+        self.click(int(geo["X"]) + 60, int(geo["Y"]) + 60)
+        self.run("xdotool", "key", "ctrl+a", "ctrl+c")
+        time.sleep(0.5)
+        return self.run("xclip", "-o", "-selection", "clipboard", check=False).stdout.decode()
+
+    def close(self):
+        self.xvfb.terminate()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def start_wireshark(env, screen, args):
+    xdg = os.path.join(env.dir, "xdg")
+    os.makedirs(xdg, exist_ok=True)
+    os.chmod(xdg, 0o700)
+    argv, e = env.command([], {"DISPLAY": screen.display, "XDG_RUNTIME_DIR": xdg})
+    if os.geteuid() == 0:
+        shutil.chown(xdg, "nobody", "nogroup")
+    argv = [a if a != "tshark" else "wireshark" for a in argv] + args
+    return subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def open_top_window(screen, main):
+    screen.place(main, 0, 0, 1580, 980)
+    screen.click_text("Statistics", crop=(0, 0, 800, 30))
+    screen.click_text("4o6top", crop=(250, 20, 500, 700))
+    top = screen.wait_window("4o6top")
+    screen.place(top, 100, 100, 1300, 760)
+    return top
+
+
+def strip_gui_only(text):
+    """The window's text down to what tshark's sum prints: no session-number
+    column, no CE section or button help."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("Busiest CE/B4s") or line.startswith("Buttons:"):
+            break
+        if line.startswith("Session Proto") or (line[:7].strip().isdigit() and len(line) > 7):
+            line = line[7:]
+        out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def file_scenario(env, screen, capture, shot):
+    expected = env.run(["-r", env.capture(capture), "-q", "-z", "4o6top,sum"]).stdout.decode().rstrip("\n") + "\n"
+    ws = start_wireshark(env, screen, ["-r", env.capture(capture)])
+    try:
+        top = open_top_window(screen, screen.wait_window(capture))
+        screen.wait(lambda: "Total Sess" in screen.window_text(top), 20, "the 4o6top window stays empty")
+        shown = screen.window_text(top)
+        if shot:
+            screen.click(400, 600)  # clears the selection the copy made
+            screen.shot(shot)
+        got = strip_gui_only(shown)
+        if got != expected:
+            print("--- tshark -z 4o6top,sum\n%s--- Statistics > 4o6top\n%s" % (expected, got))
+            raise AssertionError("the window differs from tshark's sum")
+        print("Statistics > 4o6top shows what tshark -z 4o6top,sum prints:\n" + shown)
+    finally:
+        ws.terminate()
+
+
+def live_scenario(env, screen, capture, shot):
+    if os.geteuid() != 0 or not shutil.which("tcpreplay") or not shutil.which("tcpdump"):
+        print("live scenario skipped: needs root, tcpdump and tcpreplay (to put packets on lo)")
+        return SKIP
+    fifo = os.path.join(env.dir, "lo.fifo")
+    os.mkfifo(fifo, 0o666)
+    os.chmod(fifo, 0o666)
+    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", fifo, "ip6"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    ws = start_wireshark(env, screen, ["-k", "-i", fifo])
+    try:
+        main = screen.wait_window("lo.fifo")
+        time.sleep(2)
+        top = open_top_window(screen, main)
+        before = screen.window_text(top)
+        if "Total Sess:0" not in before and "no packets" not in before:
+            raise AssertionError("the window should start empty:\n" + before)
+        subprocess.run(["tcpreplay", "-i", "lo", env.capture(capture)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        screen.wait(lambda: "Total Sess:4" in screen.window_text(top), 20, "the window did not update")
+        after = screen.window_text(top)
+        for row in ("TCP     192.168.1.2:40000    203.0.113.10:  443          7       1380",
+                    "UDP     192.168.1.2: 5353    203.0.113.53:   53          2        186"):
+            if row not in after:
+                raise AssertionError("missing after the live capture: %r\n%s" % (row, after))
+        if shot:
+            screen.click(400, 600)
+            screen.shot(shot)
+        print("before the traffic:\n%s\nafter it, without reopening:\n%s" % (before, after))
+    finally:
+        ws.terminate()
+        tcpdump.terminate()
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugins", required=True)
+    ap.add_argument("--capture", required=True)
+    ap.add_argument("--scenario", choices=["file", "live"], required=True)
+    ap.add_argument("--shot", help="save a screenshot of the window here")
+    a = ap.parse_args()
+    env = TsharkEnv(a.plugins, [a.capture])
+    prefs = os.path.join(env.home, ".config", "wireshark")
+    os.makedirs(prefs, exist_ok=True)
+    with open(os.path.join(prefs, "preferences"), "w") as f:
+        f.write("statistics.update_interval: 500\ngui.ask_unsaved: FALSE\n")
+    for root, dirs, files in os.walk(env.home):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o777)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666)
+    screen = Screen()
+    try:
+        capture = os.path.basename(a.capture)
+        if a.scenario == "file":
+            file_scenario(env, screen, capture, a.shot)
+            return 0
+        return live_scenario(env, screen, capture, a.shot)
+    finally:
+        screen.close()
+        env.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
