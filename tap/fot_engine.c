@@ -310,6 +310,20 @@ fot_mechanism_name(fot_mechanism m)
     return names[m];
 }
 
+/* A MAP rule's CE: inside the rule's prefix and carrying the IPv4 address the
+ * rule gives it in its interface identifier (RFC 7597 section 6, or the older
+ * layout). A rule prefix may also cover BRs and other tunnel endpoints. */
+static const fot_map_rule *
+rule_of_ce(const fot_softwire *sw, const uint8_t addr[16], fot_port_set *set)
+{
+    const fot_map_rule *r = fot_softwire_find_rule(sw, addr);
+    uint16_t psid;
+    if (!r)
+        return NULL;
+    fot_map_rule_port_set(r, addr, set);
+    return fot_map_iid(addr, set->ipv4, &psid) != FOT_IID_NONE ? r : NULL;
+}
+
 /* First time as a CE: what the configuration says of it. */
 static void
 ce_init(fot_engine *e, node *n)
@@ -317,12 +331,12 @@ ce_init(fot_engine *e, node *n)
     n->is_ce = true;
     e->ce_port_hist[0]++;
     const fot_lw_binding *b = fot_softwire_find_binding(e->cfg.softwire, n->addr);
-    const fot_map_rule *r = b ? NULL : fot_softwire_find_rule(e->cfg.softwire, n->addr);
+    fot_port_set set;
     if (b) {
         n->set = b->set;
         n->source = FOT_SET_BINDING;
-    } else if (r) {
-        fot_map_rule_port_set(r, n->addr, &n->set);
+    } else if (rule_of_ce(e->cfg.softwire, n->addr, &set)) {
+        n->set = set;
         n->source = FOT_SET_RULE;
     }
 }
@@ -675,21 +689,12 @@ marker(const fot_event *ev)
     }
 }
 
-/* A B4 with a binding, or a MAP CE: inside a rule's prefix and carrying the
- * IPv4 address the rule gives it in its interface identifier (a rule prefix
- * may also cover the BR). */
+/* A B4 with a binding, or a MAP rule's CE. */
 static bool
 configured_ce(const fot_softwire *sw, const uint8_t addr[16])
 {
-    if (fot_softwire_find_binding(sw, addr))
-        return true;
-    const fot_map_rule *r = fot_softwire_find_rule(sw, addr);
-    if (!r)
-        return false;
-    fot_port_set ps;
-    uint16_t psid;
-    fot_map_rule_port_set(r, addr, &ps);
-    return fot_map_iid(addr, ps.ipv4, &psid) != FOT_IID_NONE;
+    fot_port_set set;
+    return fot_softwire_find_binding(sw, addr) || rule_of_ce(sw, addr, &set);
 }
 
 static fot_dir

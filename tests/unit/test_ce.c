@@ -104,6 +104,23 @@ test_out_of_set_with_rule(void)
     fot_engine_free(e);
 }
 
+/* A rule's prefix may cover DS-Lite B4s (and BRs): only an address carrying the
+ * rule's IPv4 in its interface identifier is that rule's CE. */
+static void
+test_rule_claims_only_map_addresses(void)
+{
+    fot_engine *e = engine_with("ce,map_rule=2001:db8::/40;192.0.2.0/24;16");
+    const fot_session *s = udp_from(e, 0, "2001:db8:1::2", "192.168.1.2", 40000);
+    fot_ce_info info = ce_of(e, s);
+    g_assert_cmpint(info.mechanism, ==, FOT_MECH_DSLITE);
+    g_assert_cmpint(info.source, ==, FOT_SET_NONE);
+    s = udp_from(e, 1, "2001:db8:12:3400:0:c000:212:34", "192.0.2.18", 1232);
+    info = ce_of(e, s);
+    g_assert_cmpint(info.mechanism, ==, FOT_MECH_MAPE);
+    g_assert_cmpint(info.source, ==, FOT_SET_RULE);
+    fot_engine_free(e);
+}
+
 /* The interface identifier says MAP-E until a second inner host shows up. */
 static void
 test_mechanism_follows_evidence(void)
@@ -203,6 +220,7 @@ main(int argc, char **argv)
     g_test_add_func("/ce/max-across-ces", test_max_across_ces);
     g_test_add_func("/ce/out-of-set-with-rule", test_out_of_set_with_rule);
     g_test_add_func("/ce/mechanism-follows-evidence", test_mechanism_follows_evidence);
+    g_test_add_func("/ce/rule-claims-only-map-addresses", test_rule_claims_only_map_addresses);
     g_test_add_func("/ce/flip-moves-session", test_flip_moves_the_session_to_the_real_ce);
     g_test_add_func("/ce/cap-evicts-least-recent", test_cap_evicts_least_recent);
     g_test_add_func("/ce/node-table-bounded", test_node_table_bounded);
