@@ -369,21 +369,21 @@ check_ce(const harness *h, const fot_ce_info *ce, GPtrArray *all)
     CHECK(ce->peak_ports == 0 || ce->peak_time <= fot_engine_now(e)); /* no peak yet: time 0 */
     CHECK(ce->active_sessions <= ce->sessions);
 
-    /* Configuration decides the set; the rest is evidence. */
+    /* A whole port set comes from the configuration only; the rest is evidence. */
     const fot_lw_binding *b = fot_softwire_find_binding(sw, ce->addr);
-    const fot_map_rule *r = b ? NULL : fot_softwire_find_rule(sw, ce->addr);
     if (b) {
         CHECK(ce->source == FOT_SET_BINDING && ce->mechanism == FOT_MECH_LW4O6);
         CHECK(ce->set.ipv4 == b->set.ipv4 && ce->set.psid == b->set.psid && ce->set.psid_len == b->set.psid_len &&
               ce->set.offset == b->set.offset);
-    } else if (r) {
-        CHECK(ce->source == FOT_SET_RULE && ce->mechanism == FOT_MECH_MAPE);
     } else {
-        CHECK(ce->source == FOT_SET_NONE || ce->source == FOT_SET_IID);
-        CHECK(ce->out_of_set == 0);
+        CHECK(ce->source != FOT_SET_BINDING);
     }
-    if (ce->source == FOT_SET_IID)
+    if (ce->source == FOT_SET_RULE)
+        CHECK(fot_softwire_find_rule(sw, ce->addr) != NULL);
+    if (ce->source == FOT_SET_RULE || ce->source == FOT_SET_IID)
         CHECK(ce->mechanism == FOT_MECH_MAPE);
+    if (ce->source == FOT_SET_NONE || ce->source == FOT_SET_IID)
+        CHECK(ce->out_of_set == 0);
     if (ce->mechanism == FOT_MECH_DSLITE)
         CHECK(ce->source == FOT_SET_NONE);
     if (ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING) {
@@ -672,10 +672,11 @@ tally(harness *h, uint8_t op, reader *r)
         fot_engine_tally(h->engine, which, n);
 }
 
+/* The sum view as the GUI shows it (numbered) or tshark. */
 static void
-render(harness *h)
+render(harness *h, bool numbered)
 {
-    fot_report_sum(h->text, engine_of(h), NULL);
+    fot_report_sum(h->text, engine_of(h), NULL, numbered);
     g_string_truncate(h->text, 0);
 }
 
@@ -702,7 +703,7 @@ special(harness *h, uint8_t op, reader *r)
         check_top(h, (fot_sort)(op >> 5 & 3), take8(r) % 8);
         break;
     case 2:
-        render(h);
+        render(h, op >> 5 & 1);
         break;
     default:
         reset(h);
@@ -833,7 +834,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_all(&h, true);
         fot_run_free(h.run);
     } else {
-        render(&h);
+        render(&h, true);
         check_all(&h, true);
         fot_engine_free(h.engine);
     }
