@@ -809,12 +809,10 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
 
     /* Only a node that is a CE can hold the session's key. */
     uint32_t item = 0;
-    uint32_t src_node = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
-    uint32_t dst_node = node_find(e, ev->outer_dst, addr_hash(ev->outer_dst));
-    if (src_node && !e->nodes[src_node - 1].is_ce)
-        src_node = 0;
-    if (dst_node && !e->nodes[dst_node - 1].is_ce)
-        dst_node = 0;
+    uint32_t src_any = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
+    uint32_t dst_any = node_find(e, ev->outer_dst, addr_hash(ev->outer_dst));
+    uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
+    uint32_t dst_node = dst_any && e->nodes[dst_any - 1].is_ce ? dst_any : 0;
     if (src_node) {
         session_key k = { src_node - 1, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
         item = session_find(e, &k);
@@ -828,9 +826,25 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     if (item) {
         int m = marker(ev);
         bool contradicts = (m > 0 && r.dir == FOT_DIR_DOWN) || (m < 0 && r.dir == FOT_DIR_UP);
-        if (contradicts && item_session(e, item)->orient == FOT_ORIENT_FIRST_PACKET) {
-            session_flip(e, item);
-            r.dir = r.dir == FOT_DIR_UP ? FOT_DIR_DOWN : FOT_DIR_UP;
+        const fot_session *s = item_session(e, item);
+        if (contradicts && s->orient == FOT_ORIENT_FIRST_PACKET) {
+            /* The marker puts the client behind this packet's other outer address. */
+            fot_dir turned = r.dir == FOT_DIR_UP ? FOT_DIR_DOWN : FOT_DIR_UP;
+            uint32_t other = turned == FOT_DIR_UP ? src_node : dst_node;
+            uint32_t twin = 0;
+            if (other) {
+                session_key k = { other - 1, s->server_ip, s->client_ip, s->server_port, s->client_port, s->proto };
+                twin = session_find(e, &k);
+            }
+            if (twin) { /* already open that way round: never two sessions with one key */
+                item = twin;
+            } else if ((turned == FOT_DIR_UP ? src_any : dst_any) == s->br + 1) {
+                session_flip(e, item); /* the first packet's guess was wrong */
+            } else { /* another CE/B4's session with the same inner addresses */
+                item = session_open(e, ev, turned, FOT_ORIENT_MARKER);
+                r.opened = true;
+            }
+            r.dir = turned;
         }
     } else {
         fot_orient how;

@@ -270,6 +270,37 @@ test_syn_flips_first_packet_guess(void)
     fot_engine_free(e);
 }
 
+/* A capture that starts mid-flow (AFTR -> B4a) makes the AFTR look like the CE; a SYN
+ * from another B4 with the same private inner addresses is that B4's own session,
+ * not B4a's turned around. */
+static void
+test_syn_from_third_b4_opens_its_own(void)
+{
+    fot_engine *e = engine_default();
+    fot_event mid = ev_make(1, BR, CE1, FOT_IPPROTO_TCP, "203.0.113.10", 443, "192.168.1.2", 40000, FOT_TCP_ACK, 60);
+    fot_packet_result a = fot_engine_packet(e, &mid);
+    g_assert_true(a.opened);
+    fot_event syn = ev_make(2, CE2, BR, FOT_IPPROTO_TCP, "192.168.1.2", 40000, "203.0.113.10", 443, FOT_TCP_SYN, 100);
+    fot_packet_result b = fot_engine_packet(e, &syn);
+    g_assert_true(b.opened);
+    g_assert_cmpint(b.dir, ==, FOT_DIR_UP);
+    uint8_t ce2[16];
+    ip6(ce2, CE2);
+    g_assert_cmpmem(fot_engine_node_addr(e, b.session->ce), 16, ce2, 16);
+    g_assert_cmpuint(b.session->client_ip, ==, ip4("192.168.1.2"));
+    g_assert_cmpuint(b.session->packets[FOT_DIR_UP], ==, 1);
+    g_assert_cmpuint(b.session->packets[FOT_DIR_DOWN], ==, 0);
+    g_assert_cmpuint(active(e), ==, 2);
+    /* The reply to that SYN goes to B4b's session. */
+    fot_event synack = ev_make(3, BR, CE2, FOT_IPPROTO_TCP, "203.0.113.10", 443, "192.168.1.2", 40000,
+                               FOT_TCP_SYN | FOT_TCP_ACK, 60);
+    fot_packet_result c = fot_engine_packet(e, &synack);
+    g_assert_false(c.opened);
+    g_assert_true(c.session == b.session);
+    g_assert_cmpint(c.dir, ==, FOT_DIR_DOWN);
+    fot_engine_free(e);
+}
+
 static void
 test_src_hint_orients(void)
 {
@@ -368,6 +399,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/engine/both-directions-one-session", test_both_directions_one_session);
     g_test_add_func("/engine/same-inner-tuple-two-b4s", test_same_inner_tuple_two_b4s);
+    g_test_add_func("/engine/syn-from-third-b4-opens-its-own", test_syn_from_third_b4_opens_its_own);
     g_test_add_func("/engine/timeout/tcp", test_timeout_tcp);
     g_test_add_func("/engine/timeout/tcp-rst", test_timeout_tcp_rst);
     g_test_add_func("/engine/timeout/tcp-fin-ack", test_timeout_tcp_fin_ack);
