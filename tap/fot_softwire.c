@@ -77,20 +77,21 @@ void
 fot_map_rule_port_set(const fot_map_rule *r, const uint8_t ce[16], fot_port_set *out)
 {
     unsigned suffix_len = 32u - r->prefix4_len;
-    uint32_t ea = bits(ce, r->prefix6_len, r->ea_len);
     memset(out, 0, sizeof *out);
     out->offset = r->offset;
     if (r->ea_len <= suffix_len) {
         /* No PSID: the CE gets an address, or a prefix when EA bits are fewer. */
+        uint32_t ea = bits(ce, r->prefix6_len, r->ea_len);
         out->ipv4_len = (uint8_t)(r->prefix4_len + r->ea_len);
-        out->ipv4 = r->prefix4 | (suffix_len ? ea << (suffix_len - r->ea_len) : 0);
+        out->ipv4 = r->prefix4 | (r->ea_len ? ea << (suffix_len - r->ea_len) : 0);
         return;
     }
+    /* Up to 48 EA bits: the IPv4 suffix (at most 32), then the PSID (at most 16). */
     unsigned k = r->ea_len - suffix_len;
     out->ipv4_len = 32;
-    out->ipv4 = r->prefix4 | (suffix_len ? ea >> k : 0);
+    out->ipv4 = r->prefix4 | bits(ce, r->prefix6_len, suffix_len);
     out->psid_len = (uint8_t)k;
-    out->psid = (uint16_t)(ea & ((1u << k) - 1));
+    out->psid = (uint16_t)bits(ce, r->prefix6_len + suffix_len, k);
 }
 
 static uint32_t
