@@ -6,6 +6,7 @@
 
 #include "fot_frag.h"
 #include "fot_packet.h"
+#include "fot_time.h"
 
 struct fot_frame_reader {
     fot_frag_table *frags;
@@ -66,7 +67,7 @@ begin_frame(fot_frame_reader *r, guint32 num)
 static int64_t
 frame_time(const packet_info *pinfo)
 {
-    return (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    return fot_time_make(pinfo->abs_ts.secs, pinfo->abs_ts.nsecs);
 }
 
 /* The packet data (frame or reassembled buffer) holding [p, p + need). */

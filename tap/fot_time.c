@@ -6,6 +6,16 @@
 #include <time.h>
 
 int64_t
+fot_time_make(int64_t secs, int64_t nsecs)
+{
+    if (secs >= FOT_TIME_MAX / FOT_NS_PER_SEC)
+        return FOT_TIME_MAX;
+    if (secs <= FOT_TIME_MIN / FOT_NS_PER_SEC)
+        return FOT_TIME_MIN;
+    return secs * FOT_NS_PER_SEC + nsecs;
+}
+
+int64_t
 fot_time_floor(int64_t t, int64_t step)
 {
     int64_t q = t / step;

@@ -7,6 +7,15 @@
 
 #define FOT_NS_PER_SEC INT64_C(1000000000)
 
+/* Capture times are kept within these bounds (about 1897 to 2116), so that adding an
+ * interval or a timeout (at most a week) never overflows. */
+#define FOT_TIME_MIN (-(INT64_C(1) << 61))
+#define FOT_TIME_MAX (INT64_C(1) << 62)
+
+/* secs.nsecs since the epoch as a capture time, clamped to FOT_TIME_MIN..FOT_TIME_MAX:
+ * a pcapng timestamp can say any 64-bit second. */
+int64_t fot_time_make(int64_t secs, int64_t nsecs);
+
 /* Largest multiple of step that is <= t (step > 0), also for negative t. */
 int64_t fot_time_floor(int64_t t, int64_t step);
 
