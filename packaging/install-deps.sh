@@ -12,6 +12,8 @@ packages=(
   wireshark-qt xvfb xdotool tesseract-ocr xclip imagemagick
   # live capture tests: packets onto loopback
   tcpdump tcpreplay
+  # robustness tests: short libFuzzer runs (clang), valgrind on tshark with the plugin
+  clang libclang-rt-14-dev valgrind
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -126,11 +126,10 @@ static const uint32_t inner_pool[8] = {
  * one in map_rules[1]'s CE's set, a high one, 0; index 7 reads 16 bits. */
 static const uint16_t port_pool[7] = { 53, 80, 443, 1408, 6560, 40000, 0 };
 
-/* Capture times given: about 1897 to 2116. Wider than any real capture
- * (classic pcap ends in 2106), narrow enough that a difference of two times
- * plus a timeout stays far from int64 overflow. */
-#define TIME_MIN (-(INT64_C(1) << 61))
-#define TIME_MAX (INT64_C(1) << 62)
+/* Capture times given: FOT_TIME_MIN..FOT_TIME_MAX (about 1897 to 2116), the
+ * bounds the plugin clamps pcapng timestamps to. */
+#define TIME_MIN FOT_TIME_MIN
+#define TIME_MAX FOT_TIME_MAX
 
 static const int64_t start_times[4] = {
     INT64_C(1714521600) * FOT_NS_PER_SEC,    /* 2024-05-01T00:00:00Z */
