@@ -70,7 +70,8 @@ static void
 print_help(void)
 {
     printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\n"
-           "Modes: sum (top-like table), stat (CSV per interval), log (CSV per packet), ce (CSV per CE/B4)\n"
+           "Modes: sum (top-like table), stat (a row per interval), log (a row per packet),\n"
+           "       ce (a row per CE/B4), sess (a row per session start, and end with ends)\n"
            "Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
     fot_config defaults;
     fot_config_defaults(&defaults);
@@ -88,14 +89,14 @@ static void
 cli_init(const char *opt_arg, void *userdata)
 {
     (void)userdata;
+#define CLI_USAGE "-z 4o6top,sum|stat|log|ce|sess[,option=value...][,filter]; -z 4o6top,help lists the options"
     const char *rest = opt_arg + strlen(CLI_NAME);
     if (*rest == '\0')
-        fail("\"-z %s\": a mode is needed: -z 4o6top,sum|stat|log|ce[,option=value...][,filter]; "
-             "-z 4o6top,help lists the options", opt_arg);
-    if (*rest != ',')
-        fail("\"-z %s\" is not a 4o6top statistic; did you mean -z 4o6top,%s?", opt_arg, rest);
+        fail("\"-z %s\": a mode is needed: " CLI_USAGE, opt_arg);
+    if (*rest != ',') /* tshark hands over every -z that starts with "4o6top" */
+        fail("\"-z %s\" is not a 4o6top statistic: " CLI_USAGE, opt_arg);
     rest++;
-    if (strcmp(rest, "help") == 0) {
+    if (strcmp(rest, "help") == 0 || strncmp(rest, "help,", 5) == 0) {
         print_help();
         exit(0);
     }

@@ -324,7 +324,7 @@ accepted_text(const fot_option *o)
     case FOT_OPT_SECONDS:
         return g_strdup_printf("seconds, more than 0 and at most %u, decimals allowed", o->max);
     case FOT_OPT_BOOL:
-        return g_strdup("yes or no");
+        return g_strdup("yes or no; also true, false, on, off, 1, 0");
     case FOT_OPT_ENUM: {
         char *list = choice_list(o->choices);
         char *s = g_strdup_printf("one of %s", list);

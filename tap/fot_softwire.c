@@ -184,7 +184,7 @@ fot_map_rule_parse(const char *text, fot_map_rule *out, char **err)
     const char *why = NULL;
     memset(out, 0, sizeof *out);
     if (n < 3 || n > 4)
-        why = "needs PREFIX6;PREFIX4;EA_LEN[;OFFSET]";
+        why = "needs 3 or 4 fields separated by \";\"";
     else if (!fot_ipv6_prefix_parse(f[0], out->prefix6, &l6))
         why = "Rule IPv6 prefix is not an IPv6 prefix";
     else if (!fot_ipv4_prefix_parse(f[1], &out->prefix4, &l4))
@@ -221,7 +221,7 @@ fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err)
     const char *why = NULL;
     memset(out, 0, sizeof *out);
     if (n < 4 || n > 5)
-        why = "needs B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET]";
+        why = "needs 4 or 5 fields separated by \";\"";
     else if (!fot_ipv6_prefix_parse(f[0], out->b4, &l6) || l6 != 128)
         why = "B4 address is not an IPv6 address";
     else if (!fot_ipv4_prefix_parse(f[1], &out->set.ipv4, &l4) || l4 != 32)

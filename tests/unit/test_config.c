@@ -100,8 +100,8 @@ test_errors_name_the_bad_part(void)
                              "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
                              "bytes, refresh, tunnel, ce_ports, threshold, map_rule, lw_binding, br, max_sessions, "
                              "evicted, format, ends, filter)" },
-        { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs "
-                                                    "PREFIX6;PREFIX4;EA_LEN[;OFFSET] (accepted: "
+        { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs 3 or 4 "
+                                                    "fields separated by \";\" (accepted: "
                                                     "PREFIX6;PREFIX4;EA_LEN[;OFFSET])" },
         { "ce,lw_binding=2001:db8::5;198.51.100.5;64;6", "lw_binding=2001:db8::5;198.51.100.5;64;6: PSID does not "
                                                           "fit in PSID length bits (accepted: "
@@ -119,7 +119,7 @@ test_errors_name_the_bad_part(void)
         { "sum,src=192.0.2.0/33", "src=192.0.2.0/33: not valid (accepted: an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24)" },
         { "sum,delimiter=", "delimiter=: not valid (accepted: 1 to 8 characters, or tab, space, comma, semicolon, pipe)" },
         { "sum,sort=size", "sort=size: not valid (accepted: one of bytes, packets, recent, oldest)" },
-        { "sum,noheader=maybe", "noheader=maybe: not valid (accepted: yes or no)" },
+        { "sum,noheader=maybe", "noheader=maybe: not valid (accepted: yes or no; also true, false, on, off, 1, 0)" },
         { "sum,height", "option \"height\" needs a value (height=...)" },
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
