@@ -57,6 +57,7 @@ static fot_frame_reader *reader;
 static GHashTable *ended; /* session key digest -> end info, to notice quick reopens */
 static gboolean always;   /* compute even with no tree: Wireshark, tshark -2 */
 static int expert_tap;    /* -z expert wants expert infos, tree or not */
+static char *pref_error;  /* a bad preference, told with the first computed frame */
 
 typedef struct ended_session {
     int64_t when;
@@ -101,10 +102,9 @@ annotate_init(void)
     char *err = NULL;
     always = !fot_host_is_tshark() || fot_host_two_pass();
     expert_tap = find_tap_id("expert");
-    if (!fot_prefs_config(&cfg, &err)) {
-        g_free(err); /* reported by a 4o6top statistic, if any; no fields meanwhile */
-        return;
-    }
+    /* Told at the first frame: a -z 4o6top statistic, set up later, stops tshark on it first. */
+    if (!fot_prefs_config(&cfg, &err))
+        pref_error = err;
     engine = fot_engine_new(&cfg);
     fot_config_clear(&cfg);
     fot_engine_on_end(engine, session_ended, NULL);
@@ -122,12 +122,19 @@ annotate_cleanup(void)
     engine = NULL;
     reader = NULL;
     ended = NULL;
+    g_clear_pointer(&pref_error, g_free);
 }
 
 static gboolean
 computing(packet_info *pinfo, proto_tree *tree)
 {
-    return engine && !pinfo->fd->visited && (always || tree || have_tap_listener(expert_tap));
+    if (!engine || pinfo->fd->visited || !(always || tree || have_tap_listener(expert_tap)))
+        return FALSE;
+    if (pref_error) {
+        g_printerr("4o6top: %s (the 4o6top fields use its default)\n", pref_error);
+        g_clear_pointer(&pref_error, g_free);
+    }
+    return TRUE;
 }
 
 /* In front of the IPv4 dissector: after it has run (and reassembled), note

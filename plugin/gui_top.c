@@ -35,9 +35,8 @@ fresh_engine(top_window *w)
     w->engine = NULL;
     g_clear_pointer(&w->notice, g_free);
     if (!fot_prefs_config(&cfg, &err)) {
-        w->notice = g_strdup_printf("Fix the 4o6top preferences: %s", err);
+        w->notice = g_strdup_printf("Preference not valid, its default is used: %s", err);
         g_free(err);
-        return;
     }
     w->engine = fot_engine_new(&cfg);
     fot_config_clear(&cfg);

@@ -43,6 +43,7 @@ bool
 fot_prefs_config(fot_config *out, char **err)
 {
     fot_config_defaults(out);
+    *err = NULL;
     for (unsigned i = 0; i < fot_option_count; i++) {
         const fot_option *o = &fot_options[i];
         if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
@@ -50,12 +51,11 @@ fot_prefs_config(fot_config *out, char **err)
         const char *text = values[i] ? values[i] : "";
         char *why = NULL;
         if (!fot_config_set_text(out, o->name, text, &why)) {
-            *err = g_strdup_printf("-o 4o6top.%s:%s: %s", o->name, text, why);
+            if (!*err) /* the option keeps its default */
+                *err = g_strdup_printf("-o 4o6top.%s:%s: %s", o->name, text, why);
             g_free(why);
-            fot_config_clear(out);
-            return false;
         }
     }
     fot_softwire_uat_apply(out);
-    return true;
+    return *err == NULL;
 }

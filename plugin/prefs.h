@@ -9,8 +9,9 @@
 
 void fot_prefs_register(void);
 
-/* The settings the preferences give now. false with *err (g_free it) naming
- * the preference when one holds a value 4o6top does not accept. */
+/* The settings the preferences give now, always usable (fot_config_clear them).
+ * false with *err (g_free it) naming the first preference that holds a value
+ * 4o6top does not accept; such a preference keeps its default. */
 bool fot_prefs_config(fot_config *out, char **err);
 
 int fot_prefs_proto(void);
