@@ -76,8 +76,8 @@ def tun(src6, dst6, inner, link=None):
     return (link if link is not None else eth(src6 != AFTR)) / IPv6(src=src6, dst=dst6, nh=4, hlim=64) / inner
 
 
-def tcp(src, sport, dst, dport, flags, payload=0, seq=1000):
-    p = IP(src=src, dst=dst, id=1, ttl=64) / TCP(sport=sport, dport=dport, flags=flags, seq=seq, window=8192)
+def tcp(src, sport, dst, dport, flags, payload=0, seq=1000, ack=0):
+    p = IP(src=src, dst=dst, id=1, ttl=64) / TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=8192)
     return p / Raw(b"\x00" * payload) if payload else p
 
 
@@ -85,8 +85,8 @@ def udp(src, sport, dst, dport, payload):
     return IP(src=src, dst=dst, id=1, ttl=64) / UDP(sport=sport, dport=dport) / Raw(b"\x00" * payload)
 
 
-def icmp(src, dst, type_, ident=0, payload=56, code=0):
-    return IP(src=src, dst=dst, id=1, ttl=64) / ICMP(type=type_, code=code, id=ident, seq=1) / Raw(b"\x00" * payload)
+def icmp(src, dst, type_, ident=0, payload=56, code=0, seq=1):
+    return IP(src=src, dst=dst, id=1, ttl=64) / ICMP(type=type_, code=code, id=ident, seq=seq) / Raw(b"\x00" * payload)
 
 
 # ---- MAP arithmetic (RFC 7597 sections 5.1, 5.2, 6), written apart from the C code ----
@@ -477,16 +477,24 @@ def sample(c):
         port = (1232 + (rnd.randrange(1, 60) << 10)) if ce == MAP_CE else rnd.randrange(32768, 60999)
         srv = rnd.choice(servers)
         if kind == "web":
+            # Sequence numbers follow the bytes sent, so Wireshark's TCP analysis sees a
+            # clean connection (initial numbers from the port: no extra random draws).
             n_data = rnd.randrange(2, 20)
-            events.append((start, ce, tcp(cip, port, srv, 443, "S"), True))
-            events.append((start + 0.02, ce, tcp(srv, 443, cip, port, "SA"), False))
+            cseq, sseq = port * 1000, 7000000 + port
+            events.append((start, ce, tcp(cip, port, srv, 443, "S", seq=cseq), True))
+            events.append((start + 0.02, ce, tcp(srv, 443, cip, port, "SA", seq=sseq, ack=cseq + 1), False))
+            cseq, sseq = cseq + 1, sseq + 1
             for k in range(n_data):
-                events.append((start + 0.03 + k * 0.05, ce, tcp(cip, port, srv, 443, "PA", rnd.randrange(50, 500)), True))
-                events.append((start + 0.05 + k * 0.05, ce, tcp(srv, 443, cip, port, "A", rnd.randrange(500, 1400)), False))
+                up_len = rnd.randrange(50, 500)
+                events.append((start + 0.03 + k * 0.05, ce, tcp(cip, port, srv, 443, "PA", up_len, cseq, sseq), True))
+                cseq += up_len
+                down_len = rnd.randrange(500, 1400)
+                events.append((start + 0.05 + k * 0.05, ce, tcp(srv, 443, cip, port, "PA", down_len, sseq, cseq), False))
+                sseq += down_len
             if rnd.random() < 0.5:
                 end = start + 0.1 + n_data * 0.05
-                events.append((end, ce, tcp(cip, port, srv, 443, "FA"), True))
-                events.append((end + 0.02, ce, tcp(srv, 443, cip, port, "FA"), False))
+                events.append((end, ce, tcp(cip, port, srv, 443, "FA", seq=cseq, ack=sseq), True))
+                events.append((end + 0.02, ce, tcp(srv, 443, cip, port, "FA", seq=sseq, ack=cseq + 1), False))
         elif kind == "dns":
             events.append((start, ce, udp(cip, port, DNS, 53, rnd.randrange(20, 60)), True))
             events.append((start + 0.01, ce, udp(DNS, 53, cip, port, rnd.randrange(60, 300)), False))
@@ -496,8 +504,8 @@ def sample(c):
         else:
             ident = rnd.randrange(1, 65535)
             for k in range(3):
-                events.append((start + k, ce, icmp(cip, srv, 8, ident), True))
-                events.append((start + k + 0.01, ce, icmp(srv, cip, 0, ident), False))
+                events.append((start + k, ce, icmp(cip, srv, 8, ident, seq=k + 1), True))
+                events.append((start + k + 0.01, ce, icmp(srv, cip, 0, ident, seq=k + 1), False))
     events.sort(key=lambda e: e[0])
     for t, ce, inner, up in events:
         c.add(round(t, 6), tun(ce, AFTR, inner) if up else tun(AFTR, ce, inner))
