@@ -102,6 +102,8 @@ annotate_init(void)
     char *err = NULL;
     always = !fot_host_is_tshark() || fot_host_two_pass();
     expert_tap = find_tap_id("expert");
+    if (engine)
+        return; /* tshark -M: dissection restarts within the same capture; keep counting */
     /* Told at the first frame: a -z 4o6top statistic, set up later, stops tshark on it first. */
     if (!fot_prefs_config(&cfg, &err))
         pref_error = err;
@@ -113,7 +115,7 @@ annotate_init(void)
 }
 
 static void
-annotate_cleanup(void)
+free_state(void)
 {
     fot_engine_free(engine);
     fot_frame_reader_free(reader);
@@ -123,6 +125,15 @@ annotate_cleanup(void)
     reader = NULL;
     ended = NULL;
     g_clear_pointer(&pref_error, g_free);
+}
+
+/* Wireshark opens one file after another: each starts afresh. tshark reads one
+ * capture, but -M N cleans up and re-inits dissection every N packets of it. */
+static void
+annotate_cleanup(void)
+{
+    if (!fot_host_is_tshark())
+        free_state();
 }
 
 static gboolean
@@ -342,6 +353,7 @@ fot_annotate_register(int proto)
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
     register_init_routine(annotate_init);
     register_cleanup_routine(annotate_cleanup);
+    register_shutdown_routine(free_state);
 }
 
 void
