@@ -48,9 +48,12 @@ add_text(record *r, const char *csv, const char *json, const char *text)
 static void
 add_uint(record *r, const char *csv, const char *json, uint64_t v)
 {
-    char buf[24];
-    g_snprintf(buf, sizeof buf, "%" PRIu64, v);
-    add(r, csv, json, VAL_NUMBER, buf);
+    char buf[24], *p = buf + sizeof buf;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    add(r, csv, json, VAL_NUMBER, p);
 }
 
 static void
@@ -108,8 +111,11 @@ write_record(GString *out, const record *r)
         g_string_append(out, "}\n");
         return;
     }
-    for (unsigned i = 0; i < r->n; i++)
-        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->values[i].text);
+    for (unsigned i = 0; i < r->n; i++) {
+        if (i)
+            g_string_append(out, r->cfg->delimiter);
+        g_string_append(out, r->values[i].text);
+    }
     g_string_append_c(out, '\n');
 }
 

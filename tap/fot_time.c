@@ -1,7 +1,9 @@
 /* Capture time formatting; localtime_r honours TZ, which the tests set. */
 #include "fot_time.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -32,31 +34,62 @@ split(int64_t t, time_t *secs, long *nsecs)
     *nsecs = (long)(t - s);
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" and the zone ("Z", "+09:00") of the second last asked
+ * for: log rows come many per second, and localtime_r/strftime cost more than
+ * the rest of a row. */
+static struct {
+    time_t secs;
+    bool valid;
+    char date[32], zone[40];
+} last_second;
+
+static bool
+format_second(time_t secs)
+{
+    if (last_second.valid && last_second.secs == secs)
+        return true;
+    struct tm tm;
+    if (localtime_r(&secs, &tm) == NULL || strftime(last_second.date, sizeof last_second.date,
+                                                    "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        return false;
+    long off = tm.tm_gmtoff;
+    if (off == 0)
+        strcpy(last_second.zone, "Z");
+    else
+        snprintf(last_second.zone, sizeof last_second.zone, "%c%02ld:%02ld", off < 0 ? '-' : '+',
+                 labs(off) / 3600, labs(off) / 60 % 60);
+    last_second.secs = secs;
+    last_second.valid = true;
+    return true;
+}
+
 size_t
 fot_time_rfc3339(char *buf, size_t size, int64_t t, int frac_digits)
 {
     time_t secs;
     long nsecs;
-    struct tm tm;
     split(t, &secs, &nsecs);
-    if (localtime_r(&secs, &tm) == NULL)
+    if (!format_second(secs))
         return (size_t)snprintf(buf, size, "invalid-time");
-
-    size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (frac_digits > 0 && n < size) {
-        long frac = nsecs;
-        for (int i = frac_digits; i < 9; i++)
-            frac /= 10;
-        n += (size_t)snprintf(buf + n, size - n, ".%0*ld", frac_digits, frac);
+    char frac[11] = "";
+    if (frac_digits > 0) {
+        frac[0] = '.';
+        for (int i = 9; i >= 1; i--, nsecs /= 10)
+            if (i <= frac_digits)
+                frac[i] = (char)('0' + nsecs % 10);
+        frac[frac_digits + 1] = '\0';
     }
-    if (n >= size)
-        return n;
-    long off = tm.tm_gmtoff;
-    if (off == 0)
-        return n + (size_t)snprintf(buf + n, size - n, "Z");
-    char sign = off < 0 ? '-' : '+';
-    off = labs(off);
-    return n + (size_t)snprintf(buf + n, size - n, "%c%02ld:%02ld", sign, off / 3600, off / 60 % 60);
+    size_t n = 0;
+    const char *parts[3] = { last_second.date, frac, last_second.zone };
+    for (unsigned i = 0; i < 3; i++) {
+        size_t len = strlen(parts[i]);
+        if (n < size) /* as snprintf: what fits, and the full length returned */
+            memcpy(buf + n, parts[i], n + len < size ? len : size - n);
+        n += len;
+    }
+    if (size)
+        buf[n < size ? n : size - 1] = '\0';
+    return n;
 }
 
 size_t

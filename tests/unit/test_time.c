@@ -35,6 +35,14 @@ test_time_text(void)
     g_assert_cmpstr(buf, ==, "2019-01-01T00:00:00.500Z");
     fot_time_rfc3339(buf, sizeof buf, FOT_TIME_MAX, 0);
     g_assert_cmpstr(buf, ==, "2116-02-20T23:53:38Z");
+    fot_time_rfc3339(buf, sizeof buf, fot_time_make(1546300800, 7), 9);
+    g_assert_cmpstr(buf, ==, "2019-01-01T00:00:00.000000007Z");
+    fot_time_rfc3339(buf, sizeof buf, fot_time_make(1546300800, 123456789), 6);
+    g_assert_cmpstr(buf, ==, "2019-01-01T00:00:00.123456Z");
+    fot_time_rfc3339(buf, sizeof buf, -1, 3); /* floors: the second before the epoch */
+    g_assert_cmpstr(buf, ==, "1969-12-31T23:59:59.999Z");
+    g_assert_cmpuint(fot_time_rfc3339(buf, 8, fot_time_make(1546300800, 0), 0), ==, 20);
+    g_assert_cmpstr(buf, ==, "2019-01");
     fot_time_clock(buf, sizeof buf, fot_time_make(1546300800, 0));
     g_assert_cmpstr(buf, ==, "2019/01/01 00:00:00");
     g_assert_cmpint(fot_time_digits_for_step(FOT_NS_PER_SEC), ==, 0);
