@@ -14,6 +14,8 @@ packages=(
   tcpdump tcpreplay
   # robustness tests: short libFuzzer runs (clang), valgrind on tshark with the plugin
   clang libclang-rt-14-dev valgrind
+  # packaging test: Debian package build, man page rendering, lint
+  debhelper dpkg-dev man-db lintian
 )
 
 if [ "$(id -u)" -ne 0 ]; then
