@@ -35,7 +35,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
-PACKAGE = "wireshark-plugin-4o6top"
+PACKAGE = "4o6top"
 TOOLS = {"dpkg-buildpackage": "dpkg-dev", "dpkg-deb": "dpkg", "dpkg-architecture": "dpkg-dev",
          "dh": "debhelper", "man": "man-db", "tshark": "tshark", "setpriv": "util-linux"}
 # Top-level names left out of the copy, and names left out anywhere.
