@@ -234,8 +234,9 @@ read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint ava
         return;
     }
     guint32 own_ipv6_len = in_frame ? r->ipv6_len : outer_reassembled_len(r, pinfo);
+    /* The L4 header lies within the IPv4 packet: not in bytes past its total length. */
     const guint8 *l4 = hdr + ip.header_len;
-    guint l4_len = avail - ip.header_len;
+    guint l4_len = MIN(avail, ip.total_len) - ip.header_len;
     fot_event *ev = &r->result.ev;
     ev->ipv6_len = own_ipv6_len;
     ev->ipv4_len = ip.total_len;
@@ -244,6 +245,10 @@ read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint ava
 
     fot_l4 l4h;
     st = fot_decode_l4(ip.proto, l4, l4_len, &l4h);
+    if (st == FOT_DECODE_TRUNCATED && l4 == hdr + ip.header_len && ip.total_len < avail) {
+        malformed(r, "inner L4 header longer than the IPv4 total length allows");
+        return;
+    }
     if (st != FOT_DECODE_OK) {
         malformed(r, fot_decode_status_text(st));
         return;
@@ -300,7 +305,14 @@ fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 
         return;
     }
     const guint8 *hdr = (const guint8 *)h->ip_src.data - 12;
-    read_inner(r, pinfo, hdr, len - (guint)(hdr - base), in_frame);
+    guint avail = len - (guint)(hdr - base);
+    /* Nor past the outer IPv6 payload: what the IPv4 dissector (and the
+     * post-dissector's hook) was given. */
+    fot_ipv6_found found;
+    if (in_frame && fot_find_ipv6(base, len, r->ipv6_src, r->ipv6_dst, &found) && base + found.payload == hdr &&
+        found.end < len)
+        avail = (guint)(found.end - found.payload);
+    read_inner(r, pinfo, hdr, avail, in_frame);
 }
 
 void

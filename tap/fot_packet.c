@@ -97,6 +97,7 @@ walk_ipv6(const uint8_t *ip6, size_t avail, fot_ipv6_found *out)
     }
     out->next = next;
     out->payload = off;
+    out->end = 40 + (size_t)out->payload_len;
     return off <= avail;
 }
 
@@ -112,6 +113,7 @@ fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8
         if (memcmp(hit, src, 16) == 0 && memcmp(hit + 16, dst, 16) == 0 && hit[-8] >> 4 == 6 &&
             walk_ipv6(hit - 8, len - (at - 8), out)) {
             out->payload += at - 8;
+            out->end += at - 8;
             return true;
         }
     }

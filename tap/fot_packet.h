@@ -57,6 +57,7 @@ typedef struct fot_ipv6_found {
     uint16_t payload_len; /* the header's Payload Length */
     uint8_t next;         /* protocol after the extension headers */
     size_t payload;       /* offset of that protocol's header in the data */
+    size_t end;           /* offset just past the IPv6 payload (Payload Length) */
     bool fragment;        /* a Fragment header was walked: */
     uint32_t frag_id;
     uint16_t frag_offset; /* in bytes */
