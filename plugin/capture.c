@@ -72,6 +72,14 @@ on_draw(void *tapdata)
 }
 
 static void
+on_finish(void *tapdata)
+{
+    fot_capture *c = tapdata;
+    if (c->sink.finish)
+        c->sink.finish(c->ud);
+}
+
+static void
 on_reset(void *tapdata)
 {
     fot_capture *c = tapdata;
@@ -93,7 +101,7 @@ fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, ch
     if (!e && ++c->listeners)
         e = register_tap_listener("ip", c, filter, TL_REQUIRES_NOTHING, NULL, on_ip, NULL, NULL);
     if (!e && ++c->listeners)
-        e = register_tap_listener("frame", c, NULL, TL_REQUIRES_NOTHING, on_reset, on_frame, on_draw, NULL);
+        e = register_tap_listener("frame", c, NULL, TL_REQUIRES_NOTHING, on_reset, on_frame, on_draw, on_finish);
     if (!e && ++c->listeners)
         return c;
     *err = g_strdup(e->str);
@@ -103,14 +111,22 @@ fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, ch
 }
 
 void
+fot_capture_free(fot_capture *c)
+{
+    if (!c)
+        return;
+    fot_frame_reader_free(c->reader);
+    g_free(c);
+}
+
+void
 fot_capture_stop(fot_capture *c)
 {
     if (!c)
         return;
     for (; c->listeners > 0; c->listeners--)
         remove_tap_listener(c);
-    fot_frame_reader_free(c->reader);
-    g_free(c);
+    fot_capture_free(c);
 }
 
 void

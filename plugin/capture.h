@@ -19,6 +19,7 @@ typedef struct fot_capture_sink {
     void (*tally)(void *ud, fot_tally which, uint64_t n);
     void (*draw)(void *ud); /* end of capture (tshark) or redraw (GUI) */
     void (*reset)(void *ud); /* before a retap (GUI) */
+    void (*finish)(void *ud); /* the listeners are being removed (tshark: at exit); may be NULL */
 } fot_capture_sink;
 
 typedef struct fot_capture fot_capture;
@@ -27,6 +28,8 @@ typedef struct fot_capture fot_capture;
  * Returns NULL with *err (g_free it) for a bad filter. */
 fot_capture *fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, char **err);
 void fot_capture_stop(fot_capture *c);
+/* Free without removing the listeners: for sink.finish, when Wireshark removes them. */
+void fot_capture_free(fot_capture *c);
 
 /* Fragments still waiting for reassembly now count as unreassembled, and one
  * line on stderr sums up malformed packets, if any. For the end of a capture. */

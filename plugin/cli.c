@@ -54,6 +54,16 @@ cli_reset(void *ud)
     (void)ud; /* tshark resets only after the final draw */
 }
 
+/* tshark removes its tap listeners at exit: free the instance then. */
+static void
+cli_finish(void *ud)
+{
+    cli_instance *inst = ud;
+    fot_run_free(inst->run);
+    fot_capture_free(inst->capture);
+    g_free(inst);
+}
+
 static void G_GNUC_NORETURN G_GNUC_PRINTF(1, 2)
 fail(const char *fmt, ...)
 {
@@ -114,7 +124,7 @@ cli_init(const char *opt_arg, void *userdata)
 
     /* The filter first: nothing, not even a header, is printed for a bad one. */
     cli_instance *inst = g_new0(cli_instance, 1);
-    static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset };
+    static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset, cli_finish };
     inst->capture = fot_capture_start(filter, &sink, inst, &err);
     if (!inst->capture)
         fail("bad filter: %s", err);

@@ -144,7 +144,7 @@ on_reset(void *ud)
     fresh_engine(ud); /* preferences may have changed before a retap */
 }
 
-static const fot_capture_sink sink = { on_frame, on_packet, on_tally, on_draw, on_reset };
+static const fot_capture_sink sink = { on_frame, on_packet, on_tally, on_draw, on_reset, NULL };
 
 static void
 listen(top_window *w)
