@@ -56,6 +56,7 @@ static fot_engine *engine;
 static fot_frame_reader *reader;
 static GHashTable *ended; /* session key digest -> end info, to notice quick reopens */
 static gboolean always;   /* compute even with no tree: Wireshark, tshark -2 */
+static gboolean revisited; /* frames are dissected again later: Wireshark, tshark -2 */
 static int expert_tap;    /* -z expert wants expert infos, tree or not */
 static char *pref_error;  /* a bad preference, told with the first computed frame */
 
@@ -100,7 +101,7 @@ annotate_init(void)
 {
     fot_config cfg;
     char *err = NULL;
-    always = !fot_host_is_tshark() || fot_host_two_pass();
+    always = revisited = !fot_host_is_tshark() || fot_host_two_pass();
     expert_tap = find_tap_id("expert");
     if (engine)
         return; /* tshark -M: dissection restarts within the same capture; keep counting */
@@ -170,6 +171,15 @@ dissect_ipv4_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     return consumed;
 }
 
+/* Where a frame's annotation lives: for the file when the frame will be dissected
+ * again (clicked in Wireshark, tshark's second pass), else only for this dissection
+ * (tshark in one pass keeps nothing per packet). */
+static wmem_allocator_t *
+annotation_scope(packet_info *pinfo)
+{
+    return revisited ? wmem_file_scope() : pinfo->pool;
+}
+
 static annotation *
 count_frame(packet_info *pinfo, tvbuff_t *tvb)
 {
@@ -180,7 +190,7 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb)
         return NULL;
     fot_packet_result r = fot_engine_packet(engine, &res.ev);
     const fot_session *s = r.session;
-    annotation *a = wmem_new0(wmem_file_scope(), annotation);
+    annotation *a = wmem_new0(annotation_scope(pinfo), annotation);
     fot_ce_info ce;
     fot_counts counts;
     fot_engine_ce(engine, s->ce, &ce);
@@ -290,9 +300,9 @@ dissect_4o6top(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     if (computing(pinfo, tree)) {
         annotation *a = count_frame(pinfo, tvb);
         if (a)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_4o6top, 0, a);
+            p_add_proto_data(annotation_scope(pinfo), pinfo, proto_4o6top, 0, a);
     }
-    const annotation *a = p_get_proto_data(wmem_file_scope(), pinfo, proto_4o6top, 0);
+    const annotation *a = p_get_proto_data(annotation_scope(pinfo), pinfo, proto_4o6top, 0);
     if (!a)
         return 0;
     add_tree(tree, tvb, pinfo, a);
@@ -371,7 +381,7 @@ fot_annotate_handoff(void)
 bool
 fot_annotate_frame(packet_info *pinfo, fot_frame_note *out)
 {
-    const annotation *a = p_get_proto_data(wmem_file_scope(), pinfo, proto_4o6top, 0);
+    const annotation *a = p_get_proto_data(annotation_scope(pinfo), pinfo, proto_4o6top, 0);
     if (!a)
         return false;
     out->session = a->session;
