@@ -352,8 +352,8 @@ def main():
     ap.add_argument("--keep", help="copy the damaged files of failing runs here")
     ap.add_argument("--only", action="append", help="only these capture names")
     ap.add_argument("--scale", type=int, default=1,
-                    help="N times the editcap seeds and truncation cuts (CI: 1, about 130 copies; "
-                         "8: over 1000)")
+                    help="N times the editcap seeds and truncation cuts (CI: 1, 132 copies; "
+                         "14: 1078)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
 
