@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark 4o6top against tshark's own statistics on generated captures.
 
-Builds make_bench_capture.c, writes the S and M captures into a work folder
+Builds make_bench_capture.c, writes the capture of the size asked (S, M or C) into a work folder
 (reused when already written by the same generator), then runs tshark on one of
 them with each variant below, round-robin, --repeat times, with Wireshark's
 defaults and with the lean 4o6top profile (-C 4o6top) when it exists. Reports
@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 from tshark_env import TsharkEnv  # noqa: E402
 
 GENERATOR = os.path.join(HERE, "make_bench_capture.c")
-SIZES = {"S": 200_000, "M": 2_000_000}
+# size: (packets, sessions at once or None: as many as arrive every 1.9 ms)
+SIZES = {"S": (200_000, None), "M": (2_000_000, None), "C": (2_000_000, 200_000)}
 PROFILE_NAME = "4o6top"
 
 # (name, -z argument)
@@ -59,18 +60,19 @@ def make_capture(generator, work_dir, size):
     try:
         with open(stamp_path) as f:
             stamp = json.load(f)
-        if (stamp["source_sha256"] == source_sha256 and stamp["packets"] == SIZES[size]
+        if (stamp["source_sha256"] == source_sha256 and stamp["size"] == list(SIZES[size])
                 and os.path.getsize(path) == stamp["bytes"]):
             return path, stamp["summary"]
     except (OSError, ValueError, KeyError):
         pass
-    res = subprocess.run([generator, str(SIZES[size]), path], stderr=subprocess.PIPE)
+    packets, at_once = SIZES[size]
+    res = subprocess.run([generator, str(packets), path] + ([str(at_once)] if at_once else []), stderr=subprocess.PIPE)
     summary = res.stderr.decode().strip()
     if res.returncode != 0:
         sys.exit("run_bench: the capture generator failed:\n%s" % summary)
     os.chmod(path, 0o644)
     with open(stamp_path, "w") as f:
-        json.dump({"source_sha256": source_sha256, "packets": SIZES[size], "bytes": os.path.getsize(path),
+        json.dump({"source_sha256": source_sha256, "size": list(SIZES[size]), "bytes": os.path.getsize(path),
                    "summary": summary}, f)
     return path, summary
 
@@ -200,8 +202,7 @@ def main():
     env = None
     try:
         generator = build_generator(scratch)
-        captures = {size: make_capture(generator, opts.workdir, size) for size in SIZES}
-        capture, capture_summary = captures[opts.size]
+        capture, capture_summary = make_capture(generator, opts.workdir, opts.size)
         check_world_readable(capture)
 
         profiles = ["default"]
