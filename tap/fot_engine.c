@@ -934,6 +934,12 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     fot_index_prefetch(&e->node_index, dst_hash);
     fot_index_prefetch(&e->sessions, up_hash);
     fot_index_prefetch(&e->sessions, down_hash);
+    /* And the sessions those slots hold, while the nodes are looked up. */
+    uint32_t up_peek = fot_index_peek(&e->sessions, up_hash), down_peek = fot_index_peek(&e->sessions, down_hash);
+    if (up_peek)
+        __builtin_prefetch(item_session(e, up_peek));
+    if (down_peek)
+        __builtin_prefetch(item_session(e, down_peek));
     uint32_t src_any = node_find(e, ev->outer_src, src_hash);
     uint32_t dst_any = node_find(e, ev->outer_dst, dst_hash);
     uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
