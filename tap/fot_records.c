@@ -119,14 +119,6 @@ write_record(GString *out, const record *r)
     g_string_append_c(out, '\n');
 }
 
-static void
-write_header(GString *out, const record *r)
-{
-    for (unsigned i = 0; i < r->n; i++)
-        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);
-    g_string_append_c(out, '\n');
-}
-
 /* ---- stat ---- */
 
 static void
@@ -348,25 +340,44 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
 
 /* ---- headers: the same field lists, without values ---- */
 
+static void
+write_header(GString *out, const record *r)
+{
+    if (json(r->cfg) || r->cfg->noheader)
+        return;
+    for (unsigned i = 0; i < r->n; i++)
+        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);
+    g_string_append_c(out, '\n');
+}
+
 void
-fot_records_header(GString *out, const fot_config *c, fot_mode mode)
+fot_records_stat_header(GString *out, const fot_config *c)
 {
     record r = { .cfg = c };
-    if (json(c) || c->noheader || mode == FOT_MODE_SUM)
-        return;
-    switch (mode) {
-    case FOT_MODE_STAT:
-        stat_fields(&r, NULL, 0, 0);
-        break;
-    case FOT_MODE_LOG:
-        log_fields(&r, NULL, NULL, NULL, 0);
-        break;
-    case FOT_MODE_SESS:
-        sess_fields(&r, NULL, NULL, FOT_SESS_OPEN, 0, 0);
-        break;
-    default:
-        ce_fields(&r, NULL, NULL);
-        break;
-    }
+    stat_fields(&r, NULL, 0, 0);
+    write_header(out, &r);
+}
+
+void
+fot_records_log_header(GString *out, const fot_config *c)
+{
+    record r = { .cfg = c };
+    log_fields(&r, NULL, NULL, NULL, 0);
+    write_header(out, &r);
+}
+
+void
+fot_records_sess_header(GString *out, const fot_config *c)
+{
+    record r = { .cfg = c };
+    sess_fields(&r, NULL, NULL, FOT_SESS_OPEN, 0, 0);
+    write_header(out, &r);
+}
+
+void
+fot_records_ce_header(GString *out, const fot_config *c)
+{
+    record r = { .cfg = c };
+    ce_fields(&r, NULL, NULL);
     write_header(out, &r);
 }
