@@ -39,8 +39,8 @@ part() {  # part NAME COMMAND...: run, time, remember a failure
 
 part "4.0 outputs (host)" /usr/bin/python3 "$here/mode_outputs.py" --plugins "$build/plugins" \
   --captures "$build/tests/captures" --captures "$top/tests/captures/real" --out "$out/4.0/outputs"
-part "4.4 trixie: build + ctest + outputs" bash "$here/run_in_root.sh" trixie "$out/4.4"
-part "4.6 sid: build + ctest + outputs" bash "$here/run_in_root.sh" sid "$out/4.6"
+part "4.4 trixie: build + ctest + outputs" bash "$here/run_in_root.sh" trixie "$out/4.4" "$build/tests/captures"
+part "4.6 sid: build + ctest + outputs" bash "$here/run_in_root.sh" sid "$out/4.6" "$build/tests/captures"
 part "outputs compared across versions" /usr/bin/python3 "$here/compare_versions.py" \
   --reference "4.0=$out/4.0/outputs" --version "4.4=$out/4.4/outputs" --version "4.6=$out/4.6/outputs" \
   --known "$here/DIFFERENCES"
