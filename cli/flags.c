@@ -83,7 +83,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
         const char *value = NULL;
         if (eq) {
             *eq = '\0';
-            value = eq + 1;
+            value = name + (eq - key) + 1; /* in argv, which outlives the parse */
         }
         const fot_option *o = option_for_flag(key);
         bool own = strcmp(key, "m") == 0 || strcmp(key, "r") == 0 || strcmp(key, "E") == 0 ||

@@ -1,8 +1,11 @@
 /* 4o6top: the original Go tool's command line over tshark and the 4o6top
  * plugin. Flags are checked here, by tap/'s option table, before tshark
  * starts; tshark then prints what -z 4o6top prints. */
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "elastic.h"
@@ -47,12 +50,18 @@ main(int argc, char **argv)
         return 2; /* as Go's flag package */
     }
 
+    int capture_fd = STDIN_FILENO;
+    if (strcmp(a.file, "-") != 0 && (capture_fd = open(a.file, O_RDONLY | O_CLOEXEC)) < 0) {
+        fprintf(stderr, "4o6top: cannot read %s: %s\n", a.file, g_strerror(errno));
+        fot_cli_args_clear(&a);
+        return 1;
+    }
     bool profile = fot_tshark_profile_installed();
     if (!profile)
         fprintf(stderr, "4o6top: the lean profile \"%s\" is not installed (the 4o6top package has it); "
                         "running with Wireshark's defaults, slower\n", FOT_CLI_PROFILE);
     GPtrArray *tshark_argv = fot_tshark_argv(&a, profile);
-    int status = fot_tshark_run(tshark_argv, elastic ? post_document : NULL, elastic, &err);
+    int status = fot_tshark_run(tshark_argv, capture_fd, elastic ? post_document : NULL, elastic, &err);
     if (err) {
         fprintf(stderr, "4o6top: %s\n", err);
         g_free(err);

@@ -1,6 +1,9 @@
 /* Running tshark for the command: its argument list from the flags, and one
- * run with stdin and stdout handed over, stderr relayed (a missing plugin or
- * profile explained), SIGINT/SIGTERM/SIGHUP passed on, and its status back. */
+ * run: the capture fed to tshark's stdin through a pipe, its stdout ours, its
+ * stderr relayed (a missing plugin explained), its status back.
+ * tshark stops without its final output on SIGINT; so Ctrl-C (SIGINT,
+ * SIGTERM, SIGHUP) ends the input instead, and tshark ends as at the end of
+ * a capture, printing everything. A second one stops tshark at once. */
 #ifndef FOT_CLI_TSHARK_RUN_H
 #define FOT_CLI_TSHARK_RUN_H
 
@@ -22,9 +25,10 @@ bool fot_tshark_profile_installed(void);
 /* Called with each line (newline included) tshark writes to FOT_CLI_DOC_FD. */
 typedef void (*fot_doc_fn)(const char *line, void *ud);
 
-/* Runs tshark (searched in PATH) with argv; doc_fn NULL: no document pipe.
- * Returns its exit status (128 + signal if killed), or 127 with *err set
- * when tshark cannot be started. */
-int fot_tshark_run(GPtrArray *argv, fot_doc_fn doc_fn, void *ud, char **err);
+/* Runs tshark (searched in PATH) with argv, fed from capture_fd (closed at
+ * the end unless it is stdin); doc_fn NULL: no document pipe. Returns its
+ * exit status (128 + signal if killed), or 127 with *err set when tshark
+ * cannot be started. */
+int fot_tshark_run(GPtrArray *argv, int capture_fd, fot_doc_fn doc_fn, void *ud, char **err);
 
 #endif
