@@ -9,6 +9,7 @@
 #define BACKOFF_FIRST_MS 500  /* then doubled after each failure */
 #define BACKOFF_MAX_MS 60000
 #define FINAL_TRIES 4         /* after the capture ended, before giving up */
+#define FINAL_BACKOFF_MAX_MS 2000
 
 struct fot_elastic {
     char *bulk_url;
@@ -168,10 +169,12 @@ poster(gpointer ud)
             g_free(why);
             break;
         }
+        /* Once the capture has ended, nothing more is waited for than a few short tries. */
+        unsigned wait_ms = g_atomic_int_get(&e->ending) ? MIN(backoff_ms, FINAL_BACKOFF_MAX_MS) : backoff_ms;
         fprintf(stderr, "4o6top: elastic: %s: %s; %u documents kept, next try in %.1f s\n", e->shown_url, why,
-                batch->len, backoff_ms / 1000.0);
+                batch->len, wait_ms / 1000.0);
         g_free(why);
-        g_usleep((gulong)backoff_ms * 1000);
+        g_usleep((gulong)wait_ms * 1000);
         backoff_ms = MIN(backoff_ms * 2, BACKOFF_MAX_MS);
     }
     e->unsent += batch->len;
