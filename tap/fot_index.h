@@ -23,7 +23,6 @@ typedef bool (*fot_index_match)(const void *ctx, uint32_t item, const void *key)
 
 void fot_index_init(fot_index *ix);
 void fot_index_destroy(fot_index *ix);
-void fot_index_clear(fot_index *ix);
 uint32_t fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx,
                         const void *key);
 void fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item);
