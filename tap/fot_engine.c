@@ -75,8 +75,7 @@ struct fot_engine {
     fot_index sessions;
     uint32_t head[FOT_CLASS_COUNT], tail[FOT_CLASS_COUNT];
     int64_t sorted_upto[FOT_CLASS_COUNT]; /* buckets up to this one are in exact last-seen order */
-    uint32_t *sort_buf;                    /* one head bucket's items, while it is sorted */
-    uint32_t sort_cap;
+    GArray *sort_buf;                      /* one head bucket's items, while it is sorted */
     uint32_t serial;
 
     node *nodes;
@@ -128,8 +127,7 @@ init_state(fot_engine *e)
     memset(e->tail, 0, sizeof e->tail);
     for (int c = 0; c < FOT_CLASS_COUNT; c++)
         e->sorted_upto[c] = -1;
-    e->sort_buf = NULL;
-    e->sort_cap = 0;
+    e->sort_buf = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     e->serial = 0;
     e->nodes = NULL;
     e->node_count = e->node_cap = 0;
@@ -166,7 +164,7 @@ free_state(fot_engine *e)
     }
     fot_key48_map_destroy(&e->ce_ports);
     g_free(e->ce_port_hist);
-    g_free(e->sort_buf);
+    g_array_free(e->sort_buf, TRUE);
 }
 
 fot_engine *
@@ -595,33 +593,32 @@ compare_last(gconstpointer a, gconstpointer b, gpointer ctx)
     return x < y ? -1 : x > y;
 }
 
-/* Put class c's head bucket in exact last-seen order (g_qsort_with_data is
- * stable: equal times keep their list order). */
+/* Put class c's head bucket in exact last-seen order (g_array_sort_with_data
+ * is stable: equal times keep their list order). */
 static void
 sort_head_bucket(fot_engine *e, int c)
 {
     int64_t b = bucket_of(e, c, item_session(e, e->head[c])->last);
     if (b <= e->sorted_upto[c])
         return;
-    uint32_t n = 0, rest = e->head[c];
-    for (; rest && bucket_of(e, c, item_session(e, rest)->last) == b; rest = item_session(e, rest)->next) {
-        if (n == e->sort_cap) {
-            e->sort_cap = e->sort_cap ? e->sort_cap * 2 : 1024;
-            e->sort_buf = g_renew(uint32_t, e->sort_buf, e->sort_cap);
-        }
-        e->sort_buf[n++] = rest;
-    }
-    g_qsort_with_data(e->sort_buf, (gint)n, sizeof *e->sort_buf, compare_last, e);
+    GArray *run = e->sort_buf;
+    g_array_set_size(run, 0);
+    uint32_t rest = e->head[c];
+    for (; rest && bucket_of(e, c, item_session(e, rest)->last) == b; rest = item_session(e, rest)->next)
+        g_array_append_val(run, rest);
+    g_array_sort_with_data(run, compare_last, e);
+    const uint32_t *items = (const uint32_t *)(void *)run->data;
+    uint32_t n = run->len;
     for (uint32_t i = 0; i < n; i++) {
-        fot_session *s = item_session(e, e->sort_buf[i]);
-        s->prev = i ? e->sort_buf[i - 1] : 0;
-        s->next = i + 1 < n ? e->sort_buf[i + 1] : rest;
+        fot_session *s = item_session(e, items[i]);
+        s->prev = i ? items[i - 1] : 0;
+        s->next = i + 1 < n ? items[i + 1] : rest;
     }
-    e->head[c] = e->sort_buf[0];
+    e->head[c] = items[0];
     if (rest)
-        item_session(e, rest)->prev = e->sort_buf[n - 1];
+        item_session(e, rest)->prev = items[n - 1];
     else
-        e->tail[c] = e->sort_buf[n - 1];
+        e->tail[c] = items[n - 1];
     e->sorted_upto[c] = b;
 }
 
