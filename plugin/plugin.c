@@ -3,6 +3,7 @@
 
 #include "annotate.h"
 #include "cli.h"
+#include "fast_path.h"
 #include "gui_tables.h"
 #include "gui_top.h"
 #include "prefs.h"
@@ -28,12 +29,20 @@ register_protocol(void)
 {
     fot_prefs_register();
     fot_annotate_register(fot_prefs_proto());
+    fot_fast_path_register();
+}
+
+static void
+handoff(void)
+{
+    fot_annotate_handoff();
+    fot_fast_path_handoff();
 }
 
 void
 plugin_register(void)
 {
-    static proto_plugin proto = { .register_protoinfo = register_protocol, .register_handoff = fot_annotate_handoff };
+    static proto_plugin proto = { .register_protoinfo = register_protocol, .register_handoff = handoff };
     static tap_plugin tap = { .register_tap_listener = register_taps };
     proto_register_plugin(&proto);
     tap_register_plugin(&tap);

@@ -94,7 +94,11 @@ def check_contents(c, deb, source, plugin_dir, data_dir):
     c.ok(man in files, "the man page is /%s" % man, seen)
     for name in ("copyright", "changelog.gz", "README.md", "semantics.md"):
         c.ok(doc + name in files or doc + name + ".gz" in files, "the docs have %s" % name, seen)
-    expected = {plugin, man, *profile}
+    command = ["usr/bin/4o6top", "usr/share/man/man1/4o6top.1.gz",
+               "usr/share/4o6top/elasticsearch/4o6top-template.json"]
+    for f in command:
+        c.ok(f in files, "the package has /%s" % f, seen)
+    expected = {plugin, man, *profile, *command}
     extra = [f for f in files if f not in expected and not f.startswith(doc)]
     c.ok(not extra, "nothing else is in the package", extra)
 
