@@ -34,6 +34,8 @@ case "$kind" in
     packages=(
       # build, as packaging/install-deps.sh does on Debian 12
       build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
+      # the 4o6top command's Elasticsearch bulk requests
+      libcurl4-openssl-dev
       # the tshark suites: the capture generator, time zones, live input
       tshark python3 python3-scapy tzdata file tcpdump tcpreplay
       # the package test: build, man page, lint
