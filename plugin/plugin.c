@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "gui_tables.h"
 #include "gui_top.h"
+#include "host.h"
 #include "prefs.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
@@ -21,11 +22,15 @@ register_taps(void)
     fot_gui_tables_register();
 }
 
+/* sharkd never calls the tap plugins' registration (it has no -z); its
+ * "nstat:" tables are those registered with a protocol, as dissectors do. */
 static void
 register_protocol(void)
 {
     fot_prefs_register();
     fot_annotate_register(fot_prefs_proto());
+    if (fot_host_is_sharkd())
+        fot_gui_tables_register();
 }
 
 void
