@@ -100,7 +100,7 @@ print_help(void)
     printf("  %-18s %-5s %s\n", "filter", "", "display filter for the tunnelled packets (also: a trailing filter)");
 }
 
-static void
+static fot_ws_stat_init_result
 cli_init(const char *opt_arg, void *userdata)
 {
     (void)userdata;
@@ -139,11 +139,14 @@ cli_init(const char *opt_arg, void *userdata)
     inst->run = fot_run_new(&cfg, mode, filter, out);
     fot_config_clear(&cfg);
     g_free(filter);
+    return FOT_WS_STAT_INIT_DONE;
 }
 
 void
 fot_cli_register(void)
 {
-    static stat_tap_ui ui = { REGISTER_STAT_GROUP_GENERIC, "4o6top", CLI_NAME, cli_init, 0, NULL };
+    static stat_tap_ui ui = {
+        .group = REGISTER_STAT_GROUP_GENERIC, .title = "4o6top", .cli_string = CLI_NAME, .tap_init_cb = cli_init
+    };
     register_stat_tap_ui(&ui, NULL);
 }

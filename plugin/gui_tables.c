@@ -20,22 +20,26 @@ enum {
     S_PACKETS_DOWN, S_BYTES_DOWN, S_FIRST, S_LAST, S_LEFT, S_FILTER, S_COLUMNS
 };
 
+/* Wireshark structs are filled by field name: they grow between releases. */
+#define COLUMN(item_type, alignment, name, format)                                                         \
+    { .type = (item_type), .align = (alignment), .column_name = (name), .field_format = (format) }
+
 static stat_tap_table_item session_columns[S_COLUMNS] = {
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client port", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server port", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets up", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes up", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets down", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes down", "%u" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "First seen (s)", "%.6f" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Last seen (s)", "%.6f" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Seconds left", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Display filter", "%s" },
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client port", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server port", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets up", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes up", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets down", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes down", "%u"),
+    COLUMN(TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "First seen (s)", "%.6f"),
+    COLUMN(TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Last seen (s)", "%.6f"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Seconds left", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Display filter", "%s"),
 };
 
 enum {
@@ -44,19 +48,19 @@ enum {
 };
 
 static stat_tap_table_item ce_columns[C_COLUMNS] = {
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID length", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Offset", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Port set size", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Ports in use", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak ports in use", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak use %", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Out of set", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Near exhaustion", "%s" },
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID length", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Offset", "%s"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Port set size", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Ports in use", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak ports in use", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak use %", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Out of set", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Near exhaustion", "%s"),
 };
 
 static GHashTable *row_of_session; /* Sessions table: session number -> row + 1 */
@@ -148,7 +152,7 @@ float_item(double d)
 }
 
 static guint
-new_session_row(stat_tap_table *t, const fot_frame_note *n, double now_s)
+new_session_row(stat_tap_table *t, const fot_note *n, double now_s)
 {
     char ce[46], client[16], server[16];
     stat_tap_table_item_type row[S_COLUMNS];
@@ -192,7 +196,7 @@ clamp_uint(uint64_t v)
 
 /* Seconds left, counted from the end of the one pass (the capture's end for a file). */
 static guint
-seconds_left(const fot_frame_note *n, int64_t last)
+seconds_left(const fot_note *n, int64_t last)
 {
     const fot_engine *e = fot_annotate_engine();
     int64_t expiry = last + (int64_t)fot_engine_config(e)->timeout_s[n->tclass] * FOT_NS_PER_SEC;
@@ -204,7 +208,7 @@ static tap_packet_status
 session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags)
 {
     stat_data_t *sd = tapdata;
-    fot_frame_note n;
+    fot_note n;
     (void)edt, (void)data, (void)flags;
     if (!fot_annotate_frame(pinfo, &n))
         return TAP_PACKET_DONT_REDRAW;
@@ -212,8 +216,8 @@ session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const voi
     double now_s = nstime_to_sec(&pinfo->rel_ts);
     guint row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_session, GUINT_TO_POINTER(n.session)));
     row = row ? row - 1 : new_session_row(t, &n, now_s);
-    add_to(t, row, n.upstream ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
-    add_to(t, row, n.upstream ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
+    add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
+    add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
     stat_tap_get_field_data(t, row, S_LAST)->value.float_value = now_s;
     int64_t abs_ns = (int64_t)pinfo->abs_ts.secs * FOT_NS_PER_SEC + pinfo->abs_ts.nsecs;
     stat_tap_get_field_data(t, row, S_LEFT)->value.uint_value = seconds_left(&n, abs_ns);
@@ -263,14 +267,20 @@ ce_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *da
 void
 fot_gui_tables_register(void)
 {
-    static tap_param params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
+    static tap_param params[] = {
+        { .type = PARAM_FILTER, .name = "filter", .title = "Filter", .optional = TRUE }
+    };
     static stat_tap_table_ui sessions = {
-        REGISTER_PACKET_STAT_GROUP_UNSORTED, "4o6top Sessions", "frame", "4o6top-sessions", init_sessions,
-        session_packet, reset_sessions, free_item, NULL, S_COLUMNS, session_columns, 1, params, NULL, 0
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED, .title = "4o6top Sessions", .tap_name = "frame",
+        .cli_string = "4o6top-sessions", .stat_tap_init_cb = init_sessions, .packet_func = session_packet,
+        .stat_tap_reset_table_cb = reset_sessions, .stat_tap_free_table_item_cb = free_item, .nfields = S_COLUMNS,
+        .fields = session_columns, .nparams = 1, .params = params
     };
     static stat_tap_table_ui ces = {
-        REGISTER_PACKET_STAT_GROUP_UNSORTED, "4o6top CEs", "frame", "4o6top-ces", init_ces,
-        ce_packet, reset_ces, free_item, NULL, C_COLUMNS, ce_columns, 1, params, NULL, 0
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED, .title = "4o6top CEs", .tap_name = "frame",
+        .cli_string = "4o6top-ces", .stat_tap_init_cb = init_ces, .packet_func = ce_packet,
+        .stat_tap_reset_table_cb = reset_ces, .stat_tap_free_table_item_cb = free_item, .nfields = C_COLUMNS,
+        .fields = ce_columns, .nparams = 1, .params = params
     };
     /* tshark has -z 4o6top,sess and ce; its trees are not built for these. */
     if (fot_host_is_tshark())

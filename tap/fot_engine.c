@@ -493,10 +493,13 @@ fot_engine_max_ce_ports(const fot_engine *e)
 
 /* ---- sessions ---- */
 
+/* From the CE/B4's address hash, not its node number: a packet's two
+ * candidate slots are then known before its nodes are looked up, and all
+ * four lookups can be fetched from memory at once (fot_engine_packet). */
 static uint32_t
-key_hash(const session_key *k)
+key_hash(uint32_t ce_addr_hash, const session_key *k)
 {
-    uint64_t a = (uint64_t)k->ce << 32 | k->client_ip;
+    uint64_t a = (uint64_t)ce_addr_hash << 32 | k->client_ip;
     uint64_t b = (uint64_t)k->server_ip << 32 | (uint32_t)k->client_port << 16 | k->server_port;
     return fot_hash64(a ^ (b * UINT64_C(0x9e3779b97f4a7c15)) ^ k->proto);
 }
@@ -518,9 +521,15 @@ key_of(const fot_session *s)
 }
 
 static uint32_t
-session_find(const fot_engine *e, const session_key *k)
+session_hash(const fot_engine *e, const session_key *k)
 {
-    return fot_index_find(&e->sessions, key_hash(k), session_match, e, k);
+    return key_hash(e->nodes[k->ce].hash, k);
+}
+
+static uint32_t
+session_find(const fot_engine *e, const session_key *k, uint32_t hash)
+{
+    return fot_index_find(&e->sessions, hash, session_match, e, k);
 }
 
 static void
@@ -549,6 +558,17 @@ list_append(fot_engine *e, uint32_t item)
     else
         e->head[s->tclass] = item;
     e->tail[s->tclass] = item;
+}
+
+/* The expiry list's neighbours a relink will write, fetched meanwhile. */
+static void
+prefetch_neighbours(const fot_engine *e, uint32_t item)
+{
+    const fot_session *s = item_session(e, item);
+    if (s->prev)
+        __builtin_prefetch(&item_session(e, s->prev)->next, 1);
+    if (s->next)
+        __builtin_prefetch(&item_session(e, s->next)->prev, 1);
 }
 
 static void
@@ -761,7 +781,7 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
     s->serial = ++e->serial;
     s->first = e->now;
     session_key k = key_of(s);
-    s->hash = key_hash(&k);
+    s->hash = session_hash(e, &k);
     fot_index_insert(&e->sessions, s->hash, item);
     distinct_add(e, s);
     if (!e->nodes[ce].is_ce)
@@ -792,7 +812,7 @@ session_flip(fot_engine *e, uint32_t item)
     t64 = s->bytes[0], s->bytes[0] = s->bytes[1], s->bytes[1] = t64;
     s->orient = FOT_ORIENT_MARKER;
     session_key k = key_of(s);
-    s->hash = key_hash(&k);
+    s->hash = session_hash(e, &k);
     fot_index_insert(&e->sessions, s->hash, item);
     distinct_add(e, s);
     if (!e->nodes[s->ce].is_ce)
@@ -807,23 +827,33 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     fot_packet_result r = { NULL, FOT_DIR_UP, false, false, false, -1 };
     e->crossed_threshold = false;
 
-    /* Only a node that is a CE can hold the session's key. */
+    /* Only a node that is a CE can hold the session's key. At 200 000
+     * sessions the index slots miss the caches: ask for all four at once. */
     uint32_t item = 0;
-    uint32_t src_any = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
-    uint32_t dst_any = node_find(e, ev->outer_dst, addr_hash(ev->outer_dst));
+    uint32_t src_hash = addr_hash(ev->outer_src), dst_hash = addr_hash(ev->outer_dst);
+    session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
+    session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
+    uint32_t up_hash = key_hash(src_hash, &up), down_hash = key_hash(dst_hash, &down);
+    fot_index_prefetch(&e->node_index, src_hash);
+    fot_index_prefetch(&e->node_index, dst_hash);
+    fot_index_prefetch(&e->sessions, up_hash);
+    fot_index_prefetch(&e->sessions, down_hash);
+    uint32_t src_any = node_find(e, ev->outer_src, src_hash);
+    uint32_t dst_any = node_find(e, ev->outer_dst, dst_hash);
     uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
     uint32_t dst_node = dst_any && e->nodes[dst_any - 1].is_ce ? dst_any : 0;
     if (src_node) {
-        session_key k = { src_node - 1, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
-        item = session_find(e, &k);
+        up.ce = src_node - 1;
+        item = session_find(e, &up, up_hash);
     }
     if (!item && dst_node) {
-        session_key k = { dst_node - 1, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
-        item = session_find(e, &k);
+        down.ce = dst_node - 1;
+        item = session_find(e, &down, down_hash);
         r.dir = FOT_DIR_DOWN;
     }
 
     if (item) {
+        prefetch_neighbours(e, item);
         int m = marker(ev);
         bool contradicts = (m > 0 && r.dir == FOT_DIR_DOWN) || (m < 0 && r.dir == FOT_DIR_UP);
         const fot_session *s = item_session(e, item);
@@ -834,7 +864,7 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
             uint32_t twin = 0;
             if (other) {
                 session_key k = { other - 1, s->server_ip, s->client_ip, s->server_port, s->client_port, s->proto };
-                twin = session_find(e, &k);
+                twin = session_find(e, &k, session_hash(e, &k));
             }
             if (twin) { /* already open that way round: never two sessions with one key */
                 item = twin;

@@ -123,14 +123,6 @@ top_offer(const fot_session *s, void *ud)
     }
 }
 
-static gint
-compare_rank(gconstpointer a, gconstpointer b, gpointer sort)
-{
-    const fot_session *x = *(const fot_session *const *)a, *y = *(const fot_session *const *)b;
-    fot_sort order = (fot_sort)GPOINTER_TO_INT(sort);
-    return ranks_before(x, y, order) ? -1 : ranks_before(y, x, order) ? 1 : 0;
-}
-
 const fot_session **
 fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count)
 {
@@ -140,9 +132,43 @@ fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count
     t.items = g_new(const fot_session *, t.limit + 1);
     if (t.limit)
         fot_engine_foreach(e, top_offer, &t);
-    g_qsort_with_data(t.items, (gint)t.count, sizeof *t.items, compare_rank, GINT_TO_POINTER(sort));
+    /* Heap sort in place: the root (worst kept) goes last, then the next worst.
+     * No GLib sort: its name changed in GLib 2.82 (g_qsort_with_data deprecated). */
     *count = t.count;
+    while (t.count > 1) {
+        const fot_session *worst = t.items[0];
+        t.items[0] = t.items[--t.count];
+        t.items[t.count] = worst;
+        sift_down(&t, 0);
+    }
     return t.items;
+}
+
+void
+fot_report_wrap(GString *out, const char *text, unsigned width, const char *indent)
+{
+    size_t column = 0, indent_len = strlen(indent);
+    gchar **words = g_strsplit(text, " ", -1);
+    for (gchar **w = words; *w; w++) {
+        size_t len = strlen(*w);
+        if (!len)
+            continue;
+        if (column && column + 1 + len > width) {
+            g_string_append_c(out, '\n');
+            column = 0;
+        }
+        if (!column) {
+            g_string_append(out, indent);
+            column = indent_len;
+        } else {
+            g_string_append_c(out, ' ');
+            column++;
+        }
+        g_string_append(out, *w);
+        column += len;
+    }
+    g_strfreev(words);
+    g_string_append_c(out, '\n');
 }
 
 void
@@ -151,8 +177,14 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     const fot_config *c = fot_engine_config(e);
     if (!c->noheader) {
         char *options = fot_config_describe(c);
-        g_string_append_printf(out, "4o6top ver: %s\n%s%s%s\n\n", FOT_VERSION, options,
-                               filter ? " filter:" : "", filter ? filter : "");
+        char *line = g_strdup_printf("%s%s%s", options, filter ? " filter:" : "", filter ? filter : "");
+        g_string_append_printf(out, "4o6top ver: %s\n", FOT_VERSION);
+        if (numbered)
+            fot_report_wrap(out, line, FOT_REPORT_WINDOW_COLUMNS, " ");
+        else
+            g_string_append_printf(out, "%s\n", line);
+        g_string_append_c(out, '\n');
+        g_free(line);
         g_free(options);
     }
 
@@ -170,19 +202,27 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u ICMP ID:%6u\n", names[FOT_P_ICMP],
                            n.proto[FOT_P_ICMP].sessions, n.proto[FOT_P_ICMP].dst_ips,
                            n.proto[FOT_P_ICMP].src_ports);
-    g_string_append_printf(out, "  Not sessions: other protocols %" PRIu64 ", malformed %" PRIu64
-                                ", unreassembled fragments %" PRIu64 "\n",
-                           fot_engine_tally_get(e, FOT_TALLY_OTHER), fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
-                           fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
+    char *not_sessions = g_strdup_printf("Not sessions: other protocols %" PRIu64 ", malformed %" PRIu64
+                                         ", unreassembled fragments %" PRIu64,
+                                         fot_engine_tally_get(e, FOT_TALLY_OTHER),
+                                         fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
+                                         fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
+    if (numbered)
+        fot_report_wrap(out, not_sessions, FOT_REPORT_WINDOW_COLUMNS, "  ");
+    else
+        g_string_append_printf(out, "  %s\n", not_sessions);
+    g_free(not_sessions);
     if (fot_engine_evicted(e))
         g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n", c->max_sessions,
                                fot_engine_evicted(e));
     g_string_append_c(out, '\n');
 
-    if (numbered)
-        g_string_append(out, "Session");
-    g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port", "Dest IP",
-                           "Port", "Packets", "Bytes", "Timeout");
+    if (numbered) /* the window's width: seconds left are in the Sessions table */
+        g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
+                               "Bytes");
+    else
+        g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port",
+                               "Dest IP", "Port", "Packets", "Bytes", "Timeout");
     if (c->tunnel)
         g_string_append_printf(out, " %-39s %s", "CE/B4", "BR/AFTR");
     g_string_append_c(out, '\n');
@@ -192,12 +232,18 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
         const fot_session *s = top[i];
         char cip[16], sip[16];
         int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
-        if (numbered)
-            g_string_append_printf(out, "%7u", s->serial);
-        g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,
-                               fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
-                               fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),
-                               total(s->bytes), (left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC);
+        if (numbered) {
+            char client[22], server[22];
+            g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
+            g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
+            g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, s->serial,
+                                   fot_proto_name(s->proto), client, server, total(s->packets), total(s->bytes));
+        } else {
+            g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,
+                                   fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
+                                   fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),
+                                   total(s->bytes), (left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC);
+        }
         if (c->tunnel) {
             char ce[INET6_ADDRSTRLEN], br[INET6_ADDRSTRLEN];
             g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),
