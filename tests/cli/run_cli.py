@@ -16,6 +16,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -172,29 +173,45 @@ def check_setup(r):
 
 
 def check_sigint(r):
-    """The capture, then an open pipe: only SIGINT can end the run."""
+    """The capture, then a pipe left open: only SIGINT can end the run. sess with
+    ends prints a row per session as it opens (or times out), and the rows of
+    the sessions still open only at the end of the capture: once every earlier
+    row is out, SIGINT must bring exactly those final rows and exit status 0."""
     sample = r.env.capture("sample.pcapng")
+    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,sess,ends"], "file",
+                       "sample.pcapng")
+    want_lines = want.splitlines(True)
+    before_end = len([x for x in want_lines if ",end," not in x])
     read_fd, write_fd = os.pipe()
-    p = r.popen(r.cli, ["-m", "sum", "-refresh", "off", "-h", "0"], read_fd)
+    p = r.popen(r.cli, ["-m", "sess", "-ends"], read_fd)
     os.close(read_fd)
+    got = []
+    reader = threading.Thread(target=lambda: got.extend(p.stdout), daemon=True)
+    reader.start()
     with open(sample, "rb") as f:
         os.write(write_fd, f.read())
-    time.sleep(3)  # tshark has read and counted what is in the pipe; the pipe stays open
+    deadline = time.time() + 120
+    while len(got) < before_end and time.time() < deadline and p.poll() is None:
+        time.sleep(0.2)
+    problems = []
+    if len(got) != before_end:
+        problems.append("before SIGINT: %d rows, expected %d" % (len(got), before_end))
     p.send_signal(signal.SIGINT)
     try:
-        out, err = p.communicate(timeout=60)
+        p.wait(timeout=60)
     except subprocess.TimeoutExpired:
         p.kill()
-        os.close(write_fd)
-        return ["no end within 60 s of SIGINT"]
+        problems.append("no end within 60 s of SIGINT")
+    reader.join(timeout=10)
     os.close(write_fd)
-    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,sum,refresh=off,height=0"],
-                       "file", "sample.pcapng")
-    problems = []
+    err = p.stderr.read().decode()
+    out = b"".join(got).decode()
     if p.returncode != 0:
-        problems.append("exit status %d after SIGINT: %s" % (p.returncode, err.decode()))
-    if out.decode() != want:
-        problems.append("the table after SIGINT is not the file's final sum:\n" + diff("stdout", want, out.decode()))
+        problems.append("exit status %s after SIGINT: %s" % (p.returncode, err))
+    if out != want:
+        problems.append("the rows with SIGINT are not the file's:\n" + diff("stdout", want, out))
+    if len(want_lines) == before_end:
+        problems.append("the file has no end-of-capture rows: the case checks nothing")
     return problems
 
 
