@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fot_time.h"
 
@@ -55,7 +56,7 @@ const fot_option fot_options[] = {
     { FOT_ID_MAP_RULE, "map_rule", FOT_OPT_LIST, 0, 0, NULL, NULL, "MAP-E rules",
       "MAP-E rule PREFIX6;PREFIX4;EA_LEN[;OFFSET] (offset default 6); repeat for more rules." },
     { FOT_ID_LW_BINDING, "lw_binding", FOT_OPT_LIST, 0, 0, NULL, NULL, "LW4o6 bindings",
-      "LW4o6 binding B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET] (offset default 0); repeat for more." },
+      "LW4o6 softwire B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]] (offset default 0); repeat for more." },
     { FOT_ID_BR, "br", FOT_OPT_LIST, 0, 0, NULL, NULL, "BR/AFTR addresses",
       "IPv6 address or prefix of the BR/AFTR side; orients sessions; repeat for more." },
     { FOT_ID_MAX_SESSIONS, "max_sessions", FOT_OPT_UINT, 0, 100000000, NULL, NULL, "Session cap",
@@ -66,6 +67,9 @@ const fot_option fot_options[] = {
       "stat, log, sess, ce: csv, or json (one object per line, for Filebeat/Logstash)." },
     { FOT_ID_ENDS, "ends", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Session ends",
       "sess: also a row when a session ends, with its packets, bytes and duration." },
+    { FOT_ID_BINDINGS, "bindings", FOT_OPT_FILE, 0, 0, NULL, NULL, "LW4o6 binding table file",
+      "CSV file of LW4o6 softwires, header b4,ipv4,psid,psid_len[,offset[,br]], # comments; "
+      "adds to lw_binding." },
 };
 const unsigned fot_option_count = G_N_ELEMENTS(fot_options);
 
@@ -149,6 +153,15 @@ add_list_entry(fot_config *c, fot_opt_id id, const char *value, char **why)
         fot_softwire_add_br(own_softwire(c), prefix, len);
     }
     return true;
+}
+
+/* Only a changed path touches the softwire (and so the built table). */
+static void
+set_bindings_file(fot_config *c, const char *path)
+{
+    const char *now = fot_softwire_bindings_file(c->softwire);
+    if (g_strcmp0(path, now ? now : "") != 0)
+        fot_softwire_set_bindings_file(own_softwire(c), path);
 }
 
 const fot_option *
@@ -337,8 +350,10 @@ accepted_text(const fot_option *o)
         return g_strdup("an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24");
     case FOT_OPT_LIST:
         return g_strdup(o->id == FOT_ID_MAP_RULE     ? "PREFIX6;PREFIX4;EA_LEN[;OFFSET]"
-                        : o->id == FOT_ID_LW_BINDING ? "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET]"
+                        : o->id == FOT_ID_LW_BINDING ? "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]]"
                                                      : "an IPv6 address or prefix");
+    case FOT_OPT_FILE:
+        return g_strdup("a readable file");
     }
     return g_strdup("?");
 }
@@ -381,6 +396,11 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         ok = value[0] == '\0' || parse_prefix(value, &c->src_net, &c->src_mask);
         if (ok)
             c->has_src = value[0] != '\0';
+        break;
+    case FOT_OPT_FILE:
+        ok = value[0] == '\0' || (g_file_test(value, G_FILE_TEST_IS_REGULAR) && access(value, R_OK) == 0);
+        if (ok)
+            set_bindings_file(c, value);
         break;
     }
     if (ok) {
@@ -528,6 +548,8 @@ fot_config_get(const fot_config *c, const char *name)
         return g_strdup(format_names[c->format]);
     case FOT_ID_ENDS:
         return g_strdup(c->ends ? "yes" : "no");
+    case FOT_ID_BINDINGS:
+        return g_strdup(fot_softwire_bindings_file(c->softwire) ? fot_softwire_bindings_file(c->softwire) : "");
     case FOT_ID_MAP_RULE:
     case FOT_ID_LW_BINDING:
     case FOT_ID_BR:

@@ -56,6 +56,7 @@ typedef enum {
     FOT_OPT_DELIMITER,
     FOT_OPT_IPV4_PREFIX, /* a.b.c.d or a.b.c.d/len; empty clears it */
     FOT_OPT_LIST,        /* repeatable: each value adds one entry */
+    FOT_OPT_FILE,        /* a readable file's path; empty: none */
 } fot_opt_kind;
 
 typedef enum {
@@ -82,6 +83,7 @@ typedef enum {
     FOT_ID_EVICTED,
     FOT_ID_FORMAT,
     FOT_ID_ENDS,
+    FOT_ID_BINDINGS,
 } fot_opt_id;
 
 typedef struct fot_option {
