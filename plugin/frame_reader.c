@@ -263,6 +263,9 @@ read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint ava
     ev->dst_port = l4h.dst_port;
     ev->tcp_flags = l4h.tcp_flags;
     ev->icmp_type = l4h.icmp_type;
+    ev->quoted = l4h.quoted;
+    ev->quoted_src_port = l4h.quoted_src_port;
+    ev->quoted_dst_port = l4h.quoted_dst_port;
     r->result.kind = FOT_FRAME_EVENT;
 }
 

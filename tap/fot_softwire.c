@@ -428,6 +428,12 @@ fot_softwire_has_bindings(const fot_softwire *sw)
     return sw && (sw->bindings->len || sw->bindings_file);
 }
 
+bool
+fot_softwire_judges(const fot_softwire *sw)
+{
+    return sw && (sw->rules->len || fot_softwire_has_bindings(sw));
+}
+
 static char *binding_text(const fot_lw_binding *b);
 
 /* The last table built, and what it was built from: a preference reload or a

@@ -83,6 +83,8 @@ unsigned fot_softwire_binding_count(const fot_softwire *sw);
 unsigned fot_softwire_br_count(const fot_softwire *sw);
 
 bool fot_softwire_has_bindings(const fot_softwire *sw);
+/* Rules or bindings are given: packets get verdicts. */
+bool fot_softwire_judges(const fot_softwire *sw);
 /* The binding table of every binding source, built once (and reused while its
  * sources stay the same, file unchanged); NULL without bindings. Its messages
  * (bad lines, conflicts) are fot_bindings_messages(). */
