@@ -249,7 +249,7 @@ static const char *const verdict_meaning[FOT_VERDICT_COUNT] = {
     "IPv4 address is not the CE's: a BR drops it; check the CE's NAT address",
     "the softwire of this IPv4 and port names another B4: an lwAFTR drops it",
     "source is not the address the MAP rule derives (IPv4, PSID, prefix): a BR drops it",
-    "the softwire's BR is another: this BR has no such softwire",
+    "sent via another BR than the one its softwire (or br=) names",
     "no softwire or rule covers the IPv4 address: a BR/lwAFTR drops it",
     "another entry or CE claims this IPv4 and PSID: a BR delivers to one only",
 };

@@ -349,18 +349,18 @@ fot_mechanism_name(fot_mechanism m)
     return names[m];
 }
 
-/* A MAP rule's CE: inside the rule's prefix and carrying the IPv4 address the
- * rule gives it in its interface identifier (RFC 7597 section 6, or the older
- * layout). A rule prefix may also cover BRs and other tunnel endpoints. */
+/* A MAP rule's CE: its whole address is the one the rule derives from its EA
+ * bits (RFC 7597 section 6: IPv4 and PSID in the interface identifier, subnet
+ * ID 0; or the older layout). A rule prefix may also cover BRs and other
+ * tunnel endpoints, and spoofed or misconfigured sources. */
 static const fot_map_rule *
 rule_of_ce(const fot_softwire *sw, const uint8_t addr[16], fot_port_set *set)
 {
     const fot_map_rule *r = fot_softwire_find_rule(sw, addr);
-    uint16_t psid;
     if (!r)
         return NULL;
     fot_map_rule_port_set(r, addr, set);
-    return fot_map_iid(addr, set->ipv4, &psid) != FOT_IID_NONE ? r : NULL;
+    return fot_map_is_address(r, set, addr) ? r : NULL;
 }
 
 /* ---- port sets: the one size and the one exhaustion rule every view uses ---- */
@@ -684,34 +684,53 @@ judge(const fot_engine *e, const fot_session *s, uint16_t port)
 /* ICMP: an echo or timestamp identifier is the CE's port only when the CE
  * side chose it (its requests, the replies to them); an error is judged by
  * the CE-side port of the packet it quotes. */
-static fot_verdict
-packet_verdict(const fot_engine *e, const fot_session *s, const fot_event *ev, fot_dir dir)
+static bool
+icmp_query(uint8_t type)
 {
+    return type == FOT_ICMP_ECHO_REQUEST || type == FOT_ICMP_TIMESTAMP_REQUEST || type == FOT_ICMP_ECHO_REPLY ||
+           type == FOT_ICMP_TIMESTAMP_REPLY;
+}
+
+/* The CE side chose the identifier: its request going up, or the reply coming down. */
+static bool
+ce_chose_id(const fot_event *ev, fot_dir dir)
+{
+    bool request = ev->icmp_type == FOT_ICMP_ECHO_REQUEST || ev->icmp_type == FOT_ICMP_TIMESTAMP_REQUEST;
+    return icmp_query(ev->icmp_type) && request == (dir == FOT_DIR_UP);
+}
+
+/* A session's verdict, judged once: TCP and UDP by the client port; ICMP by
+ * the identifier only when the CE side chose it. */
+static fot_verdict
+session_verdict(const fot_engine *e, const fot_session *s, const fot_event *ev, fot_dir dir)
+{
+    if (s->proto == FOT_IPPROTO_ICMP && !ce_chose_id(ev, dir))
+        return FOT_VERDICT_NONE;
+    return judge(e, s, s->client_port);
+}
+
+static fot_verdict
+packet_verdict(const fot_engine *e, const fot_session *s, const fot_event *ev, fot_dir dir, uint16_t *port)
+{
+    *port = s->client_port;
     if (ev->proto != FOT_IPPROTO_ICMP)
         return (fot_verdict)s->verdict;
-    bool up = dir == FOT_DIR_UP;
-    switch (ev->icmp_type) {
-    case FOT_ICMP_ECHO_REQUEST:
-    case FOT_ICMP_TIMESTAMP_REQUEST:
-        return up ? (fot_verdict)s->verdict : FOT_VERDICT_NONE;
-    case FOT_ICMP_ECHO_REPLY:
-    case FOT_ICMP_TIMESTAMP_REPLY:
-        return up ? FOT_VERDICT_NONE : (fot_verdict)s->verdict;
-    default:
-        if (!ev->quoted)
-            return FOT_VERDICT_NONE;
-        /* Sent to the CE: it quotes the CE's packet (source port); from the CE: one sent to it. */
-        return judge(e, s, up ? ev->quoted_dst_port : ev->quoted_src_port);
-    }
+    if (icmp_query(ev->icmp_type))
+        return ce_chose_id(ev, dir) ? judge(e, s, s->client_port) : FOT_VERDICT_NONE;
+    if (!ev->quoted)
+        return FOT_VERDICT_NONE;
+    /* Sent to the CE, an error quotes the CE's packet (its source port); from the CE, one sent to it. */
+    *port = dir == FOT_DIR_UP ? ev->quoted_dst_port : ev->quoted_src_port;
+    return judge(e, s, *port);
 }
 
 static void
-count_verdict(fot_engine *e, const fot_session *s, fot_verdict v)
+count_verdict(fot_engine *e, const fot_session *s, fot_verdict v, uint16_t port)
 {
     node *n = &e->nodes[s->ce];
     if (v == FOT_VERDICT_NONE)
         return;
-    uint32_t a = n->accounts ? account_of(e, n, s->client_ip, s->client_port, in_set(v)) : 0;
+    uint32_t a = n->accounts ? account_of(e, n, s->client_ip, port, in_set(v)) : 0;
     if (a)
         account_at(e, a)->verdicts[v]++;
     else
@@ -1078,7 +1097,7 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
     distinct_add(e, s);
     if (!e->nodes[ce].is_ce)
         ce_init(e, &e->nodes[ce]);
-    s->verdict = (uint8_t)judge(e, s, s->client_port);
+    s->verdict = (uint8_t)session_verdict(e, s, ev, dir);
     ce_attach(e, s);
     list_append(e, item);
     return item;
@@ -1110,7 +1129,8 @@ session_flip(fot_engine *e, uint32_t item)
     distinct_add(e, s);
     if (!e->nodes[s->ce].is_ce)
         ce_init(e, &e->nodes[s->ce]);
-    s->verdict = (uint8_t)judge(e, s, s->client_port);
+    if (s->proto != FOT_IPPROTO_ICMP || s->verdict != FOT_VERDICT_NONE) /* the other side is the client now */
+        s->verdict = (uint8_t)judge(e, s, s->client_port);
     ce_attach(e, s);
 }
 
@@ -1185,11 +1205,12 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
         list_append(e, item);
     }
     node *ce = &e->nodes[s->ce];
-    r.verdict = packet_verdict(e, s, ev, r.dir);
+    uint16_t port;
+    r.verdict = packet_verdict(e, s, ev, r.dir, &port);
     r.out_of_set = fot_verdict_out_of_set(r.verdict);
-    count_verdict(e, s, r.verdict);
+    count_verdict(e, s, r.verdict, port);
     if (ce->accounts) {
-        const account *a = account_at(e, account_of(e, ce, s->client_ip, s->client_port, in_set(s->verdict)));
+        const account *a = account_at(e, account_of(e, ce, s->client_ip, port, in_set(r.verdict)));
         r.set_ports = a->ports_in_use;
         r.set_size = account_size(a);
     }

@@ -650,8 +650,8 @@ fot_map_address(const fot_map_rule *r, const fot_port_set *set, fot_iid_layout l
     iid[at + 4] = (uint8_t)(set->psid >> 8), iid[at + 5] = (uint8_t)set->psid;
 }
 
-static bool
-is_map_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16])
+bool
+fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16])
 {
     uint8_t e[16];
     fot_map_address(r, set, FOT_IID_RFC7597, e);
@@ -729,7 +729,7 @@ judge_rule(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], u
         return FOT_VERDICT_UNBOUND;
     fot_port_set set;
     fot_map_rule_set_of(r, ipv4, port, &set);
-    if (is_map_address(r, &set, ce)) {
+    if (fot_map_is_address(r, &set, ce)) {
         out->set = set;
         if (excluded_port(set.psid_len, set.offset, port))
             return FOT_VERDICT_WRONG_PORT;
@@ -743,7 +743,7 @@ judge_rule(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], u
     if (!own_rule)
         return FOT_VERDICT_SPOOFED;
     fot_map_rule_port_set(own_rule, ce, &own);
-    if (!is_map_address(own_rule, &own, ce))
+    if (!fot_map_is_address(own_rule, &own, ce))
         return FOT_VERDICT_SPOOFED;
     uint32_t mask = own.ipv4_len ? UINT32_MAX << (32 - own.ipv4_len) : 0;
     return (ipv4 & mask) == own.ipv4 ? FOT_VERDICT_WRONG_PORT : FOT_VERDICT_WRONG_ADDRESS;

@@ -103,6 +103,8 @@ bool fot_softwire_is_br(const fot_softwire *sw, const uint8_t addr[16]);
  * End-user prefix = Rule IPv6 prefix + EA bits, subnet ID 0, interface
  * identifier 16 zero bits + IPv4 + PSID), or in the older layout. */
 void fot_map_address(const fot_map_rule *r, const fot_port_set *set, fot_iid_layout layout, uint8_t out[16]);
+/* ce is the address the rule derives for set, in either layout (a BR's source check). */
+bool fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16]);
 /* The set a rule gives the owner of ipv4:port (the PSID from the port). */
 void fot_map_rule_set_of(const fot_map_rule *r, uint32_t ipv4, uint16_t port, fot_port_set *out);
 
