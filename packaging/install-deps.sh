@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev valgrind
   # packaging test: Debian package build, man page rendering, lint
   debhelper dpkg-dev man-db lintian
+  # Wireshark 4.4 and 4.6: Debian 13 and sid roots (tests/versions/make_root.sh)
+  mmdebstrap
 )
 
 if [ "$(id -u)" -ne 0 ]; then

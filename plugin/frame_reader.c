@@ -1,8 +1,6 @@
 #include "frame_reader.h"
 
 #include <epan/ipproto.h>
-#include <epan/prefs-int.h>
-#include <epan/prefs.h>
 
 #include "fot_frag.h"
 #include "fot_packet.h"
@@ -23,9 +21,7 @@ struct fot_frame_reader {
 static gboolean
 ip_defragment_enabled(void)
 {
-    module_t *ip = prefs_find_module("ip");
-    pref_t *pref = ip ? prefs_find_preference(ip, "defragment") : NULL;
-    return pref ? prefs_get_bool_value(pref, pref_current) : TRUE;
+    return fot_ws_pref_bool("ip", "defragment", true);
 }
 
 fot_frame_reader *
@@ -200,7 +196,7 @@ inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guin
     memcpy(k.src6, r->ipv6_src, 16);
     memcpy(k.dst6, r->ipv6_dst, 16);
 
-    tvbuff_t *whole = r->defragment_ipv4 ? get_data_source_tvb_by_name(pinfo, "Reassembled IPv4") : NULL;
+    tvbuff_t *whole = r->defragment_ipv4 ? fot_ws_data_source_tvb(pinfo, "Reassembled IPv4") : NULL;
     if (whole && tvb_captured_length(whole) > 0) {
         fot_frag_sum earlier = fot_frag_take(r->frags, &k);
         r->result.ev.ipv6_len = own_ipv6_len + (guint32)earlier.ipv6_len;
@@ -303,11 +299,11 @@ fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 
     const guint8 *base;
     guint len;
     gboolean in_frame;
-    if (h->ip_src.type != AT_IPv4 || !locate(pinfo, (uintptr_t)h->ip_src.data - 12, 20, &base, &len, &in_frame)) {
+    const guint8 *hdr = fot_ws_ip4_header(h);
+    if (h->ip_src.type != AT_IPv4 || !locate(pinfo, (uintptr_t)hdr, 20, &base, &len, &in_frame)) {
         malformed(r, "inner IPv4 header not in the packet data");
         return;
     }
-    const guint8 *hdr = (const guint8 *)h->ip_src.data - 12;
     guint avail = len - (guint)(hdr - base);
     /* Nor past the outer IPv6 payload: what the IPv4 dissector (and the
      * post-dissector's hook) was given. */

@@ -12,6 +12,8 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+/* A dissector (the post-dissector and its fields) and tap listeners (-z, Statistics). */
+FOT_WS_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
 
 static void
 register_taps(void)
@@ -31,8 +33,8 @@ register_protocol(void)
 void
 plugin_register(void)
 {
-    static proto_plugin proto = { register_protocol, fot_annotate_handoff };
-    static tap_plugin tap = { register_taps };
+    static proto_plugin proto = { .register_protoinfo = register_protocol, .register_handoff = fot_annotate_handoff };
+    static tap_plugin tap = { .register_tap_listener = register_taps };
     proto_register_plugin(&proto);
     tap_register_plugin(&tap);
 }
