@@ -191,15 +191,6 @@ hash_key(uint32_t ipv4, uint16_t psid)
     return fot_hash64(((uint64_t)ipv4 << 16 | psid) ^ UINT64_C(0x5bd1e9955bd1e995));
 }
 
-static uint32_t
-hash_b4(const uint8_t b4[16])
-{
-    uint64_t hi, lo;
-    memcpy(&hi, b4, 8);
-    memcpy(&lo, b4 + 8, 8);
-    return fot_hash64(hi ^ (lo * UINT64_C(0x9e3779b97f4a7c15)));
-}
-
 const fot_binding *
 fot_bindings_get(const fot_bindings *t, uint32_t number)
 {
@@ -228,7 +219,7 @@ slot_key(const fot_bindings *t, uint32_t ipv4, uint16_t psid)
 static uint32_t *
 slot_b4(const fot_bindings *t, const uint8_t b4[16])
 {
-    for (uint32_t i = hash_b4(b4) & t->mask;; i = (i + 1) & t->mask)
+    for (uint32_t i = fot_hash_addr16(b4) & t->mask;; i = (i + 1) & t->mask)
         if (!t->by_b4[i] || memcmp(t->entries[t->by_b4[i] - 1].b4, b4, 16) == 0)
             return &t->by_b4[i];
 }

@@ -160,7 +160,7 @@ init_state(fot_engine *e)
     fot_key48_map_init(&e->set_ports);
     e->accounts = NULL;
     e->account_count = e->account_cap = e->free_accounts = 0;
-    e->claims = g_hash_table_new(g_int64_hash, g_int64_equal);
+    e->claims = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     e->ce_port_hist = g_new0(uint32_t, 65537);
     e->max_ce_ports = 0;
 }
@@ -225,15 +225,6 @@ fot_engine_config(const fot_engine *e)
 }
 
 /* ---- outer IPv6 addresses (CE/B4 and BR/AFTR) ---- */
-
-static uint32_t
-addr_hash(const uint8_t a[16])
-{
-    uint64_t hi, lo;
-    memcpy(&hi, a, 8);
-    memcpy(&lo, a + 8, 8);
-    return fot_hash64(hi ^ (lo * UINT64_C(0x9e3779b97f4a7c15)));
-}
 
 static bool
 node_match(const void *ctx, uint32_t item, const void *key)
@@ -311,7 +302,7 @@ node_recycle(fot_engine *e)
 static uint32_t
 node_get(fot_engine *e, const uint8_t addr[16])
 {
-    uint32_t hash = addr_hash(addr);
+    uint32_t hash = fot_hash_addr16(addr);
     uint32_t item = node_find(e, addr, hash);
     if (item)
         return item - 1;
@@ -479,11 +470,8 @@ static void
 unclaim(fot_engine *e, node *n)
 {
     uint64_t key = claim_key(&n->set);
-    gpointer k, v;
-    if (n->claimed && g_hash_table_lookup_extended(e->claims, &key, &k, &v)) {
+    if (n->claimed)
         g_hash_table_remove(e->claims, &key);
-        g_free(k);
-    }
 }
 
 /* First time as a CE: what the configuration says of it. */
@@ -1143,8 +1131,8 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
 
     /* Only a node that is a CE can hold the session's key. */
     uint32_t item = 0;
-    uint32_t src_any = node_find(e, ev->outer_src, addr_hash(ev->outer_src));
-    uint32_t dst_any = node_find(e, ev->outer_dst, addr_hash(ev->outer_dst));
+    uint32_t src_any = node_find(e, ev->outer_src, fot_hash_addr16(ev->outer_src));
+    uint32_t dst_any = node_find(e, ev->outer_dst, fot_hash_addr16(ev->outer_dst));
     uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
     uint32_t dst_node = dst_any && e->nodes[dst_any - 1].is_ce ? dst_any : 0;
     if (src_node) {
