@@ -38,7 +38,7 @@ typedef struct node {
     uint32_t accounts;   /* its first port-set account, number (0: none) */
     bool conflict;       /* another CE claimed its MAP IPv4 + PSID first */
     bool claimed;        /* it holds a claim in the engine's claims */
-    uint64_t verdicts[FOT_VERDICT_COUNT]; /* packets judged while it had no account */
+    uint64_t *verdicts;  /* a CE without accounts: packets by verdict, allocated when first judged */
 } node;
 
 /* One port set a CE holds (a softwire of a B4, or its MAP set): the in-set
@@ -172,6 +172,8 @@ free_state(fot_engine *e)
         g_free(e->chunks[i]);
     g_free(e->chunks);
     fot_index_destroy(&e->sessions);
+    for (uint32_t i = 0; i < e->node_count; i++)
+        g_free(e->nodes[i].verdicts);
     g_free(e->nodes);
     fot_index_destroy(&e->node_index);
     for (int p = 0; p < FOT_P_COUNT; p++) {
@@ -625,6 +627,7 @@ ce_forget(fot_engine *e, node *n)
 {
     e->ce_port_hist[0]--;
     unclaim(e, n);
+    g_free(n->verdicts);
     uint32_t a = n->accounts;
     while (a) { /* onto the free list */
         uint32_t next = account_at(e, a)->next;
@@ -712,17 +715,22 @@ packet_verdict(const fot_engine *e, const fot_session *s, const fot_event *ev, f
     return judge(e, s, *port);
 }
 
-static void
+/* Count the packet's verdict on its row; returns the row's account (0: the CE has none). */
+static uint32_t
 count_verdict(fot_engine *e, const fot_session *s, fot_verdict v, uint16_t port)
 {
     node *n = &e->nodes[s->ce];
-    if (v == FOT_VERDICT_NONE)
-        return;
     uint32_t a = n->accounts ? account_of(e, n, s->client_ip, port, in_set(v)) : 0;
-    if (a)
+    if (v == FOT_VERDICT_NONE)
+        return a;
+    if (a) {
         account_at(e, a)->verdicts[v]++;
-    else
+    } else {
+        if (!n->verdicts)
+            n->verdicts = g_new0(uint64_t, FOT_VERDICT_COUNT);
         n->verdicts[v]++;
+    }
+    return a;
 }
 
 static void
@@ -753,7 +761,8 @@ fill_row(const fot_engine *e, const node *n, const account *a, fot_ce_info *out)
         out->peak_ports = n->peak_ports;
         out->peak_time = n->peak_time;
         out->sessions = n->sessions;
-        memcpy(out->verdicts, n->verdicts, sizeof out->verdicts);
+        if (n->verdicts)
+            memcpy(out->verdicts, n->verdicts, sizeof out->verdicts);
     }
     for (int v = 0; v < FOT_VERDICT_COUNT; v++)
         if (fot_verdict_out_of_set((fot_verdict)v))
@@ -1192,13 +1201,12 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
         list_unlink(e, item);
         list_append(e, item);
     }
-    node *ce = &e->nodes[s->ce];
     uint16_t port;
     r.verdict = packet_verdict(e, s, ev, r.dir, &port);
     r.out_of_set = fot_verdict_out_of_set(r.verdict);
-    count_verdict(e, s, r.verdict, port);
-    if (ce->accounts) {
-        const account *a = account_at(e, account_of(e, ce, s->client_ip, port, in_set(r.verdict)));
+    uint32_t row = count_verdict(e, s, r.verdict, port);
+    if (row) {
+        const account *a = account_at(e, row);
         r.set_ports = a->ports_in_use;
         r.set_size = account_size(a);
     }
