@@ -358,12 +358,19 @@ rule_of_ce(const fot_softwire *sw, const uint8_t addr[16], fot_port_set *set)
 
 /* ---- port sets: the one size and the one exhaustion rule every view uses ---- */
 
+/* Ports of a whole set across every address of it (a CE may get an IPv4 prefix). */
+static uint64_t
+set_ports(const fot_port_set *set, fot_set_source source)
+{
+    if (source != FOT_SET_RULE && source != FOT_SET_BINDING)
+        return 0;
+    return (uint64_t)fot_port_set_size(set) << (32 - set->ipv4_len);
+}
+
 uint64_t
 fot_ce_set_size(const fot_ce_info *ce)
 {
-    if (ce->source != FOT_SET_RULE && ce->source != FOT_SET_BINDING)
-        return 0;
-    return (uint64_t)fot_port_set_size(&ce->set) << (32 - ce->set.ipv4_len);
+    return set_ports(&ce->set, ce->source);
 }
 
 static bool
@@ -387,7 +394,7 @@ account_at(const fot_engine *e, uint32_t a)
 static uint64_t
 account_size(const account *a)
 {
-    return (uint64_t)fot_port_set_size(&a->set) << (32 - a->set.ipv4_len);
+    return set_ports(&a->set, (fot_set_source)a->source);
 }
 
 static int
