@@ -6,8 +6,12 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
+  # the 4o6top command's Elasticsearch bulk requests
+  libcurl4-openssl-dev
   # run and test: the real tshark, and the capture generator's scapy
   tshark python3 python3-scapy
+  # sharkd (tests/sharkd): Wireshark's web back-end, in wireshark-common
+  wireshark-common
   # GUI test: Wireshark under Xvfb, driven and read (xdotool, tesseract, xclip, imagemagick)
   wireshark-qt xvfb xdotool tesseract-ocr xclip imagemagick
   # live capture tests: packets onto loopback

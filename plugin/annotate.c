@@ -16,29 +16,14 @@
 #include <epan/proto_data.h>
 
 #include "fot_engine.h"
+#include "fot_index.h"
+#include "fot_notes.h"
 #include "fot_packet.h"
 #include "fot_report.h"
+#include "fot_time.h"
 #include "frame_reader.h"
 #include "host.h"
 #include "prefs.h"
-
-enum { NEW_SESSION = 1, OUT_OF_SET = 2, UPSTREAM = 4, CROSSED_THRESHOLD = 8, REOPENED = 16, HAS_PSID = 32 };
-
-/* What one tunnelled frame gets, computed once. */
-typedef struct annotation {
-    uint32_t session;
-    uint8_t flags;
-    uint8_t proto, tclass, mechanism, verdict;
-    uint16_t client_port, server_port, psid;
-    uint32_t client_ip, server_ip;     /* host byte order */
-    uint32_t active_sessions, ce_ports_in_use, ce_port_set_size;
-    uint32_t packet_bytes;
-    uint8_t ce[16], br[16];
-    uint64_t session_packets, session_bytes;
-    int64_t gap;                       /* ns since the session's previous packet; -1: none */
-    int64_t reopen_gap;                /* ns since the same 5-tuple's session timed out */
-    uint32_t reopen_timeout_s;
-} annotation;
 
 static int proto_4o6top = -1;
 static int ett_4o6top = -1;
@@ -64,16 +49,19 @@ static dissector_handle_t ipv4_handle;
 /* The one pass: engine and reader live from the init routine of a file to its cleanup. */
 static fot_engine *engine;
 static fot_frame_reader *reader;
-static GHashTable *ended; /* session key digest -> end info, to notice quick reopens */
-static gboolean always;   /* compute even with no tree: Wireshark, tshark -2 */
-static gboolean revisited; /* frames are dissected again later: Wireshark, tshark -2 */
+static fot_notes *notes;  /* what each frame got, when frames are dissected again later */
 static int expert_tap;    /* -z expert wants expert infos, tree or not */
 static char *pref_error;  /* a bad preference, told with the first computed frame */
 
+/* Sessions that timed out lately, to notice a quick reopen of the same key. */
 typedef struct ended_session {
+    guint64 digest;
     int64_t when;
-    uint32_t timeout_s;
+    uint8_t tclass;
 } ended_session;
+
+static GArray *ended;        /* ended_session */
+static fot_index ended_index; /* fot_hash64(digest) -> item number in ended */
 
 #define ENDED_MAX 65536
 
@@ -90,20 +78,41 @@ key_digest(const fot_engine *e, const fot_session *s)
     return h;
 }
 
+static bool
+ended_match(const void *ctx, uint32_t item, const void *key)
+{
+    (void)ctx;
+    return g_array_index(ended, ended_session, item - 1).digest == *(const guint64 *)key;
+}
+
+static ended_session *
+ended_find(guint64 digest)
+{
+    uint32_t item = fot_index_find(&ended_index, fot_hash64(digest), ended_match, NULL, &digest);
+    return item ? &g_array_index(ended, ended_session, item - 1) : NULL;
+}
+
 static void
 session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
 {
     (void)ud;
     if (why != FOT_END_TIMEOUT)
         return;
-    if (g_hash_table_size(ended) >= ENDED_MAX)
-        g_hash_table_remove_all(ended); /* a bound; the note is a hint, not a count */
-    ended_session *x = g_new(ended_session, 1);
+    guint64 digest = key_digest(engine, s);
+    ended_session *x = ended_find(digest);
+    if (!x) {
+        if (ended->len >= ENDED_MAX) { /* a bound; the note is a hint, not a count */
+            g_array_set_size(ended, 0);
+            fot_index_destroy(&ended_index);
+            fot_index_init(&ended_index);
+        }
+        g_array_set_size(ended, ended->len + 1);
+        x = &g_array_index(ended, ended_session, ended->len - 1);
+        x->digest = digest;
+        fot_index_insert(&ended_index, fot_hash64(digest), ended->len);
+    }
     x->when = when;
-    x->timeout_s = fot_engine_config(engine)->timeout_s[s->tclass];
-    guint64 *k = g_new(guint64, 1);
-    *k = key_digest(engine, s);
-    g_hash_table_replace(ended, k, x);
+    x->tclass = s->tclass;
 }
 
 static void
@@ -111,7 +120,6 @@ annotate_init(void)
 {
     fot_config cfg;
     char *err = NULL;
-    always = revisited = !fot_host_is_tshark() || fot_host_two_pass();
     expert_tap = find_tap_id("expert");
     if (engine)
         return; /* tshark -M: dissection restarts within the same capture; keep counting */
@@ -122,7 +130,12 @@ annotate_init(void)
     fot_config_clear(&cfg);
     fot_engine_on_end(engine, session_ended, NULL);
     reader = fot_frame_reader_new();
-    ended = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    /* Wireshark and tshark -2 dissect frames again later: keep what each got.
+     * tshark in one pass keeps nothing per packet. */
+    if (!fot_host_is_tshark() || fot_host_two_pass())
+        notes = fot_notes_new();
+    ended = g_array_new(FALSE, FALSE, sizeof(ended_session));
+    fot_index_init(&ended_index);
 }
 
 static void
@@ -130,10 +143,14 @@ free_state(void)
 {
     fot_engine_free(engine);
     fot_frame_reader_free(reader);
-    if (ended)
-        g_hash_table_destroy(ended);
+    fot_notes_free(notes);
+    if (ended) {
+        g_array_free(ended, TRUE);
+        fot_index_destroy(&ended_index);
+    }
     engine = NULL;
     reader = NULL;
+    notes = NULL;
     ended = NULL;
     g_clear_pointer(&pref_error, g_free);
 }
@@ -147,10 +164,16 @@ annotate_cleanup(void)
         free_state();
 }
 
+gboolean
+fot_annotate_wanted(proto_tree *tree)
+{
+    return notes || tree || have_tap_listener(expert_tap);
+}
+
 static gboolean
 computing(packet_info *pinfo, proto_tree *tree)
 {
-    if (!engine || pinfo->fd->visited || !(always || tree || have_tap_listener(expert_tap)))
+    if (!engine || pinfo->fd->visited || !fot_annotate_wanted(tree))
         return FALSE;
     if (pref_error) {
         g_printerr("4o6top: %s (the 4o6top fields use its default)\n", pref_error);
@@ -181,64 +204,64 @@ dissect_ipv4_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     return consumed;
 }
 
-/* Where a frame's annotation lives: for the file when the frame will be dissected
- * again (clicked in Wireshark, tshark's second pass), else only for this dissection
- * (tshark in one pass keeps nothing per packet). */
-static wmem_allocator_t *
-annotation_scope(packet_info *pinfo)
+/* A new session: was the same key's last session timed out less than a timeout ago? */
+static void
+note_reopen(const fot_session *s, int64_t now, fot_note *n)
 {
-    return revisited ? wmem_file_scope() : pinfo->pool;
+    guint64 digest = key_digest(engine, s);
+    ended_session *x = ended_find(digest);
+    if (!x)
+        return;
+    int64_t since = now - x->when;
+    if (since < (int64_t)fot_engine_config(engine)->timeout_s[x->tclass] * FOT_NS_PER_SEC) {
+        n->flags |= FOT_NOTE_REOPENED;
+        n->reopen_gap = since;
+        n->ended_class = x->tclass;
+    }
+    fot_index_remove(&ended_index, fot_hash64(digest), (uint32_t)(x - &g_array_index(ended, ended_session, 0)) + 1);
 }
 
-static annotation *
-count_frame(packet_info *pinfo, tvbuff_t *tvb)
+static bool
+count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
 {
     fot_frame_result res;
     fot_frame_reader_end(reader, pinfo, tvb, &res);
     fot_engine_advance(engine, res.time);
     if (res.kind != FOT_FRAME_EVENT)
-        return NULL;
+        return false;
     fot_packet_result r = fot_engine_packet(engine, &res.ev);
     const fot_session *s = r.session;
-    annotation *a = wmem_new0(annotation_scope(pinfo), annotation);
     fot_ce_info ce;
     fot_counts counts;
     fot_engine_ce(engine, s->ce, &ce);
     fot_engine_counts(engine, &counts);
-    a->session = s->serial;
-    a->flags = (r.opened ? NEW_SESSION : 0) | (r.out_of_set ? OUT_OF_SET : 0) |
-               (r.dir == FOT_DIR_UP ? UPSTREAM : 0) | (r.crossed_threshold ? CROSSED_THRESHOLD : 0) |
-               (ce.source != FOT_SET_NONE ? HAS_PSID : 0);
-    a->proto = s->proto;
-    a->tclass = s->tclass;
-    a->mechanism = (uint8_t)ce.mechanism;
-    a->client_ip = s->client_ip;
-    a->client_port = s->client_port;
-    a->server_ip = s->server_ip;
-    a->server_port = s->server_port;
-    a->psid = ce.set.psid;
-    a->active_sessions = counts.sessions;
-    a->verdict = (uint8_t)r.verdict;
-    a->ce_ports_in_use = r.set_size ? r.set_ports : ce.ports_in_use;
-    a->ce_port_set_size = (uint32_t)MIN(r.set_size, UINT32_MAX);
-    memcpy(a->ce, fot_engine_node_addr(engine, s->ce), 16);
-    memcpy(a->br, fot_engine_node_addr(engine, s->br), 16);
-    a->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? res.ev.ipv4_len : res.ev.ipv6_len;
-    a->session_packets = s->packets[0] + s->packets[1];
-    a->session_bytes = s->bytes[0] + s->bytes[1];
-    a->gap = r.gap;
-    if (r.opened) {
-        guint64 k = key_digest(engine, s);
-        ended_session *x = g_hash_table_lookup(ended, &k);
-        if (x && res.time - x->when < (int64_t)x->timeout_s * 1000000000) {
-            a->flags |= REOPENED;
-            a->reopen_gap = res.time - x->when;
-            a->reopen_timeout_s = x->timeout_s;
-        }
-        if (x)
-            g_hash_table_remove(ended, &k);
-    }
-    return a;
+    memset(n, 0, sizeof *n);
+    n->session = s->serial;
+    n->flags = (r.opened ? FOT_NOTE_NEW_SESSION : 0) | (r.out_of_set ? FOT_NOTE_OUT_OF_SET : 0) |
+               (r.dir == FOT_DIR_UP ? FOT_NOTE_UPSTREAM : 0) |
+               (r.crossed_threshold ? FOT_NOTE_CROSSED_THRESHOLD : 0) |
+               (ce.source != FOT_SET_NONE ? FOT_NOTE_HAS_PSID : 0);
+    n->proto = s->proto;
+    n->tclass = s->tclass;
+    n->mechanism = (uint8_t)ce.mechanism;
+    n->client_ip = s->client_ip;
+    n->client_port = s->client_port;
+    n->server_ip = s->server_ip;
+    n->server_port = s->server_port;
+    n->psid = ce.source != FOT_SET_NONE ? ce.set.psid : 0;
+    n->active_sessions = counts.sessions;
+    n->verdict = (uint8_t)r.verdict;
+    n->ce_ports_in_use = r.set_size ? r.set_ports : ce.ports_in_use;
+    n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
+    memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
+    memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);
+    n->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? res.ev.ipv4_len : res.ev.ipv6_len;
+    n->session_packets = s->packets[0] + s->packets[1];
+    n->session_bytes = s->bytes[0] + s->bytes[1];
+    n->gap = r.gap;
+    if (r.opened)
+        note_reopen(s, res.time, n);
+    return true;
 }
 
 /* The expert info's words: what the BR does and what to check. */
@@ -255,68 +278,66 @@ static const char *const verdict_meaning[FOT_VERDICT_COUNT] = {
 };
 
 static void
-add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const annotation *a)
+add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
 {
-    static const char *const classes[] = { "TCP", "TCP closing", "UDP", "UDP DNS", "ICMP" };
     char ce_text[46];
-    fot_ipv6_text(a->ce, ce_text);
+    fot_ipv6_text(n->ce, ce_text);
+    bool up = n->flags & FOT_NOTE_UPSTREAM;
     proto_item *top = proto_tree_add_protocol_format(tree, proto_4o6top, tvb, 0, 0,
-                                                     "4o6top, Session %u, %s, %s %s", a->session,
-                                                     a->flags & UPSTREAM ? "up" : "down",
-                                                     fot_mechanism_name((fot_mechanism)a->mechanism), ce_text);
+                                                     "4o6top, Session %u, %s, %s %s", n->session,
+                                                     up ? "up" : "down",
+                                                     fot_mechanism_name((fot_mechanism)n->mechanism), ce_text);
     proto_item_set_generated(top);
     proto_tree *t = proto_item_add_subtree(top, ett_4o6top);
     proto_item *pi;
     ws_in6_addr ce, br;
-    memcpy(ce.bytes, a->ce, 16);
-    memcpy(br.bytes, a->br, 16);
-    proto_item_set_generated(proto_tree_add_uint(t, hf_session, tvb, 0, 0, a->session));
-    if (a->flags & NEW_SESSION)
+    memcpy(ce.bytes, n->ce, 16);
+    memcpy(br.bytes, n->br, 16);
+    proto_item_set_generated(proto_tree_add_uint(t, hf_session, tvb, 0, 0, n->session));
+    if (n->flags & FOT_NOTE_NEW_SESSION)
         proto_item_set_generated(proto_tree_add_item(t, hf_new_session, tvb, 0, 0, ENC_NA));
-    if (a->flags & REOPENED) {
+    if (n->flags & FOT_NOTE_REOPENED) {
         pi = proto_tree_add_item(t, hf_reopened, tvb, 0, 0, ENC_NA);
         proto_item_set_generated(pi);
         expert_add_info_format(pinfo, pi, &ei_reopened,
                                "Session reopened %.3f s after the same 5-tuple timed out (timeout %u s)",
-                               (double)a->reopen_gap / 1e9, a->reopen_timeout_s);
+                               (double)n->reopen_gap / 1e9, fot_engine_config(engine)->timeout_s[n->ended_class]);
     }
     proto_item_set_generated(proto_tree_add_ipv6(t, hf_ce, tvb, 0, 0, &ce));
     proto_item_set_generated(proto_tree_add_ipv6(t, hf_br, tvb, 0, 0, &br));
-    proto_item_set_generated(proto_tree_add_string(t, hf_direction, tvb, 0, 0,
-                                                   a->flags & UPSTREAM ? "up" : "down"));
-    proto_item_set_generated(proto_tree_add_string(t, hf_proto, tvb, 0, 0, fot_proto_name(a->proto)));
-    proto_item_set_generated(proto_tree_add_ipv4(t, hf_client, tvb, 0, 0, g_htonl(a->client_ip)));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_client_port, tvb, 0, 0, a->client_port));
-    proto_item_set_generated(proto_tree_add_ipv4(t, hf_server, tvb, 0, 0, g_htonl(a->server_ip)));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_server_port, tvb, 0, 0, a->server_port));
-    proto_item_set_generated(proto_tree_add_string(t, hf_mechanism, tvb, 0, 0,
-                                                   fot_mechanism_name((fot_mechanism)a->mechanism)));
-    if (a->flags & HAS_PSID)
-        proto_item_set_generated(proto_tree_add_uint(t, hf_psid, tvb, 0, 0, a->psid));
-    proto_item_set_generated(proto_tree_add_string(t, hf_timeout_class, tvb, 0, 0, classes[a->tclass]));
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_packets, tvb, 0, 0, a->session_packets));
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_bytes, tvb, 0, 0, a->session_bytes));
-    if (a->gap >= 0) {
-        nstime_t gap = { (time_t)(a->gap / 1000000000), (int)(a->gap % 1000000000) };
+    proto_item_set_generated(proto_tree_add_uint(t, hf_direction, tvb, 0, 0, up ? FOT_DIR_UP : FOT_DIR_DOWN));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_proto, tvb, 0, 0, n->proto));
+    proto_item_set_generated(proto_tree_add_ipv4(t, hf_client, tvb, 0, 0, g_htonl(n->client_ip)));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_client_port, tvb, 0, 0, n->client_port));
+    proto_item_set_generated(proto_tree_add_ipv4(t, hf_server, tvb, 0, 0, g_htonl(n->server_ip)));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_server_port, tvb, 0, 0, n->server_port));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_mechanism, tvb, 0, 0, n->mechanism));
+    if (n->flags & FOT_NOTE_HAS_PSID)
+        proto_item_set_generated(proto_tree_add_uint(t, hf_psid, tvb, 0, 0, n->psid));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_timeout_class, tvb, 0, 0, n->tclass));
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_packets, tvb, 0, 0, n->session_packets));
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_bytes, tvb, 0, 0, n->session_bytes));
+    if (n->gap >= 0) {
+        nstime_t gap = { (time_t)(n->gap / 1000000000), (int)(n->gap % 1000000000) };
         proto_item_set_generated(proto_tree_add_time(t, hf_gap, tvb, 0, 0, &gap));
     }
-    proto_item_set_generated(proto_tree_add_uint(t, hf_active_sessions, tvb, 0, 0, a->active_sessions));
-    pi = proto_tree_add_uint(t, hf_ce_ports_in_use, tvb, 0, 0, a->ce_ports_in_use);
+    proto_item_set_generated(proto_tree_add_uint(t, hf_active_sessions, tvb, 0, 0, n->active_sessions));
+    pi = proto_tree_add_uint(t, hf_ce_ports_in_use, tvb, 0, 0, n->ce_ports_in_use);
     proto_item_set_generated(pi);
-    if (a->flags & CROSSED_THRESHOLD)
+    if (n->flags & FOT_NOTE_CROSSED_THRESHOLD)
         expert_add_info_format(pinfo, pi, &ei_threshold,
                                "CE/B4 %s uses %u of its %u ports: past the port-use threshold", ce_text,
-                               a->ce_ports_in_use, a->ce_port_set_size);
-    if (a->flags & OUT_OF_SET)
+                               n->ce_ports_in_use, n->ce_port_set_size);
+    if (n->flags & FOT_NOTE_OUT_OF_SET)
         proto_item_set_generated(proto_tree_add_item(t, hf_out_of_set, tvb, 0, 0, ENC_NA));
-    if (a->verdict != FOT_VERDICT_NONE) {
-        pi = proto_tree_add_uint(t, hf_verdict, tvb, 0, 0, a->verdict);
+    if (n->verdict != FOT_VERDICT_NONE) {
+        pi = proto_tree_add_uint(t, hf_verdict, tvb, 0, 0, n->verdict);
         proto_item_set_generated(pi);
-        if (a->verdict != FOT_VERDICT_BOUND) {
+        if (n->verdict != FOT_VERDICT_BOUND) {
             char ip[16];
-            expert_add_info_format(pinfo, pi, &ei_verdict[a->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
-                                   fot_verdict_name((fot_verdict)a->verdict), fot_ipv4_text(a->client_ip, ip),
-                                   a->client_port, ce_text, verdict_meaning[a->verdict]);
+            expert_add_info_format(pinfo, pi, &ei_verdict[n->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
+                                   fot_verdict_name((fot_verdict)n->verdict), fot_ipv4_text(n->client_ip, ip),
+                                   n->client_port, ce_text, verdict_meaning[n->verdict]);
         }
     }
 }
@@ -325,17 +346,33 @@ static int
 dissect_4o6top(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     (void)data;
+    fot_note n;
     if (computing(pinfo, tree)) {
-        annotation *a = count_frame(pinfo, tvb);
-        if (a)
-            p_add_proto_data(annotation_scope(pinfo), pinfo, proto_4o6top, 0, a);
-    }
-    const annotation *a = p_get_proto_data(annotation_scope(pinfo), pinfo, proto_4o6top, 0);
-    if (!a)
+        if (!count_frame(pinfo, tvb, &n))
+            return 0;
+        if (notes)
+            fot_notes_put(notes, pinfo->num, &n);
+    } else if (!notes || !fot_notes_get(notes, pinfo->num, &n)) {
         return 0;
-    add_tree(tree, tvb, pinfo, a);
+    }
+    add_tree(tree, tvb, pinfo, &n);
     return tvb_captured_length(tvb);
 }
+
+/* The enumerated fields are shown and filtered by name (4o6top.direction == "up")
+ * and by number; -T fields prints the number, as for ip.proto. */
+static const value_string direction_names[] = { { FOT_DIR_UP, "up" }, { FOT_DIR_DOWN, "down" }, { 0, NULL } };
+static const value_string proto_names[] = {
+    { FOT_IPPROTO_ICMP, "ICMP" }, { FOT_IPPROTO_TCP, "TCP" }, { FOT_IPPROTO_UDP, "UDP" }, { 0, NULL }
+};
+static const value_string mechanism_names[] = {
+    { FOT_MECH_UNKNOWN, "unknown" }, { FOT_MECH_DSLITE, "DS-Lite" }, { FOT_MECH_MAPE, "MAP-E" },
+    { FOT_MECH_LW4O6, "LW4o6" }, { 0, NULL }
+};
+static const value_string class_names[] = {
+    { FOT_CLASS_TCP, "TCP" }, { FOT_CLASS_TCP_CLOSING, "TCP closing" }, { FOT_CLASS_UDP, "UDP" },
+    { FOT_CLASS_DNS, "UDP DNS" }, { FOT_CLASS_ICMP, "ICMP" }, { 0, NULL }
+};
 
 void
 fot_annotate_register(int proto)
@@ -349,20 +386,21 @@ fot_annotate_register(int proto)
                           "A new session less than a timeout after the same 5-tuple's timed out", HFILL } },
         { &hf_ce, { "CE/B4", "4o6top.ce", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the CE/B4", HFILL } },
         { &hf_br, { "BR/AFTR", "4o6top.br", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the BR/AFTR", HFILL } },
-        { &hf_direction, { "Direction", "4o6top.direction", FT_STRING, BASE_NONE, NULL, 0,
+        { &hf_direction, { "Direction", "4o6top.direction", FT_UINT8, BASE_DEC, VALS(direction_names), 0,
                            "up: client to server; down: server to client", HFILL } },
-        { &hf_proto, { "Protocol", "4o6top.proto", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+        { &hf_proto, { "Protocol", "4o6top.proto", FT_UINT8, BASE_DEC, VALS(proto_names), 0,
+                       "Inner IPv4 protocol number", HFILL } },
         { &hf_client, { "Client", "4o6top.client", FT_IPv4, BASE_NONE, NULL, 0,
                         "Inner IPv4 address on the CE/B4 side", HFILL } },
         { &hf_client_port, { "Client port", "4o6top.client_port", FT_UINT16, BASE_DEC, NULL, 0,
                              "TCP/UDP port or ICMP identifier on the CE/B4 side", HFILL } },
         { &hf_server, { "Server", "4o6top.server", FT_IPv4, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_server_port, { "Server port", "4o6top.server_port", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
-        { &hf_mechanism, { "Mechanism", "4o6top.mechanism", FT_STRING, BASE_NONE, NULL, 0,
+        { &hf_mechanism, { "Mechanism", "4o6top.mechanism", FT_UINT8, BASE_DEC, VALS(mechanism_names), 0,
                            "DS-Lite, MAP-E, LW4o6 or unknown, from the evidence so far", HFILL } },
         { &hf_psid, { "PSID", "4o6top.psid", FT_UINT16, BASE_DEC, NULL, 0, "The CE's port-set identifier", HFILL } },
-        { &hf_timeout_class, { "Timeout class", "4o6top.timeout_class", FT_STRING, BASE_NONE, NULL, 0, NULL,
-                               HFILL } },
+        { &hf_timeout_class, { "Timeout class", "4o6top.timeout_class", FT_UINT8, BASE_DEC, VALS(class_names), 0,
+                               "Which timeout applies to the session now", HFILL } },
         { &hf_session_packets, { "Session packets", "4o6top.session_packets", FT_UINT64, BASE_DEC, NULL, 0,
                                  "Packets of the session so far, this one included", HFILL } },
         { &hf_session_bytes, { "Session bytes", "4o6top.session_bytes", FT_UINT64, BASE_DEC, NULL, 0,
@@ -421,25 +459,9 @@ fot_annotate_handoff(void)
 }
 
 bool
-fot_annotate_frame(packet_info *pinfo, fot_frame_note *out)
+fot_annotate_frame(packet_info *pinfo, fot_note *out)
 {
-    const annotation *a = p_get_proto_data(annotation_scope(pinfo), pinfo, proto_4o6top, 0);
-    if (!a)
-        return false;
-    out->session = a->session;
-    out->new_session = a->flags & NEW_SESSION;
-    out->upstream = a->flags & UPSTREAM;
-    out->out_of_set = a->flags & OUT_OF_SET;
-    out->proto = a->proto;
-    out->tclass = a->tclass;
-    out->client_ip = a->client_ip;
-    out->client_port = a->client_port;
-    out->server_ip = a->server_ip;
-    out->server_port = a->server_port;
-    out->ce = a->ce;
-    out->br = a->br;
-    out->packet_bytes = a->packet_bytes;
-    return true;
+    return notes && fot_notes_get(notes, pinfo->num, out);
 }
 
 const fot_engine *

@@ -10,22 +10,16 @@
 #include "ws_compat.h"
 
 #include "fot_engine.h"
+#include "fot_notes.h"
 
 void fot_annotate_register(int proto);
 void fot_annotate_handoff(void);
+/* Whether the fields and expert infos are computed for a packet dissected
+ * with this tree (NULL: none): the fast path then leaves it to Wireshark. */
+gboolean fot_annotate_wanted(proto_tree *tree);
 
 /* What the one pass said of a frame, for the GUI tables. */
-typedef struct fot_frame_note {
-    uint32_t session;
-    bool new_session, upstream, out_of_set;
-    uint8_t proto, tclass;
-    uint16_t client_port, server_port;
-    uint32_t client_ip, server_ip; /* host byte order */
-    const uint8_t *ce, *br;        /* 16 bytes each, valid while the file is open */
-    uint32_t packet_bytes;
-} fot_frame_note;
-
-bool fot_annotate_frame(packet_info *pinfo, fot_frame_note *out);
+bool fot_annotate_frame(packet_info *pinfo, fot_note *out);
 /* The engine of the one pass (NULL when the preferences are bad): its CEs,
  * its clock and settings. */
 const fot_engine *fot_annotate_engine(void);

@@ -4,6 +4,7 @@
 #include "ws_compat.h"
 
 #include <epan/stat_tap_ui.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 typedef struct cli_instance {
     fot_run *run;
     fot_capture *capture;
+    FILE *file; /* output=, or NULL for stdout */
 } cli_instance;
 
 static gboolean
@@ -62,6 +64,8 @@ cli_finish(void *ud)
     cli_instance *inst = ud;
     fot_run_free(inst->run);
     fot_capture_free(inst->capture);
+    if (inst->file)
+        fclose(inst->file);
     g_free(inst);
 }
 
@@ -118,17 +122,20 @@ cli_init(const char *opt_arg, void *userdata)
     if (!fot_prefs_config(&cfg, &err) || !fot_config_parse_args(&cfg, rest, &mode, &filter, &err))
         fail("%s", err);
 
-    struct stat st;
-    bool to_file = fstat(fileno(stdout), &st) == 0 && S_ISREG(st.st_mode);
-    bool live = fot_host_input_is_live();
-    fot_output out = { stdout, !to_file || live, live, isatty(fileno(stdout)) != 0 };
-
     /* The filter first: nothing, not even a header, is printed for a bad one. */
     cli_instance *inst = g_new0(cli_instance, 1);
     static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset, cli_finish };
     inst->capture = fot_capture_start(filter, &sink, inst, &err);
     if (!inst->capture)
         fail("bad filter: %s", err);
+    if (cfg.output[0] && !(inst->file = fopen(cfg.output, "w")))
+        fail("output=%s: %s", cfg.output, g_strerror(errno));
+
+    FILE *file = inst->file ? inst->file : stdout;
+    struct stat st;
+    bool to_file = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
+    bool live = fot_host_input_is_live();
+    fot_output out = { file, !to_file || live, live, isatty(fileno(file)) != 0 };
     inst->run = fot_run_new(&cfg, mode, filter, out);
     fot_config_clear(&cfg);
     g_free(filter);

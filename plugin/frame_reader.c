@@ -216,6 +216,27 @@ inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guin
     return FALSE;
 }
 
+/* The frame's event, its lengths already set. */
+static void
+set_event(fot_frame_reader *r, const fot_ipv4 *ip, const fot_l4 *l4h)
+{
+    fot_event *ev = &r->result.ev;
+    ev->time = r->result.time;
+    memcpy(ev->outer_src, r->ipv6_src, 16);
+    memcpy(ev->outer_dst, r->ipv6_dst, 16);
+    ev->inner_src = ip->src;
+    ev->inner_dst = ip->dst;
+    ev->proto = ip->proto;
+    ev->src_port = l4h->src_port;
+    ev->dst_port = l4h->dst_port;
+    ev->tcp_flags = l4h->tcp_flags;
+    ev->icmp_type = l4h->icmp_type;
+    ev->quoted = l4h->quoted;
+    ev->quoted_src_port = l4h->quoted_src_port;
+    ev->quoted_dst_port = l4h->quoted_dst_port;
+    r->result.kind = FOT_FRAME_EVENT;
+}
+
 static void
 read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint avail, gboolean in_frame)
 {
@@ -249,20 +270,7 @@ read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint ava
         malformed(r, fot_decode_status_text(st));
         return;
     }
-    ev->time = r->result.time;
-    memcpy(ev->outer_src, r->ipv6_src, 16);
-    memcpy(ev->outer_dst, r->ipv6_dst, 16);
-    ev->inner_src = ip.src;
-    ev->inner_dst = ip.dst;
-    ev->proto = ip.proto;
-    ev->src_port = l4h.src_port;
-    ev->dst_port = l4h.dst_port;
-    ev->tcp_flags = l4h.tcp_flags;
-    ev->icmp_type = l4h.icmp_type;
-    ev->quoted = l4h.quoted;
-    ev->quoted_src_port = l4h.quoted_src_port;
-    ev->quoted_dst_port = l4h.quoted_dst_port;
-    r->result.kind = FOT_FRAME_EVENT;
+    set_event(r, &ip, &l4h);
 }
 
 static gboolean
@@ -312,6 +320,24 @@ fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 
         found.end < len)
         avail = (guint)(found.end - found.payload);
     read_inner(r, pinfo, hdr, avail, in_frame);
+}
+
+void
+fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_packet *pkt)
+{
+    begin_frame(r, pinfo->num);
+    if (r->inner_taken)
+        return;
+    r->have_ipv6 = TRUE;
+    memcpy(r->ipv6_src, pkt->src, 16);
+    memcpy(r->ipv6_dst, pkt->dst, 16);
+    r->ipv6_next = IP_PROTO_IPV4;
+    r->ipv6_len = pkt->ipv6_len;
+    if (!take_inner(r, pinfo))
+        return;
+    r->result.ev.ipv6_len = pkt->ipv6_len;
+    r->result.ev.ipv4_len = pkt->ip.total_len;
+    set_event(r, &pkt->ip, &pkt->l4);
 }
 
 void

@@ -155,7 +155,7 @@ float_item(double d)
 }
 
 static guint
-new_session_row(stat_tap_table *t, const fot_frame_note *n, double now_s)
+new_session_row(stat_tap_table *t, const fot_note *n, double now_s)
 {
     char ce[46], client[16], server[16];
     stat_tap_table_item_type row[S_COLUMNS];
@@ -199,7 +199,7 @@ clamp_uint(uint64_t v)
 
 /* Seconds left, counted from the end of the one pass (the capture's end for a file). */
 static guint
-seconds_left(const fot_frame_note *n, int64_t last)
+seconds_left(const fot_note *n, int64_t last)
 {
     const fot_engine *e = fot_annotate_engine();
     int64_t expiry = last + (int64_t)fot_engine_config(e)->timeout_s[n->tclass] * FOT_NS_PER_SEC;
@@ -211,7 +211,7 @@ static tap_packet_status
 session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags)
 {
     stat_data_t *sd = tapdata;
-    fot_frame_note n;
+    fot_note n;
     (void)edt, (void)data, (void)flags;
     if (!fot_annotate_frame(pinfo, &n))
         return TAP_PACKET_DONT_REDRAW;
@@ -219,8 +219,8 @@ session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const voi
     double now_s = nstime_to_sec(&pinfo->rel_ts);
     guint row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_session, GUINT_TO_POINTER(n.session)));
     row = row ? row - 1 : new_session_row(t, &n, now_s);
-    add_to(t, row, n.upstream ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
-    add_to(t, row, n.upstream ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
+    add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
+    add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
     stat_tap_get_field_data(t, row, S_LAST)->value.float_value = now_s;
     int64_t abs_ns = (int64_t)pinfo->abs_ts.secs * FOT_NS_PER_SEC + pinfo->abs_ts.nsecs;
     stat_tap_get_field_data(t, row, S_LEFT)->value.uint_value = seconds_left(&n, abs_ns);

@@ -103,7 +103,7 @@ render_ces(GString *out, const fot_engine *e)
         return;
     uint32_t threshold = fot_engine_config(e)->threshold;
     g_string_append(out, "\nBusiest CE/B4s (\"!!\": peak port use past the threshold)\n");
-    g_string_append_printf(out, "   %-39s %-8s %8s %8s %8s\n", "CE/B4", "Mech.", "In use", "Peak", "Set");
+    g_string_append_printf(out, "   %-39s %-7s %6s %6s %6s\n", "CE/B4", "Mech.", "In use", "Peak", "Set");
     for (unsigned i = 0; i < pick.n; i++) {
         const fot_ce_info *ce = &pick.top[i];
         uint64_t size = fot_ce_set_size(ce);
@@ -111,9 +111,8 @@ render_ces(GString *out, const fot_engine *e)
         char addr[46], set[24] = "-";
         if (size)
             g_snprintf(set, sizeof set, "%" G_GUINT64_FORMAT, size);
-        g_string_append_printf(out, "%s %-39s %-8s %8u %8u %8s%s\n", near ? "!!" : "  ", fot_ipv6_text(ce->addr, addr),
-                               fot_mechanism_name(ce->mechanism), ce->ports_in_use, ce->peak_ports, set,
-                               near ? "  near port exhaustion" : "");
+        g_string_append_printf(out, "%s %-39s %-7s %6u %6u %6s\n", near ? "!!" : "  ", fot_ipv6_text(ce->addr, addr),
+                               fot_mechanism_name(ce->mechanism), ce->ports_in_use, ce->peak_ports, set);
     }
 }
 
@@ -122,18 +121,22 @@ on_draw(void *ud)
 {
     top_window *w = ud;
     g_string_truncate(w->text, 0);
-    if (w->notice)
-        g_string_append_printf(w->text, "%s\n\n", w->notice);
+    if (w->notice) {
+        fot_report_wrap(w->text, w->notice, FOT_REPORT_WINDOW_COLUMNS, "");
+        g_string_append_c(w->text, '\n');
+    }
     if (w->engine) {
         fot_report_sum(w->text, w->engine, w->limit, true);
         render_ces(w->text, w->engine);
     }
-    g_string_append_printf(w->text,
-                           "\nButtons: \"Filter for session\" applies the display filter of a session (give its "
-                           "number), \"Copy filter\" copies it; \"Limit to display filter\" counts only packets "
-                           "matching the current display filter (now: %s). Settings: Edit > Preferences > "
-                           "Protocols > 4o6top.\n",
-                           w->limit ? w->limit : "off");
+    char *help = g_strdup_printf("Buttons: \"Filter for session\" applies the display filter of a session (give "
+                                 "its number), \"Copy filter\" copies it; \"Limit to display filter\" counts "
+                                 "only packets matching the current display filter (now: %s). Seconds left: "
+                                 "Statistics > 4o6top Sessions. Settings: Edit > Preferences > Protocols > 4o6top.",
+                                 w->limit ? w->limit : "off");
+    g_string_append_c(w->text, '\n');
+    fot_report_wrap(w->text, help, FOT_REPORT_WINDOW_COLUMNS, "");
+    g_free(help);
     w->ops->set_text(w->tw, w->text->str);
 }
 

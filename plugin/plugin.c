@@ -3,8 +3,10 @@
 
 #include "annotate.h"
 #include "cli.h"
+#include "fast_path.h"
 #include "gui_tables.h"
 #include "gui_top.h"
+#include "host.h"
 #include "prefs.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
@@ -23,17 +25,29 @@ register_taps(void)
     fot_gui_tables_register();
 }
 
+/* sharkd never calls the tap plugins' registration (it has no -z); its
+ * "nstat:" tables are those registered with a protocol, as dissectors do. */
 static void
 register_protocol(void)
 {
     fot_prefs_register();
     fot_annotate_register(fot_prefs_proto());
+    fot_fast_path_register();
+    if (fot_host_is_sharkd())
+        fot_gui_tables_register();
+}
+
+static void
+handoff(void)
+{
+    fot_annotate_handoff();
+    fot_fast_path_handoff();
 }
 
 void
 plugin_register(void)
 {
-    static proto_plugin proto = { .register_protoinfo = register_protocol, .register_handoff = fot_annotate_handoff };
+    static proto_plugin proto = { .register_protoinfo = register_protocol, .register_handoff = handoff };
     static tap_plugin tap = { .register_tap_listener = register_taps };
     proto_register_plugin(&proto);
     tap_register_plugin(&tap);

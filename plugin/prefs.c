@@ -10,6 +10,13 @@
 #include "softwire_uat.h"
 
 static int proto_4o6top = -1;
+
+/* Tables have their own preference (softwire_uat.c); an output file is per -z. */
+static bool
+is_preference(const fot_option *o)
+{
+    return o->id != FOT_ID_MAP_RULE && o->id != FOT_ID_LW_BINDING && o->id != FOT_ID_OUTPUT;
+}
 static const char *values[FOT_ID_COUNT]; /* indexed by fot_opt_id */
 
 int
@@ -29,8 +36,8 @@ fot_prefs_register(void)
     fot_config_defaults(&defaults);
     for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
-        if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
-            continue; /* tables, below */
+        if (!is_preference(o))
+            continue;
         char *text = fot_config_get(&defaults, o->name);
         values[i] = text; /* Wireshark keeps its own copy */
         prefs_register_string_preference(module, o->name, o->title, o->description, &values[i]);
@@ -46,7 +53,7 @@ fot_prefs_config(fot_config *out, char **err)
     *err = NULL;
     for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
-        if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
+        if (!is_preference(o))
             continue;
         const char *text = values[i] ? values[i] : "";
         char *why = NULL;

@@ -93,6 +93,9 @@ const fot_option fot_options[] = {
     [FOT_ID_ENDS] = { FOT_ID_ENDS, "ends", FOT_OPT_BOOL, AT(ends),
       0, 0, NULL, NO_LIST, NULL, "Session ends",
       "sess: also a row when a session ends, with its packets, bytes and duration." },
+    [FOT_ID_OUTPUT] = { FOT_ID_OUTPUT, "output", FOT_OPT_PATH, AT(output),
+      0, 0, NULL, NO_LIST, NULL, "Output file",
+      "-z only: this statistic's rows go to FILE (created or emptied) instead of standard output." },
     [FOT_ID_BINDINGS] = { FOT_ID_BINDINGS, "bindings", FOT_OPT_FILE, 0,
       0, 0, NULL, NO_LIST, NULL, "LW4o6 binding table file",
       "CSV file of LW4o6 softwires, header b4,ipv4,psid,psid_len[,offset[,br]], # comments; "
@@ -408,6 +411,8 @@ accepted_text(const fot_option *o)
         return g_strdup("1 to 8 characters, or tab, space, comma, semicolon, pipe");
     case FOT_OPT_IPV4_PREFIX:
         return g_strdup("an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24");
+    case FOT_OPT_PATH:
+        return g_strdup_printf("a file name of at most %u bytes", FOT_PATH_MAX);
     case FOT_OPT_LIST:
         return g_strdup(lists[o->list].accepted);
     case FOT_OPT_FILE:
@@ -454,6 +459,11 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         break;
     case FOT_OPT_LIST:
         ok = lists[o->list].add(c, value, &why);
+        break;
+    case FOT_OPT_PATH:
+        ok = strlen(value) <= FOT_PATH_MAX;
+        if (ok)
+            strcpy(at, value);
         break;
     case FOT_OPT_FILE:
         ok = value[0] == '\0' || (g_file_test(value, G_FILE_TEST_IS_REGULAR) && access(value, R_OK) == 0);
@@ -533,6 +543,7 @@ fot_config_get(const fot_config *c, const char *name)
         memcpy(&choice, at, sizeof choice);
         return g_strdup(o->choices[choice]);
     case FOT_OPT_DELIMITER:
+    case FOT_OPT_PATH:
         return g_strdup(at);
     case FOT_OPT_IPV4_PREFIX:
         return prefix_text(at);

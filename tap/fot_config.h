@@ -28,6 +28,7 @@ typedef enum { FOT_REFRESH_AUTO, FOT_REFRESH_ON, FOT_REFRESH_OFF } fot_refresh;
 typedef enum { FOT_FORMAT_CSV, FOT_FORMAT_JSON } fot_format;
 
 #define FOT_DELIMITER_MAX 8
+#define FOT_PATH_MAX 255
 
 typedef struct fot_ipv4_prefix {
     bool set;
@@ -51,6 +52,7 @@ typedef struct fot_config {
     bool evicted;             /* stat: Evicted column */
     fot_format format;        /* stat, log, sess, ce */
     bool ends;                /* sess: a row also when a session ends */
+    char output[FOT_PATH_MAX + 1]; /* -z only: rows to this file; empty: stdout */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
 } fot_config;
 
@@ -62,6 +64,7 @@ typedef enum {
     FOT_OPT_DELIMITER,
     FOT_OPT_IPV4_PREFIX, /* a.b.c.d or a.b.c.d/len; empty clears it */
     FOT_OPT_LIST,        /* repeatable: each value adds one entry to a softwire list */
+    FOT_OPT_PATH,        /* a file name, up to FOT_PATH_MAX bytes; empty for none */
     FOT_OPT_FILE,        /* a readable file's path, kept in the softwire; empty: none */
 } fot_opt_kind;
 
@@ -89,13 +92,15 @@ typedef enum {
     FOT_ID_EVICTED,
     FOT_ID_FORMAT,
     FOT_ID_ENDS,
+    FOT_ID_OUTPUT,
     FOT_ID_BINDINGS,
     FOT_ID_COUNT
 } fot_opt_id;
 
 /* Where an option's value lives: the kind says the type found at `offset`
  * in fot_config (uint32_t, int64_t nanoseconds, bool, an int-sized enum,
- * char[FOT_DELIMITER_MAX + 1], fot_ipv4_prefix); a list lives in the softwire. */
+ * char[FOT_DELIMITER_MAX + 1], fot_ipv4_prefix, char[FOT_PATH_MAX + 1]); a list
+ * lives in the softwire. */
 typedef struct fot_option {
     fot_opt_id id;
     const char *name;          /* -z key and preference name */

@@ -19,13 +19,6 @@ fot_index_destroy(fot_index *ix)
     ix->slots = NULL;
 }
 
-void
-fot_index_clear(fot_index *ix)
-{
-    fot_index_destroy(ix);
-    fot_index_init(ix);
-}
-
 uint32_t
 fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx, const void *key)
 {

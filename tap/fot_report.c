@@ -145,13 +145,46 @@ fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count
 }
 
 void
+fot_report_wrap(GString *out, const char *text, unsigned width, const char *indent)
+{
+    size_t column = 0, indent_len = strlen(indent);
+    gchar **words = g_strsplit(text, " ", -1);
+    for (gchar **w = words; *w; w++) {
+        size_t len = strlen(*w);
+        if (!len)
+            continue;
+        if (column && column + 1 + len > width) {
+            g_string_append_c(out, '\n');
+            column = 0;
+        }
+        if (!column) {
+            g_string_append(out, indent);
+            column = indent_len;
+        } else {
+            g_string_append_c(out, ' ');
+            column++;
+        }
+        g_string_append(out, *w);
+        column += len;
+    }
+    g_strfreev(words);
+    g_string_append_c(out, '\n');
+}
+
+void
 fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered)
 {
     const fot_config *c = fot_engine_config(e);
     if (!c->noheader) {
         char *options = fot_config_describe(c);
-        g_string_append_printf(out, "4o6top ver: %s\n%s%s%s\n\n", FOT_VERSION, options,
-                               filter ? " filter:" : "", filter ? filter : "");
+        char *line = g_strdup_printf("%s%s%s", options, filter ? " filter:" : "", filter ? filter : "");
+        g_string_append_printf(out, "4o6top ver: %s\n", FOT_VERSION);
+        if (numbered)
+            fot_report_wrap(out, line, FOT_REPORT_WINDOW_COLUMNS, " ");
+        else
+            g_string_append_printf(out, "%s\n", line);
+        g_string_append_c(out, '\n');
+        g_free(line);
         g_free(options);
     }
 
@@ -169,19 +202,27 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u ICMP ID:%6u\n", names[FOT_P_ICMP],
                            n.proto[FOT_P_ICMP].sessions, n.proto[FOT_P_ICMP].dst_ips,
                            n.proto[FOT_P_ICMP].src_ports);
-    g_string_append_printf(out, "  Not sessions: other protocols %" PRIu64 ", malformed %" PRIu64
-                                ", unreassembled fragments %" PRIu64 "\n",
-                           fot_engine_tally_get(e, FOT_TALLY_OTHER), fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
-                           fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
+    char *not_sessions = g_strdup_printf("Not sessions: other protocols %" PRIu64 ", malformed %" PRIu64
+                                         ", unreassembled fragments %" PRIu64,
+                                         fot_engine_tally_get(e, FOT_TALLY_OTHER),
+                                         fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
+                                         fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
+    if (numbered)
+        fot_report_wrap(out, not_sessions, FOT_REPORT_WINDOW_COLUMNS, "  ");
+    else
+        g_string_append_printf(out, "  %s\n", not_sessions);
+    g_free(not_sessions);
     if (fot_engine_evicted(e))
         g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n", c->max_sessions,
                                fot_engine_evicted(e));
     g_string_append_c(out, '\n');
 
-    if (numbered)
-        g_string_append(out, "Session");
-    g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port", "Dest IP",
-                           "Port", "Packets", "Bytes", "Timeout");
+    if (numbered) /* the window's width: seconds left are in the Sessions table */
+        g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
+                               "Bytes");
+    else
+        g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port",
+                               "Dest IP", "Port", "Packets", "Bytes", "Timeout");
     if (c->tunnel)
         g_string_append_printf(out, " %-39s %s", "CE/B4", "BR/AFTR");
     g_string_append_c(out, '\n');
@@ -191,12 +232,18 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
         const fot_session *s = top[i];
         char cip[16], sip[16];
         int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
-        if (numbered)
-            g_string_append_printf(out, "%7u", s->serial);
-        g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,
-                               fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
-                               fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),
-                               total(s->bytes), (left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC);
+        if (numbered) {
+            char client[22], server[22];
+            g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
+            g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
+            g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, s->serial,
+                                   fot_proto_name(s->proto), client, server, total(s->packets), total(s->bytes));
+        } else {
+            g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,
+                                   fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
+                                   fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),
+                                   total(s->bytes), (left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC);
+        }
         if (c->tunnel) {
             char ce[INET6_ADDRSTRLEN], br[INET6_ADDRSTRLEN];
             g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),

@@ -7,14 +7,23 @@
 
 #include "fot_engine.h"
 
+/* The Wireshark window's text width: what its funnel text window (620 pixels
+ * wide, Wireshark gives it no other size) shows of a 10-point monospace font
+ * without wrapping (74 characters), less two. */
+#define FOT_REPORT_WINDOW_COLUMNS 72u
+
 /* sum: options, time, counts, then up to height sessions. filter may be NULL.
- * numbered: a first column with each session's number (for the GUI, whose
- * buttons take it). */
+ * numbered: the window's layout, FOT_REPORT_WINDOW_COLUMNS wide, with each
+ * session's number first (its buttons take it). */
 void fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered);
 
 /* The sessions sum shows, in its order: at most `limit` (0: all). g_free the
  * array; its pointers are valid until the engine changes. */
 const fot_session **fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count);
+
+/* text, broken at spaces into lines of at most width characters, each
+ * starting with indent. */
+void fot_report_wrap(GString *out, const char *text, unsigned width, const char *indent);
 
 /* Dotted quad of a host-order IPv4 address into buf (16 bytes). */
 const char *fot_ipv4_text(uint32_t ip, char buf[16]);
