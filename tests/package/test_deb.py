@@ -85,12 +85,13 @@ def check_contents(c, deb, source, plugin_dir, data_dir):
     files = contents(deb)
     seen = "\n".join(files)
     plugin = plugin_dir.lstrip("/") + "/epan/4o6top.so"
-    profile_src = os.path.join(source, "packaging", "profiles", "4o6top")
-    profile = sorted(data_dir.lstrip("/") + "/profiles/4o6top/" + n for n in os.listdir(profile_src))
+    profile = sorted(data_dir.lstrip("/") + "/profiles/%s/%s" % (name, n) for name in ("4o6top", "4o6top-fast")
+                     for n in os.listdir(os.path.join(source, "packaging", "profiles", name)))
     man = "usr/share/man/man7/4o6top.7.gz"
     doc = "usr/share/doc/%s/" % PACKAGE
     c.ok(plugin in files, "the plugin is at /%s" % plugin, seen)
-    c.ok(all(p in files for p in profile), "the profile is in /%s/profiles/4o6top/" % data_dir.lstrip("/"), seen)
+    c.ok(all(p in files for p in profile), "the profiles are in /%s/profiles/4o6top{,-fast}/" % data_dir.lstrip("/"),
+         seen)
     c.ok(man in files, "the man page is /%s" % man, seen)
     for name in ("copyright", "changelog.gz", "README.md", "semantics.md"):
         c.ok(doc + name in files or doc + name + ".gz" in files, "the docs have %s" % name, seen)
