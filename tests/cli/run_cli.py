@@ -13,6 +13,7 @@ import difflib
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,8 +53,9 @@ class Runner:
 
     def popen(self, program, args, stdin, extra_env=None):
         argv, e = self.env.command(args, extra_env, program)
-        return subprocess.Popen(argv, env=e, cwd=self.env.dir, stdin=stdin, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        # Found in the system's PATH, whatever PATH the case gives the command.
+        return subprocess.Popen(argv, executable=shutil.which(argv[0], path="/usr/bin:/bin") or argv[0], env=e,
+                                cwd=self.env.dir, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def run(self, program, args, how, capture, extra_env=None):
         """Runs program with the capture given as `how` says; (rc, stdout, stderr)."""
