@@ -6,8 +6,12 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
+  # the 4o6top command's Elasticsearch bulk requests
+  libcurl4-openssl-dev
   # run and test: the real tshark, and the capture generator's scapy
   tshark python3 python3-scapy
+  # sharkd (tests/sharkd): Wireshark's web back-end, in wireshark-common
+  wireshark-common
   # GUI test: Wireshark under Xvfb, driven and read (xdotool, tesseract, xclip, imagemagick)
   wireshark-qt xvfb xdotool tesseract-ocr xclip imagemagick
   # live capture tests: packets onto loopback
@@ -16,6 +20,8 @@ packages=(
   clang libclang-rt-14-dev valgrind
   # packaging test: Debian package build, man page rendering, lint
   debhelper dpkg-dev man-db lintian
+  # Wireshark 4.4 and 4.6: Debian 13 and sid roots (tests/versions/make_root.sh)
+  mmdebstrap
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -154,10 +154,16 @@ annotate_cleanup(void)
         free_state();
 }
 
+gboolean
+fot_annotate_wanted(proto_tree *tree)
+{
+    return notes || tree || have_tap_listener(expert_tap);
+}
+
 static gboolean
 computing(packet_info *pinfo, proto_tree *tree)
 {
-    if (!engine || pinfo->fd->visited || !(notes || tree || have_tap_listener(expert_tap)))
+    if (!engine || pinfo->fd->visited || !fot_annotate_wanted(tree))
         return FALSE;
     if (pref_error) {
         g_printerr("4o6top: %s (the 4o6top fields use its default)\n", pref_error);

@@ -14,6 +14,9 @@
 
 void fot_annotate_register(int proto);
 void fot_annotate_handoff(void);
+/* Whether the fields and expert infos are computed for a packet dissected
+ * with this tree (NULL: none): the fast path then leaves it to Wireshark. */
+gboolean fot_annotate_wanted(proto_tree *tree);
 
 /* What the one pass said of a frame, for the GUI tables. */
 bool fot_annotate_frame(packet_info *pinfo, fot_note *out);

@@ -1,10 +1,12 @@
-/* Tap listeners feeding a frame reader. Taps fire in dissection order and
- * `frame` last, so `frame` commits what the frame held. */
+/* Tap listeners feeding a frame reader: Wireshark's `ipv6` and `ip`, or the
+ * fast path's tap for a packet it read whole. Taps fire in dissection order
+ * and `frame` last, so `frame` commits what the frame held. */
 #include "capture.h"
 
 #include <epan/dissectors/packet-ip.h>
 #include <epan/epan_dissect.h>
 
+#include "fast_path.h"
 #include "frame_reader.h"
 
 struct fot_capture {
@@ -31,6 +33,14 @@ on_ip(FOT_TAP_PACKET_ARGS)
 {
     (void)edt, (void)flags;
     fot_frame_reader_inner_at(((fot_capture *)tapdata)->reader, pinfo, data);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static tap_packet_status
+on_tunnel(FOT_TAP_PACKET_ARGS)
+{
+    (void)edt, (void)flags;
+    fot_frame_reader_tunnel(((fot_capture *)tapdata)->reader, pinfo, data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -100,6 +110,8 @@ fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, ch
     GString *e = register_tap_listener("ipv6", c, filter, TL_REQUIRES_NOTHING, NULL, on_ipv6, NULL, NULL);
     if (!e && ++c->listeners)
         e = register_tap_listener("ip", c, filter, TL_REQUIRES_NOTHING, NULL, on_ip, NULL, NULL);
+    if (!e && ++c->listeners)
+        e = register_tap_listener(FOT_FAST_PATH_TAP, c, filter, TL_REQUIRES_NOTHING, NULL, on_tunnel, NULL, NULL);
     if (!e && ++c->listeners)
         e = register_tap_listener("frame", c, NULL, TL_REQUIRES_NOTHING, on_reset, on_frame, on_draw, on_finish);
     if (!e && ++c->listeners)

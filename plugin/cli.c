@@ -4,12 +4,14 @@
 #include "ws_compat.h"
 
 #include <epan/stat_tap_ui.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "cli.h"
+#include "fot_mode.h"
 #include "fot_run.h"
 #include "prefs.h"
 #include "host.h"
@@ -19,6 +21,7 @@
 typedef struct cli_instance {
     fot_run *run;
     fot_capture *capture;
+    FILE *file; /* output=, or NULL for stdout */
 } cli_instance;
 
 static gboolean
@@ -61,6 +64,8 @@ cli_finish(void *ud)
     cli_instance *inst = ud;
     fot_run_free(inst->run);
     fot_capture_free(inst->capture);
+    if (inst->file)
+        fclose(inst->file);
     g_free(inst);
 }
 
@@ -79,13 +84,13 @@ fail(const char *fmt, ...)
 static void
 print_help(void)
 {
-    printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\n"
-           "Modes: sum (top-like table), stat (a row per interval), log (a row per packet),\n"
-           "       ce (a row per CE/B4), sess (a row per session start, and end with ends)\n"
-           "Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
+    printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\nModes:\n");
+    for (int m = 0; m < FOT_MODE_COUNT; m++)
+        printf("  %-18s %s\n", fot_modes[m].name, fot_modes[m].help);
+    printf("Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
     fot_config defaults;
     fot_config_defaults(&defaults);
-    for (unsigned i = 0; i < fot_option_count; i++) {
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
         char *def = fot_config_get(&defaults, o->name);
         printf("  %-18s %-5s %s [default: %s]\n", o->name, o->original_flag ? o->original_flag : "", o->description,
@@ -95,16 +100,16 @@ print_help(void)
     printf("  %-18s %-5s %s\n", "filter", "", "display filter for the tunnelled packets (also: a trailing filter)");
 }
 
-static void
+static fot_ws_stat_init_result
 cli_init(const char *opt_arg, void *userdata)
 {
     (void)userdata;
-#define CLI_USAGE "-z 4o6top,sum|stat|log|ce|sess[,option=value...][,filter]; -z 4o6top,help lists the options"
     const char *rest = opt_arg + strlen(CLI_NAME);
-    if (*rest == '\0')
-        fail("\"-z %s\": a mode is needed: " CLI_USAGE, opt_arg);
-    if (*rest != ',') /* tshark hands over every -z that starts with "4o6top" */
-        fail("\"-z %s\" is not a 4o6top statistic: " CLI_USAGE, opt_arg);
+    if (*rest != ',') { /* tshark hands over every -z that starts with "4o6top" */
+        char *modes = fot_mode_list("|");
+        fail("\"-z %s\"%s: -z 4o6top,%s[,option=value...][,filter]; -z 4o6top,help lists the options", opt_arg,
+             *rest ? " is not a 4o6top statistic" : ": a mode is needed", modes);
+    }
     rest++;
     if (strcmp(rest, "help") == 0 || strncmp(rest, "help,", 5) == 0) {
         print_help();
@@ -117,25 +122,31 @@ cli_init(const char *opt_arg, void *userdata)
     if (!fot_prefs_config(&cfg, &err) || !fot_config_parse_args(&cfg, rest, &mode, &filter, &err))
         fail("%s", err);
 
-    struct stat st;
-    bool to_file = fstat(fileno(stdout), &st) == 0 && S_ISREG(st.st_mode);
-    bool live = fot_host_input_is_live();
-    fot_output out = { stdout, !to_file || live, live, isatty(fileno(stdout)) != 0 };
-
     /* The filter first: nothing, not even a header, is printed for a bad one. */
     cli_instance *inst = g_new0(cli_instance, 1);
     static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset, cli_finish };
     inst->capture = fot_capture_start(filter, &sink, inst, &err);
     if (!inst->capture)
         fail("bad filter: %s", err);
+    if (cfg.output[0] && !(inst->file = fopen(cfg.output, "w")))
+        fail("output=%s: %s", cfg.output, g_strerror(errno));
+
+    FILE *file = inst->file ? inst->file : stdout;
+    struct stat st;
+    bool to_file = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
+    bool live = fot_host_input_is_live();
+    fot_output out = { file, !to_file || live, live, isatty(fileno(file)) != 0 };
     inst->run = fot_run_new(&cfg, mode, filter, out);
     fot_config_clear(&cfg);
     g_free(filter);
+    return FOT_WS_STAT_INIT_DONE;
 }
 
 void
 fot_cli_register(void)
 {
-    static stat_tap_ui ui = { REGISTER_STAT_GROUP_GENERIC, "4o6top", CLI_NAME, cli_init, 0, NULL };
+    static stat_tap_ui ui = {
+        .group = REGISTER_STAT_GROUP_GENERIC, .title = "4o6top", .cli_string = CLI_NAME, .tap_init_cb = cli_init
+    };
     register_stat_tap_ui(&ui, NULL);
 }

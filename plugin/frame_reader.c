@@ -1,8 +1,6 @@
 #include "frame_reader.h"
 
 #include <epan/ipproto.h>
-#include <epan/prefs-int.h>
-#include <epan/prefs.h>
 
 #include "fot_frag.h"
 #include "fot_packet.h"
@@ -23,9 +21,7 @@ struct fot_frame_reader {
 static gboolean
 ip_defragment_enabled(void)
 {
-    module_t *ip = prefs_find_module("ip");
-    pref_t *pref = ip ? prefs_find_preference(ip, "defragment") : NULL;
-    return pref ? prefs_get_bool_value(pref, pref_current) : TRUE;
+    return fot_ws_pref_bool("ip", "defragment", true);
 }
 
 fot_frame_reader *
@@ -200,7 +196,7 @@ inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guin
     memcpy(k.src6, r->ipv6_src, 16);
     memcpy(k.dst6, r->ipv6_dst, 16);
 
-    tvbuff_t *whole = r->defragment_ipv4 ? get_data_source_tvb_by_name(pinfo, "Reassembled IPv4") : NULL;
+    tvbuff_t *whole = r->defragment_ipv4 ? fot_ws_data_source_tvb(pinfo, "Reassembled IPv4") : NULL;
     if (whole && tvb_captured_length(whole) > 0) {
         fot_frag_sum earlier = fot_frag_take(r->frags, &k);
         r->result.ev.ipv6_len = own_ipv6_len + (guint32)earlier.ipv6_len;
@@ -218,6 +214,24 @@ inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guin
     }
     r->result.unreassembled += fot_frag_add(r->frags, &k, r->result.time, own_ipv6_len, ip->total_len);
     return FALSE;
+}
+
+/* The frame's event, its lengths already set. */
+static void
+set_event(fot_frame_reader *r, const fot_ipv4 *ip, const fot_l4 *l4h)
+{
+    fot_event *ev = &r->result.ev;
+    ev->time = r->result.time;
+    memcpy(ev->outer_src, r->ipv6_src, 16);
+    memcpy(ev->outer_dst, r->ipv6_dst, 16);
+    ev->inner_src = ip->src;
+    ev->inner_dst = ip->dst;
+    ev->proto = ip->proto;
+    ev->src_port = l4h->src_port;
+    ev->dst_port = l4h->dst_port;
+    ev->tcp_flags = l4h->tcp_flags;
+    ev->icmp_type = l4h->icmp_type;
+    r->result.kind = FOT_FRAME_EVENT;
 }
 
 static void
@@ -253,17 +267,7 @@ read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint ava
         malformed(r, fot_decode_status_text(st));
         return;
     }
-    ev->time = r->result.time;
-    memcpy(ev->outer_src, r->ipv6_src, 16);
-    memcpy(ev->outer_dst, r->ipv6_dst, 16);
-    ev->inner_src = ip.src;
-    ev->inner_dst = ip.dst;
-    ev->proto = ip.proto;
-    ev->src_port = l4h.src_port;
-    ev->dst_port = l4h.dst_port;
-    ev->tcp_flags = l4h.tcp_flags;
-    ev->icmp_type = l4h.icmp_type;
-    r->result.kind = FOT_FRAME_EVENT;
+    set_event(r, &ip, &l4h);
 }
 
 static gboolean
@@ -300,11 +304,11 @@ fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 
     const guint8 *base;
     guint len;
     gboolean in_frame;
-    if (h->ip_src.type != AT_IPv4 || !locate(pinfo, (uintptr_t)h->ip_src.data - 12, 20, &base, &len, &in_frame)) {
+    const guint8 *hdr = fot_ws_ip4_header(h);
+    if (h->ip_src.type != AT_IPv4 || !locate(pinfo, (uintptr_t)hdr, 20, &base, &len, &in_frame)) {
         malformed(r, "inner IPv4 header not in the packet data");
         return;
     }
-    const guint8 *hdr = (const guint8 *)h->ip_src.data - 12;
     guint avail = len - (guint)(hdr - base);
     /* Nor past the outer IPv6 payload: what the IPv4 dissector (and the
      * post-dissector's hook) was given. */
@@ -313,6 +317,24 @@ fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 
         found.end < len)
         avail = (guint)(found.end - found.payload);
     read_inner(r, pinfo, hdr, avail, in_frame);
+}
+
+void
+fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_packet *pkt)
+{
+    begin_frame(r, pinfo->num);
+    if (r->inner_taken)
+        return;
+    r->have_ipv6 = TRUE;
+    memcpy(r->ipv6_src, pkt->src, 16);
+    memcpy(r->ipv6_dst, pkt->dst, 16);
+    r->ipv6_next = IP_PROTO_IPV4;
+    r->ipv6_len = pkt->ipv6_len;
+    if (!take_inner(r, pinfo))
+        return;
+    r->result.ev.ipv6_len = pkt->ipv6_len;
+    r->result.ev.ipv4_len = pkt->ip.total_len;
+    set_event(r, &pkt->ip, &pkt->l4);
 }
 
 void

@@ -12,6 +12,7 @@
 #include <epan/dissectors/packet-ip.h>
 
 #include "fot_engine.h"
+#include "fot_packet.h"
 
 typedef enum { FOT_FRAME_NOTHING, FOT_FRAME_EVENT, FOT_FRAME_OTHER, FOT_FRAME_MALFORMED } fot_frame_kind;
 
@@ -38,6 +39,8 @@ void fot_frame_reader_ipv6(fot_frame_reader *r, packet_info *pinfo, const ws_ip6
 void fot_frame_reader_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint len);
 /* The same, for a header pointer known only from Wireshark's address data. */
 void fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 *h);
+/* A plain tunnelled packet the fast path read whole (fast_path.h). */
+void fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_packet *pkt);
 /* The frame is complete: what it held. */
 void fot_frame_reader_end(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame, fot_frame_result *out);
 

@@ -20,22 +20,26 @@ enum {
     S_PACKETS_DOWN, S_BYTES_DOWN, S_FIRST, S_LAST, S_LEFT, S_FILTER, S_COLUMNS
 };
 
+/* Wireshark structs are filled by field name: they grow between releases. */
+#define COLUMN(item_type, alignment, name, format)                                                         \
+    { .type = (item_type), .align = (alignment), .column_name = (name), .field_format = (format) }
+
 static stat_tap_table_item session_columns[S_COLUMNS] = {
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client port", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server port", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets up", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes up", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets down", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes down", "%u" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "First seen (s)", "%.6f" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Last seen (s)", "%.6f" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Seconds left", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Display filter", "%s" },
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client port", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server port", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets up", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes up", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets down", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes down", "%u"),
+    COLUMN(TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "First seen (s)", "%.6f"),
+    COLUMN(TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Last seen (s)", "%.6f"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Seconds left", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Display filter", "%s"),
 };
 
 enum {
@@ -44,19 +48,19 @@ enum {
 };
 
 static stat_tap_table_item ce_columns[C_COLUMNS] = {
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID length", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Offset", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Port set size", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Ports in use", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak ports in use", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak use %", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Out of set", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Near exhaustion", "%s" },
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID length", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Offset", "%s"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Port set size", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Ports in use", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak ports in use", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak use %", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Out of set", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Near exhaustion", "%s"),
 };
 
 static GHashTable *row_of_session; /* Sessions table: session number -> row + 1 */
@@ -263,14 +267,20 @@ ce_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *da
 void
 fot_gui_tables_register(void)
 {
-    static tap_param params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
+    static tap_param params[] = {
+        { .type = PARAM_FILTER, .name = "filter", .title = "Filter", .optional = TRUE }
+    };
     static stat_tap_table_ui sessions = {
-        REGISTER_PACKET_STAT_GROUP_UNSORTED, "4o6top Sessions", "frame", "4o6top-sessions", init_sessions,
-        session_packet, reset_sessions, free_item, NULL, S_COLUMNS, session_columns, 1, params, NULL, 0
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED, .title = "4o6top Sessions", .tap_name = "frame",
+        .cli_string = "4o6top-sessions", .stat_tap_init_cb = init_sessions, .packet_func = session_packet,
+        .stat_tap_reset_table_cb = reset_sessions, .stat_tap_free_table_item_cb = free_item, .nfields = S_COLUMNS,
+        .fields = session_columns, .nparams = 1, .params = params
     };
     static stat_tap_table_ui ces = {
-        REGISTER_PACKET_STAT_GROUP_UNSORTED, "4o6top CEs", "frame", "4o6top-ces", init_ces,
-        ce_packet, reset_ces, free_item, NULL, C_COLUMNS, ce_columns, 1, params, NULL, 0
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED, .title = "4o6top CEs", .tap_name = "frame",
+        .cli_string = "4o6top-ces", .stat_tap_init_cb = init_ces, .packet_func = ce_packet,
+        .stat_tap_reset_table_cb = reset_ces, .stat_tap_free_table_item_cb = free_item, .nfields = C_COLUMNS,
+        .fields = ce_columns, .nparams = 1, .params = params
     };
     /* tshark has -z 4o6top,sess and ce; its trees are not built for these. */
     if (fot_host_is_tshark())

@@ -230,7 +230,7 @@ ask_session(top_window *w, const char *title, funnel_dlg_cb_t answer)
     w->ops->new_dialog(w->ops->ops_id, title, fields, NULL, answer, w, NULL);
 }
 
-static gboolean
+static fot_ws_button_result
 on_apply_button(funnel_text_window_t *tw, void *data)
 {
     (void)tw;
@@ -238,7 +238,7 @@ on_apply_button(funnel_text_window_t *tw, void *data)
     return TRUE;
 }
 
-static gboolean
+static fot_ws_button_result
 on_copy_button(funnel_text_window_t *tw, void *data)
 {
     (void)tw;
@@ -246,7 +246,7 @@ on_copy_button(funnel_text_window_t *tw, void *data)
     return TRUE;
 }
 
-static gboolean
+static fot_ws_button_result
 on_limit_button(funnel_text_window_t *tw, void *data)
 {
     top_window *w = data;

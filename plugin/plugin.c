@@ -3,8 +3,10 @@
 
 #include "annotate.h"
 #include "cli.h"
+#include "fast_path.h"
 #include "gui_tables.h"
 #include "gui_top.h"
+#include "host.h"
 #include "prefs.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
@@ -12,6 +14,8 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+/* A dissector (the post-dissector and its fields) and tap listeners (-z, Statistics). */
+FOT_WS_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
 
 static void
 register_taps(void)
@@ -21,18 +25,30 @@ register_taps(void)
     fot_gui_tables_register();
 }
 
+/* sharkd never calls the tap plugins' registration (it has no -z); its
+ * "nstat:" tables are those registered with a protocol, as dissectors do. */
 static void
 register_protocol(void)
 {
     fot_prefs_register();
     fot_annotate_register(fot_prefs_proto());
+    fot_fast_path_register();
+    if (fot_host_is_sharkd())
+        fot_gui_tables_register();
+}
+
+static void
+handoff(void)
+{
+    fot_annotate_handoff();
+    fot_fast_path_handoff();
 }
 
 void
 plugin_register(void)
 {
-    static proto_plugin proto = { register_protocol, fot_annotate_handoff };
-    static tap_plugin tap = { register_taps };
+    static proto_plugin proto = { .register_protoinfo = register_protocol, .register_handoff = handoff };
+    static tap_plugin tap = { .register_tap_listener = register_taps };
     proto_register_plugin(&proto);
     tap_register_plugin(&tap);
 }

@@ -10,7 +10,14 @@
 #include "softwire_uat.h"
 
 static int proto_4o6top = -1;
-static const char *values[32];
+
+/* Tables have their own preference (softwire_uat.c); an output file is per -z. */
+static bool
+is_preference(const fot_option *o)
+{
+    return o->id != FOT_ID_MAP_RULE && o->id != FOT_ID_LW_BINDING && o->id != FOT_ID_OUTPUT;
+}
+static const char *values[FOT_ID_COUNT]; /* indexed by fot_opt_id */
 
 int
 fot_prefs_proto(void)
@@ -21,16 +28,16 @@ fot_prefs_proto(void)
 void
 fot_prefs_register(void)
 {
-    G_STATIC_ASSERT(G_N_ELEMENTS(values) >= 13);
+    G_STATIC_ASSERT(G_N_ELEMENTS(values) == G_N_ELEMENTS(fot_options));
     proto_4o6top = proto_register_protocol("4o6top: IPv4-in-IPv6 softwire sessions", "4o6top", "4o6top");
     module_t *module = prefs_register_protocol(proto_4o6top, NULL);
 
     fot_config defaults;
     fot_config_defaults(&defaults);
-    for (unsigned i = 0; i < fot_option_count; i++) {
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
-        if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
-            continue; /* tables, below */
+        if (!is_preference(o))
+            continue;
         char *text = fot_config_get(&defaults, o->name);
         values[i] = text; /* Wireshark keeps its own copy */
         prefs_register_string_preference(module, o->name, o->title, o->description, &values[i]);
@@ -44,9 +51,9 @@ fot_prefs_config(fot_config *out, char **err)
 {
     fot_config_defaults(out);
     *err = NULL;
-    for (unsigned i = 0; i < fot_option_count; i++) {
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
-        if (o->id == FOT_ID_MAP_RULE || o->id == FOT_ID_LW_BINDING)
+        if (!is_preference(o))
             continue;
         const char *text = values[i] ? values[i] : "";
         char *why = NULL;

@@ -34,7 +34,7 @@ lw_binding_text(const lw_binding_rec *b)
                            b->offset ? b->offset : "");
 }
 
-static gboolean
+static fot_ws_uat_result
 map_rule_update(void *record, char **error)
 {
     char *text = map_rule_text(record);
@@ -44,7 +44,7 @@ map_rule_update(void *record, char **error)
     return ok;
 }
 
-static gboolean
+static fot_ws_uat_result
 lw_binding_update(void *record, char **error)
 {
     char *text = lw_binding_text(record);

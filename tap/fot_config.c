@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fot_mode.h"
 #include "fot_time.h"
 
 #define MAX_TIMEOUT_S 604800u /* one week */
@@ -17,57 +18,91 @@ static const char *const bytes_names[] = { "ipv6", "ipv4", NULL };
 static const char *const refresh_names[] = { "auto", "on", "off", NULL };
 static const char *const format_names[] = { "csv", "json", NULL };
 
-const char *const fot_mode_names[FOT_MODE_COUNT] = { "sum", "stat", "log", "ce", "sess" };
+#define AT(field) offsetof(fot_config, field)
+#define NO_LIST FOT_LIST_RULES
 
 const fot_option fot_options[] = {
-    { FOT_ID_INTERVAL, "interval", FOT_OPT_SECONDS, 0, MAX_INTERVAL_S, NULL, "-i", "Interval (seconds)",
+    [FOT_ID_INTERVAL] = { FOT_ID_INTERVAL, "interval", FOT_OPT_SECONDS, AT(interval_ns),
+      0, MAX_INTERVAL_S, NULL, NO_LIST, "-i", "Interval (seconds)",
       "stat: capture time between rows; sum: between redraws of a live capture. Decimals allowed (0.5)." },
-    { FOT_ID_HEIGHT, "height", FOT_OPT_UINT, 0, MAX_HEIGHT, NULL, "-h", "Height",
+    [FOT_ID_HEIGHT] = { FOT_ID_HEIGHT, "height", FOT_OPT_UINT, AT(height),
+      0, MAX_HEIGHT, NULL, NO_LIST, "-h", "Height",
       "sum: session rows shown; 0 shows every active session." },
-    { FOT_ID_SRC, "src", FOT_OPT_IPV4_PREFIX, 0, 0, NULL, "-s", "Client IPv4 address",
+    [FOT_ID_SRC] = { FOT_ID_SRC, "src", FOT_OPT_IPV4_PREFIX, AT(src),
+      0, 0, NULL, NO_LIST, "-s", "Client IPv4 address",
       "IPv4 address or prefix of the client side (behind the CE/B4); orients sessions, filters nothing." },
-    { FOT_ID_DELIMITER, "delimiter", FOT_OPT_DELIMITER, 0, 0, NULL, "-d", "Field delimiter",
+    [FOT_ID_DELIMITER] = { FOT_ID_DELIMITER, "delimiter", FOT_OPT_DELIMITER, AT(delimiter),
+      0, 0, NULL, NO_LIST, "-d", "Field delimiter",
       "stat and log: field delimiter; one to 8 characters, or tab, space, comma, semicolon, pipe." },
-    { FOT_ID_NOHEADER, "noheader", FOT_OPT_BOOL, 0, 0, NULL, "-n", "No header",
+    [FOT_ID_NOHEADER] = { FOT_ID_NOHEADER, "noheader", FOT_OPT_BOOL, AT(noheader),
+      0, 0, NULL, NO_LIST, "-n", "No header",
       "Leave out the CSV header (stat, log) and the option lines (sum)." },
-    { FOT_ID_TCP_TIMEOUT, "tcp_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Tt", "TCP timeout (seconds)",
+    [FOT_ID_TCP_TIMEOUT] = { FOT_ID_TCP_TIMEOUT, "tcp_timeout", FOT_OPT_UINT, AT(timeout_s[FOT_CLASS_TCP]),
+      1, MAX_TIMEOUT_S, NULL, NO_LIST, "-Tt", "TCP timeout (seconds)",
       "Idle time after which a TCP session ends." },
-    { FOT_ID_TCP_CLOSE_TIMEOUT, "tcp_close_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Ttr", "TCP RST/FIN timeout (seconds)",
+    [FOT_ID_TCP_CLOSE_TIMEOUT] = { FOT_ID_TCP_CLOSE_TIMEOUT, "tcp_close_timeout", FOT_OPT_UINT,
+      AT(timeout_s[FOT_CLASS_TCP_CLOSING]),
+      1, MAX_TIMEOUT_S, NULL, NO_LIST, "-Ttr", "TCP RST/FIN timeout (seconds)",
       "Idle time after which a TCP session that saw RST, or FIN with ACK, ends." },
-    { FOT_ID_UDP_TIMEOUT, "udp_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Tu", "UDP timeout (seconds)",
+    [FOT_ID_UDP_TIMEOUT] = { FOT_ID_UDP_TIMEOUT, "udp_timeout", FOT_OPT_UINT, AT(timeout_s[FOT_CLASS_UDP]),
+      1, MAX_TIMEOUT_S, NULL, NO_LIST, "-Tu", "UDP timeout (seconds)",
       "Idle time after which a UDP session ends." },
-    { FOT_ID_DNS_TIMEOUT, "dns_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Tud", "UDP DNS timeout (seconds)",
+    [FOT_ID_DNS_TIMEOUT] = { FOT_ID_DNS_TIMEOUT, "dns_timeout", FOT_OPT_UINT, AT(timeout_s[FOT_CLASS_DNS]),
+      1, MAX_TIMEOUT_S, NULL, NO_LIST, "-Tud", "UDP DNS timeout (seconds)",
       "Idle time after which a UDP session with port 53 on either side ends." },
-    { FOT_ID_ICMP_TIMEOUT, "icmp_timeout", FOT_OPT_UINT, 1, MAX_TIMEOUT_S, NULL, "-Ti", "ICMP timeout (seconds)",
+    [FOT_ID_ICMP_TIMEOUT] = { FOT_ID_ICMP_TIMEOUT, "icmp_timeout", FOT_OPT_UINT, AT(timeout_s[FOT_CLASS_ICMP]),
+      1, MAX_TIMEOUT_S, NULL, NO_LIST, "-Ti", "ICMP timeout (seconds)",
       "Idle time after which an ICMP session ends." },
-    { FOT_ID_SORT, "sort", FOT_OPT_ENUM, 0, 0, sort_names, NULL, "Sort order",
+    [FOT_ID_SORT] = { FOT_ID_SORT, "sort", FOT_OPT_ENUM, AT(sort),
+      0, 0, sort_names, NO_LIST, NULL, "Sort order",
       "sum: bytes or packets (most first), recent (last seen first), oldest (first seen first)." },
-    { FOT_ID_BYTES, "bytes", FOT_OPT_ENUM, 0, 0, bytes_names, NULL, "Byte count",
+    [FOT_ID_BYTES] = { FOT_ID_BYTES, "bytes", FOT_OPT_ENUM, AT(bytes),
+      0, 0, bytes_names, NO_LIST, NULL, "Byte count",
       "ipv6: count the IPv6 payload length (as the original tool); ipv4: the inner IPv4 total length." },
-    { FOT_ID_REFRESH, "refresh", FOT_OPT_ENUM, 0, 0, refresh_names, NULL, "Redraw sum",
+    [FOT_ID_REFRESH] = { FOT_ID_REFRESH, "refresh", FOT_OPT_ENUM, AT(refresh),
+      0, 0, refresh_names, NO_LIST, NULL, "Redraw sum",
       "sum: auto redraws every interval when tshark reads a live interface or a pipe; on, off force it." },
-    { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Tunnel columns",
+    [FOT_ID_TUNNEL] = { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, AT(tunnel),
+      0, 0, NULL, NO_LIST, NULL, "Tunnel columns",
       "sum, log: add the CE/B4 and BR/AFTR IPv6 addresses of each session." },
-    { FOT_ID_CE_PORTS, "ce_ports", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Per-CE port column",
+    [FOT_ID_CE_PORTS] = { FOT_ID_CE_PORTS, "ce_ports", FOT_OPT_BOOL, AT(ce_ports),
+      0, 0, NULL, NO_LIST, NULL, "Per-CE port column",
       "stat: add MaxCEPortsInUse, the most client ports any one CE/B4 has in use." },
-    { FOT_ID_THRESHOLD, "threshold", FOT_OPT_UINT, 1, 100, NULL, NULL, "Port-use threshold (%)",
+    [FOT_ID_THRESHOLD] = { FOT_ID_THRESHOLD, "threshold", FOT_OPT_UINT, AT(threshold),
+      1, 100, NULL, NO_LIST, NULL, "Port-use threshold (%)",
       "ce: a CE whose peak port use reaches this percentage of its port set is near exhaustion." },
-    { FOT_ID_MAP_RULE, "map_rule", FOT_OPT_LIST, 0, 0, NULL, NULL, "MAP-E rules",
+    [FOT_ID_MAP_RULE] = { FOT_ID_MAP_RULE, "map_rule", FOT_OPT_LIST, 0,
+      0, 0, NULL, FOT_LIST_RULES, NULL, "MAP-E rules",
       "MAP-E rule PREFIX6;PREFIX4;EA_LEN[;OFFSET] (offset default 6); repeat for more rules." },
-    { FOT_ID_LW_BINDING, "lw_binding", FOT_OPT_LIST, 0, 0, NULL, NULL, "LW4o6 bindings",
+    [FOT_ID_LW_BINDING] = { FOT_ID_LW_BINDING, "lw_binding", FOT_OPT_LIST, 0,
+      0, 0, NULL, FOT_LIST_BINDINGS, NULL, "LW4o6 bindings",
       "LW4o6 binding B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET] (offset default 0); repeat for more." },
-    { FOT_ID_BR, "br", FOT_OPT_LIST, 0, 0, NULL, NULL, "BR/AFTR addresses",
+    [FOT_ID_BR] = { FOT_ID_BR, "br", FOT_OPT_LIST, 0,
+      0, 0, NULL, FOT_LIST_BRS, NULL, "BR/AFTR addresses",
       "IPv6 address or prefix of the BR/AFTR side; orients sessions; repeat for more." },
-    { FOT_ID_MAX_SESSIONS, "max_sessions", FOT_OPT_UINT, 0, 100000000, NULL, NULL, "Session cap",
+    [FOT_ID_MAX_SESSIONS] = { FOT_ID_MAX_SESSIONS, "max_sessions", FOT_OPT_UINT, AT(max_sessions),
+      0, 100000000, NULL, NO_LIST, NULL, "Session cap",
       "Most active sessions kept (about 125 bytes each); past it the least recently seen end early. 0: no cap." },
-    { FOT_ID_EVICTED, "evicted", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Evicted column",
+    [FOT_ID_EVICTED] = { FOT_ID_EVICTED, "evicted", FOT_OPT_BOOL, AT(evicted),
+      0, 0, NULL, NO_LIST, NULL, "Evicted column",
       "stat: add Evicted, the sessions ended early at the session cap so far." },
-    { FOT_ID_FORMAT, "format", FOT_OPT_ENUM, 0, 0, format_names, NULL, "Output format",
+    [FOT_ID_FORMAT] = { FOT_ID_FORMAT, "format", FOT_OPT_ENUM, AT(format),
+      0, 0, format_names, NO_LIST, NULL, "Output format",
       "stat, log, sess, ce: csv, or json (one object per line, for Filebeat/Logstash)." },
-    { FOT_ID_ENDS, "ends", FOT_OPT_BOOL, 0, 0, NULL, NULL, "Session ends",
+    [FOT_ID_ENDS] = { FOT_ID_ENDS, "ends", FOT_OPT_BOOL, AT(ends),
+      0, 0, NULL, NO_LIST, NULL, "Session ends",
       "sess: also a row when a session ends, with its packets, bytes and duration." },
+    [FOT_ID_OUTPUT] = { FOT_ID_OUTPUT, "output", FOT_OPT_PATH, AT(output),
+      0, 0, NULL, NO_LIST, NULL, "Output file",
+      "-z only: this statistic's rows go to FILE (created or emptied) instead of standard output." },
 };
-const unsigned fot_option_count = G_N_ELEMENTS(fot_options);
+#undef AT
+#undef NO_LIST
+G_STATIC_ASSERT(G_N_ELEMENTS(fot_options) == FOT_ID_COUNT);
+/* Enum options are stored through an int. */
+G_STATIC_ASSERT(sizeof(fot_sort) == sizeof(int) && sizeof(fot_bytes) == sizeof(int) &&
+                sizeof(fot_refresh) == sizeof(int) && sizeof(fot_format) == sizeof(int));
+
 
 void
 fot_config_defaults(fot_config *c)
@@ -112,50 +147,71 @@ own_softwire(fot_config *c)
     return mine;
 }
 
+static bool
+add_rule(fot_config *c, const char *value, char **why)
+{
+    fot_map_rule r;
+    if (!fot_map_rule_parse(value, &r, why))
+        return false;
+    fot_softwire_add_rule(own_softwire(c), &r);
+    return true;
+}
+
+static bool
+add_binding(fot_config *c, const char *value, char **why)
+{
+    fot_lw_binding b;
+    if (!fot_lw_binding_parse(value, &b, why))
+        return false;
+    fot_softwire_add_binding(own_softwire(c), &b);
+    return true;
+}
+
+static bool
+add_br(fot_config *c, const char *value, char **why)
+{
+    uint8_t prefix[16], len;
+    if (!fot_ipv6_prefix_parse(value, prefix, &len)) {
+        *why = g_strdup("not an IPv6 address or prefix");
+        return false;
+    }
+    fot_softwire_add_br(own_softwire(c), prefix, len);
+    return true;
+}
+
+/* The softwire lists, indexed by fot_list. */
+static const struct {
+    const char *accepted;
+    void (*clear)(fot_softwire *sw);
+    bool (*add)(fot_config *c, const char *value, char **why);
+} lists[] = {
+    [FOT_LIST_RULES] = { "PREFIX6;PREFIX4;EA_LEN[;OFFSET]", fot_softwire_clear_rules, add_rule },
+    [FOT_LIST_BINDINGS] = { "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET]", fot_softwire_clear_bindings, add_binding },
+    [FOT_LIST_BRS] = { "an IPv6 address or prefix", fot_softwire_clear_brs, add_br },
+};
+
 void
 fot_config_clear_list(fot_config *c, const char *name)
 {
     const fot_option *o = fot_option_find(name);
-    if (!o || o->kind != FOT_OPT_LIST)
-        return;
-    fot_softwire *sw = own_softwire(c);
-    if (o->id == FOT_ID_MAP_RULE)
-        fot_softwire_clear_rules(sw);
-    else if (o->id == FOT_ID_LW_BINDING)
-        fot_softwire_clear_bindings(sw);
-    else
-        fot_softwire_clear_brs(sw);
-}
-
-static bool
-add_list_entry(fot_config *c, fot_opt_id id, const char *value, char **why)
-{
-    if (id == FOT_ID_MAP_RULE) {
-        fot_map_rule r;
-        if (!fot_map_rule_parse(value, &r, why))
-            return false;
-        fot_softwire_add_rule(own_softwire(c), &r);
-    } else if (id == FOT_ID_LW_BINDING) {
-        fot_lw_binding b;
-        if (!fot_lw_binding_parse(value, &b, why))
-            return false;
-        fot_softwire_add_binding(own_softwire(c), &b);
-    } else {
-        uint8_t prefix[16], len;
-        if (!fot_ipv6_prefix_parse(value, prefix, &len)) {
-            *why = g_strdup("not an IPv6 address or prefix");
-            return false;
-        }
-        fot_softwire_add_br(own_softwire(c), prefix, len);
-    }
-    return true;
+    if (o && o->kind == FOT_OPT_LIST)
+        lists[o->list].clear(own_softwire(c));
 }
 
 const fot_option *
 fot_option_find(const char *name)
 {
-    for (unsigned i = 0; i < fot_option_count; i++)
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++)
         if (strcmp(fot_options[i].name, name) == 0)
+            return &fot_options[i];
+    return NULL;
+}
+
+const fot_option *
+fot_option_by_flag(const char *flag)
+{
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++)
+        if (fot_options[i].original_flag && strcmp(fot_options[i].original_flag, flag) == 0)
             return &fot_options[i];
     return NULL;
 }
@@ -164,7 +220,7 @@ static char *
 accepted_names(void)
 {
     GString *s = g_string_new(NULL);
-    for (unsigned i = 0; i < fot_option_count; i++)
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++)
         g_string_append_printf(s, "%s%s", i ? ", " : "", fot_options[i].name);
     g_string_append(s, ", filter");
     return g_string_free(s, FALSE);
@@ -266,9 +322,14 @@ parse_ipv4(const char *text, uint32_t *out)
     return true;
 }
 
+/* An empty text clears the prefix. */
 static bool
-parse_prefix(const char *text, uint32_t *net, uint32_t *mask)
+parse_prefix(const char *text, fot_ipv4_prefix *out)
 {
+    if (text[0] == '\0') {
+        *out = (fot_ipv4_prefix){ 0 };
+        return true;
+    }
     char *copy = g_strdup(text);
     char *slash = strchr(copy, '/');
     uint32_t len = 32, ip;
@@ -281,8 +342,9 @@ parse_prefix(const char *text, uint32_t *net, uint32_t *mask)
     g_free(copy);
     if (!ok)
         return false;
-    *mask = len ? UINT32_MAX << (32 - len) : 0;
-    *net = ip & *mask;
+    out->set = true;
+    out->mask = len ? UINT32_MAX << (32 - len) : 0;
+    out->net = ip & out->mask;
     return true;
 }
 
@@ -335,10 +397,10 @@ accepted_text(const fot_option *o)
         return g_strdup("1 to 8 characters, or tab, space, comma, semicolon, pipe");
     case FOT_OPT_IPV4_PREFIX:
         return g_strdup("an IPv4 address or prefix such as 192.0.2.1 or 192.0.2.0/24");
+    case FOT_OPT_PATH:
+        return g_strdup_printf("a file name of at most %u bytes", FOT_PATH_MAX);
     case FOT_OPT_LIST:
-        return g_strdup(o->id == FOT_ID_MAP_RULE     ? "PREFIX6;PREFIX4;EA_LEN[;OFFSET]"
-                        : o->id == FOT_ID_LW_BINDING ? "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET]"
-                                                     : "an IPv6 address or prefix");
+        return g_strdup(lists[o->list].accepted);
     }
     return g_strdup("?");
 }
@@ -353,84 +415,40 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         g_free(names);
         return false;
     }
-    bool ok = false, flag = false;
-    uint32_t u = 0;
-    int choice = -1;
+    void *at = (char *)c + o->offset;
+    bool ok = false;
+    int choice;
     char *why = NULL;
     switch (o->kind) {
     case FOT_OPT_UINT:
-        ok = parse_uint(value, o->min, o->max, &u);
+        ok = parse_uint(value, o->min, o->max, at);
         break;
     case FOT_OPT_SECONDS:
-        ok = parse_seconds(value, o->max, &c->interval_ns);
+        ok = parse_seconds(value, o->max, at);
         break;
     case FOT_OPT_BOOL:
-        ok = parse_bool(value, &flag);
-        break;
-    case FOT_OPT_LIST:
-        ok = add_list_entry(c, o->id, value, &why);
+        ok = parse_bool(value, at);
         break;
     case FOT_OPT_ENUM:
         choice = find_choice(o->choices, value);
         ok = choice >= 0;
+        if (ok)
+            memcpy(at, &choice, sizeof choice);
         break;
     case FOT_OPT_DELIMITER:
-        ok = parse_delimiter(value, c->delimiter);
+        ok = parse_delimiter(value, at);
         break;
     case FOT_OPT_IPV4_PREFIX:
-        ok = value[0] == '\0' || parse_prefix(value, &c->src_net, &c->src_mask);
-        if (ok)
-            c->has_src = value[0] != '\0';
+        ok = parse_prefix(value, at);
         break;
-    }
-    if (ok) {
-        switch (o->id) {
-        case FOT_ID_HEIGHT:
-            c->height = u;
-            break;
-        case FOT_ID_TCP_TIMEOUT:
-        case FOT_ID_TCP_CLOSE_TIMEOUT:
-        case FOT_ID_UDP_TIMEOUT:
-        case FOT_ID_DNS_TIMEOUT:
-        case FOT_ID_ICMP_TIMEOUT:
-            c->timeout_s[o->id - FOT_ID_TCP_TIMEOUT] = u;
-            break;
-        case FOT_ID_SORT:
-            c->sort = (fot_sort)choice;
-            break;
-        case FOT_ID_BYTES:
-            c->bytes = (fot_bytes)choice;
-            break;
-        case FOT_ID_REFRESH:
-            c->refresh = (fot_refresh)choice;
-            break;
-        case FOT_ID_NOHEADER:
-            c->noheader = flag;
-            break;
-        case FOT_ID_TUNNEL:
-            c->tunnel = flag;
-            break;
-        case FOT_ID_CE_PORTS:
-            c->ce_ports = flag;
-            break;
-        case FOT_ID_THRESHOLD:
-            c->threshold = u;
-            break;
-        case FOT_ID_MAX_SESSIONS:
-            c->max_sessions = u;
-            break;
-        case FOT_ID_EVICTED:
-            c->evicted = flag;
-            break;
-        case FOT_ID_FORMAT:
-            c->format = (fot_format)choice;
-            break;
-        case FOT_ID_ENDS:
-            c->ends = flag;
-            break;
-        default: /* stored while parsing */
-            break;
-        }
+    case FOT_OPT_LIST:
+        ok = lists[o->list].add(c, value, &why);
+        break;
+    case FOT_OPT_PATH:
+        ok = strlen(value) <= FOT_PATH_MAX;
+        if (ok)
+            strcpy(at, value);
+        break;
     }
     if (!ok) {
         char *accepted = accepted_text(o);
@@ -472,13 +490,13 @@ seconds_text(int64_t ns)
 }
 
 static char *
-prefix_text(const fot_config *c)
+prefix_text(const fot_ipv4_prefix *p)
 {
-    if (!c->has_src)
+    if (!p->set)
         return g_strdup("");
-    uint32_t n = c->src_net;
+    uint32_t n = p->net;
     int len = 0;
-    for (uint32_t m = c->src_mask; m; m <<= 1)
+    for (uint32_t m = p->mask; m; m <<= 1)
         len++;
     if (len == 32)
         return g_strdup_printf("%u.%u.%u.%u", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255);
@@ -491,49 +509,25 @@ fot_config_get(const fot_config *c, const char *name)
     const fot_option *o = fot_option_find(name);
     if (!o)
         return NULL;
-    switch (o->id) {
-    case FOT_ID_INTERVAL:
-        return seconds_text(c->interval_ns);
-    case FOT_ID_HEIGHT:
-        return g_strdup_printf("%u", c->height);
-    case FOT_ID_SRC:
-        return prefix_text(c);
-    case FOT_ID_DELIMITER:
-        return g_strdup(c->delimiter);
-    case FOT_ID_NOHEADER:
-        return g_strdup(c->noheader ? "yes" : "no");
-    case FOT_ID_TCP_TIMEOUT:
-    case FOT_ID_TCP_CLOSE_TIMEOUT:
-    case FOT_ID_UDP_TIMEOUT:
-    case FOT_ID_DNS_TIMEOUT:
-    case FOT_ID_ICMP_TIMEOUT:
-        return g_strdup_printf("%u", c->timeout_s[o->id - FOT_ID_TCP_TIMEOUT]);
-    case FOT_ID_SORT:
-        return g_strdup(sort_names[c->sort]);
-    case FOT_ID_BYTES:
-        return g_strdup(bytes_names[c->bytes]);
-    case FOT_ID_REFRESH:
-        return g_strdup(refresh_names[c->refresh]);
-    case FOT_ID_TUNNEL:
-        return g_strdup(c->tunnel ? "yes" : "no");
-    case FOT_ID_CE_PORTS:
-        return g_strdup(c->ce_ports ? "yes" : "no");
-    case FOT_ID_THRESHOLD:
-        return g_strdup_printf("%u", c->threshold);
-    case FOT_ID_MAX_SESSIONS:
-        return g_strdup_printf("%u", c->max_sessions);
-    case FOT_ID_EVICTED:
-        return g_strdup(c->evicted ? "yes" : "no");
-    case FOT_ID_FORMAT:
-        return g_strdup(format_names[c->format]);
-    case FOT_ID_ENDS:
-        return g_strdup(c->ends ? "yes" : "no");
-    case FOT_ID_MAP_RULE:
-    case FOT_ID_LW_BINDING:
-    case FOT_ID_BR:
-        return fot_softwire_list_text(c->softwire, o->id == FOT_ID_MAP_RULE     ? FOT_LIST_RULES
-                                                   : o->id == FOT_ID_LW_BINDING ? FOT_LIST_BINDINGS
-                                                                                : FOT_LIST_BRS);
+    const void *at = (const char *)c + o->offset;
+    int choice;
+    switch (o->kind) {
+    case FOT_OPT_UINT:
+        return g_strdup_printf("%u", *(const uint32_t *)at);
+    case FOT_OPT_SECONDS:
+        return seconds_text(*(const int64_t *)at);
+    case FOT_OPT_BOOL:
+        return g_strdup(*(const bool *)at ? "yes" : "no");
+    case FOT_OPT_ENUM:
+        memcpy(&choice, at, sizeof choice);
+        return g_strdup(o->choices[choice]);
+    case FOT_OPT_DELIMITER:
+    case FOT_OPT_PATH:
+        return g_strdup(at);
+    case FOT_OPT_IPV4_PREFIX:
+        return prefix_text(at);
+    case FOT_OPT_LIST:
+        return fot_softwire_list_text(c->softwire, o->list);
     }
     return NULL;
 }
@@ -556,18 +550,17 @@ looks_like_option(const char *item, size_t *key_len)
 bool
 fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **filter, char **err)
 {
-    bool list_seen[3] = { false, false, false }; /* map_rule, lw_binding, br */
+    bool list_seen[G_N_ELEMENTS(lists)] = { false }; /* indexed by fot_list */
     *filter = NULL;
     *err = NULL;
     const char *p = args;
     const char *comma = strchr(p, ',');
     size_t mode_len = comma ? (size_t)(comma - p) : strlen(p);
-    int m = -1;
-    for (int i = 0; i < FOT_MODE_COUNT; i++)
-        if (strlen(fot_mode_names[i]) == mode_len && strncmp(p, fot_mode_names[i], mode_len) == 0)
-            m = i;
+    int m = fot_mode_find(p, mode_len);
     if (m < 0) {
-        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: sum, stat, log, ce, sess)", (int)mode_len, p);
+        char *modes = fot_mode_list(", ");
+        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: %s)", (int)mode_len, p, modes);
+        g_free(modes);
         return false;
     }
     *mode = (fot_mode)m;
@@ -590,8 +583,8 @@ fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **fi
             char *why = NULL;
             item[key_len] = '\0';
             const fot_option *o = fot_option_find(item);
-            if (o && o->kind == FOT_OPT_LIST && !list_seen[o->id - FOT_ID_MAP_RULE]) {
-                list_seen[o->id - FOT_ID_MAP_RULE] = true;
+            if (o && o->kind == FOT_OPT_LIST && !list_seen[o->list]) {
+                list_seen[o->list] = true;
                 fot_config_clear_list(c, item);
             }
             ok = fot_config_set(c, item, item + key_len + 1, &why);
@@ -628,7 +621,7 @@ char *
 fot_config_describe(const fot_config *c)
 {
     char *interval = seconds_text(c->interval_ns);
-    char *src = prefix_text(c);
+    char *src = prefix_text(&c->src);
     const uint32_t *t = c->timeout_s;
     GString *s = g_string_new(NULL);
     g_string_printf(s, " Option interval:%s Timeout:%u/%u/%u/%u/%u Height:%u src ip:%s sort:%s bytes:%s", interval,

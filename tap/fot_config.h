@@ -4,6 +4,7 @@
 #define FOT_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fot_softwire.h"
@@ -18,6 +19,7 @@ typedef enum {
     FOT_CLASS_COUNT
 } fot_class;
 
+/* The modes' names, help and steps: fot_modes[] in fot_mode.h. */
 typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_SESS, FOT_MODE_COUNT } fot_mode;
 
 typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
@@ -26,13 +28,18 @@ typedef enum { FOT_REFRESH_AUTO, FOT_REFRESH_ON, FOT_REFRESH_OFF } fot_refresh;
 typedef enum { FOT_FORMAT_CSV, FOT_FORMAT_JSON } fot_format;
 
 #define FOT_DELIMITER_MAX 8
+#define FOT_PATH_MAX 255
+
+typedef struct fot_ipv4_prefix {
+    bool set;
+    uint32_t net, mask; /* host byte order */
+} fot_ipv4_prefix;
 
 typedef struct fot_config {
     uint32_t timeout_s[FOT_CLASS_COUNT];
     int64_t interval_ns;
     uint32_t height;            /* 0: every active session */
-    bool has_src;               /* src=: the client side's IPv4 address or prefix */
-    uint32_t src_net, src_mask; /* host byte order */
+    fot_ipv4_prefix src;        /* src=: the client side's IPv4 address or prefix */
     char delimiter[FOT_DELIMITER_MAX + 1];
     bool noheader;
     fot_sort sort;
@@ -45,6 +52,7 @@ typedef struct fot_config {
     bool evicted;             /* stat: Evicted column */
     fot_format format;        /* stat, log, sess, ce */
     bool ends;                /* sess: a row also when a session ends */
+    char output[FOT_PATH_MAX + 1]; /* -z only: rows to this file; empty: stdout */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
 } fot_config;
 
@@ -55,7 +63,8 @@ typedef enum {
     FOT_OPT_ENUM,
     FOT_OPT_DELIMITER,
     FOT_OPT_IPV4_PREFIX, /* a.b.c.d or a.b.c.d/len; empty clears it */
-    FOT_OPT_LIST,        /* repeatable: each value adds one entry */
+    FOT_OPT_LIST,        /* repeatable: each value adds one entry to a softwire list */
+    FOT_OPT_PATH,        /* a file name, up to FOT_PATH_MAX bytes; empty for none */
 } fot_opt_kind;
 
 typedef enum {
@@ -82,23 +91,29 @@ typedef enum {
     FOT_ID_EVICTED,
     FOT_ID_FORMAT,
     FOT_ID_ENDS,
+    FOT_ID_OUTPUT,
+    FOT_ID_COUNT
 } fot_opt_id;
 
+/* Where an option's value lives: the kind says the type found at `offset`
+ * in fot_config (uint32_t, int64_t nanoseconds, bool, an int-sized enum,
+ * char[FOT_DELIMITER_MAX + 1], fot_ipv4_prefix, char[FOT_PATH_MAX + 1]); a list
+ * lives in the softwire. */
 typedef struct fot_option {
     fot_opt_id id;
     const char *name;          /* -z key and preference name */
     fot_opt_kind kind;
+    size_t offset;             /* in fot_config; not for FOT_OPT_LIST */
     uint32_t min, max;         /* FOT_OPT_UINT; FOT_OPT_SECONDS uses max */
     const char *const *choices; /* FOT_OPT_ENUM, NULL-terminated */
+    fot_list list;             /* FOT_OPT_LIST */
     const char *original_flag; /* the Go tool's flag, or NULL */
     const char *title;         /* preference title */
     const char *description;   /* preference description and help line */
 } fot_option;
 
-extern const fot_option fot_options[];
-extern const unsigned fot_option_count;
-
-extern const char *const fot_mode_names[FOT_MODE_COUNT];
+/* Indexed by fot_opt_id. */
+extern const fot_option fot_options[FOT_ID_COUNT];
 
 void fot_config_defaults(fot_config *c);
 /* A config owns a reference to its softwire: copy and clear with these. */
@@ -119,6 +134,8 @@ bool fot_config_set_text(fot_config *c, const char *name, const char *text, char
 char *fot_config_get(const fot_config *c, const char *name);
 
 const fot_option *fot_option_find(const char *name);
+/* The option behind one of the Go tool's flags ("-Tt"), or NULL. */
+const fot_option *fot_option_by_flag(const char *flag);
 
 /* Parse what follows "4o6top," in a -z argument:
  *   MODE[,key=value|flag]...[,FILTER]
@@ -136,7 +153,7 @@ char *fot_config_describe(const fot_config *c);
 static inline bool
 fot_config_src_matches(const fot_config *c, uint32_t ip)
 {
-    return c->has_src && (ip & c->src_mask) == c->src_net;
+    return c->src.set && (ip & c->src.mask) == c->src.net;
 }
 
 #endif

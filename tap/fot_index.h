@@ -28,6 +28,24 @@ uint32_t fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match matc
 void fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item);
 void fot_index_remove(fot_index *ix, uint32_t hash, uint32_t item);
 
+/* Start fetching the slot where a lookup of hash begins. */
+static inline void
+fot_index_prefetch(const fot_index *ix, uint32_t hash)
+{
+    __builtin_prefetch(&ix->slots[hash & ix->mask]);
+}
+
+/* The first item a lookup of hash would compare (0: none), to fetch it early. */
+static inline uint32_t
+fot_index_peek(const fot_index *ix, uint32_t hash)
+{
+    for (uint32_t i = hash & ix->mask;; i = (i + 1) & ix->mask) {
+        const fot_index_slot *s = &ix->slots[i];
+        if (s->item == 0 || s->hash == hash)
+            return s->item;
+    }
+}
+
 /* 64-bit mix (splitmix64 finalizer), folded to 32 bits. */
 static inline uint32_t
 fot_hash64(uint64_t x)

@@ -89,6 +89,7 @@ walk_ipv6(const uint8_t *ip6, size_t avail, fot_ipv6_found *out)
         } else if (next == HOPOPTS || next == ROUTING || next == DSTOPTS) {
             if (avail < off + 2)
                 return false;
+            out->routing |= next == ROUTING;
             next = ip6[off];
             off += (size_t)(ip6[off + 1] + 1) * 8;
         } else {
@@ -118,6 +119,32 @@ fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8
         }
     }
     return false;
+}
+
+bool
+fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out)
+{
+    if (len < 40 || p[0] >> 4 != 6)
+        return false;
+    size_t end = 40 + (size_t)get16(p + 4);
+    if (end == 40 || end > len) /* a jumbogram, no payload, or a payload cut short */
+        return false;
+    fot_ipv6_found found;
+    if (!walk_ipv6(p, end, &found) || found.fragment || found.routing || found.next != 4)
+        return false;
+    fot_ipv4 *ip = &out->ip;
+    if (fot_decode_ipv4(p + found.payload, end - found.payload, ip) != FOT_DECODE_OK ||
+        ip->header_len != 20 || ip->total_len != end - found.payload || fot_ipv4_is_fragment(ip))
+        return false;
+    if (ip->proto != FOT_IPPROTO_TCP && ip->proto != FOT_IPPROTO_UDP && ip->proto != FOT_IPPROTO_ICMP)
+        return false;
+    size_t l4 = found.payload + ip->header_len;
+    if (fot_decode_l4(ip->proto, p + l4, end - l4, &out->l4) != FOT_DECODE_OK)
+        return false;
+    out->src = p + 8;
+    out->dst = p + 24;
+    out->ipv6_len = found.payload_len;
+    return true;
 }
 
 const char *

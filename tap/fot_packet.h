@@ -58,6 +58,7 @@ typedef struct fot_ipv6_found {
     uint8_t next;         /* protocol after the extension headers */
     size_t payload;       /* offset of that protocol's header in the data */
     size_t end;           /* offset just past the IPv6 payload (Payload Length) */
+    bool routing;         /* a Routing header was walked */
     bool fragment;        /* a Fragment header was walked: */
     uint32_t frag_id;
     uint16_t frag_offset; /* in bytes */
@@ -79,6 +80,24 @@ fot_decode_status fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, f
  * Destination Options and Fragment headers. */
 bool fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8_t dst[16],
                    fot_ipv6_found *out);
+
+/* One plain IPv4-in-IPv6 packet, read whole by 4o6top (the fast path). */
+typedef struct fot_tunnel_packet {
+    const uint8_t *src, *dst; /* the outer IPv6 addresses, in the data */
+    uint16_t ipv6_len;        /* outer Payload Length */
+    fot_ipv4 ip;
+    fot_l4 l4;
+} fot_tunnel_packet;
+
+/* Read the IPv6 packet at p (len bytes captured) when it is one whose count
+ * needs no more than its own bytes: version 6, the whole payload captured,
+ * Hop-by-Hop and Destination Options headers only, then an IPv4 header
+ * without options that is no fragment and fills the payload exactly, then TCP, UDP or ICMP with
+ * the bytes 4o6top reads. Anything else (fragments, Routing headers, other
+ * protocols, truncated or malformed headers, jumbograms) returns false: for
+ * Wireshark's own IPv6 dissector, so that it counts exactly as without the
+ * fast path. */
+bool fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out);
 
 const char *fot_decode_status_text(fot_decode_status s);
 

@@ -1,5 +1,7 @@
 /* Each mode lists its fields once, as (CSV header, JSON key) pairs; a row is
- * the values in that order, written as CSV or as one JSON object. */
+ * the values in that order, written as CSV or as one JSON object. The fields
+ * without a CSV header (NULL) are added for JSON only. The JSON keys are the original tool's
+ * Elasticsearch fields where it had one (packaging/elasticsearch/). */
 #include "fot_records.h"
 
 #include <inttypes.h>
@@ -20,10 +22,11 @@ typedef struct value {
     char text[48];
 } value;
 
-#define MAX_FIELDS 16
+#define MAX_FIELDS 24
 
 typedef struct record {
     const fot_config *cfg;
+    const char *mode; /* JSON "mode", as the original tool's documents */
     field fields[MAX_FIELDS];
     value values[MAX_FIELDS];
     unsigned n;
@@ -62,18 +65,24 @@ add_none(record *r, const char *csv, const char *json)
     add(r, csv, json, VAL_NONE, NULL);
 }
 
+static bool
+json(const fot_config *c)
+{
+    return c->format == FOT_FORMAT_JSON;
+}
+
+/* JSON also carries the original tool's "mode" and "timestamp" (its Kibana
+ * index patterns' time field) beside "@timestamp" (Filebeat, Logstash). */
 static void
 add_time(record *r, int64_t t, int frac_digits)
 {
     char buf[48];
     fot_time_rfc3339(buf, sizeof buf, t, frac_digits);
     add_text(r, "time", "@timestamp", buf);
-}
-
-static bool
-json(const fot_config *c)
-{
-    return c->format == FOT_FORMAT_JSON;
+    if (json(r->cfg)) {
+        add_text(r, NULL, "mode", r->mode);
+        add_text(r, NULL, "timestamp", buf);
+    }
 }
 
 static void
@@ -119,14 +128,6 @@ write_record(GString *out, const record *r)
     g_string_append_c(out, '\n');
 }
 
-static void
-write_header(GString *out, const record *r)
-{
-    for (unsigned i = 0; i < r->n; i++)
-        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);
-    g_string_append_c(out, '\n');
-}
-
 /* ---- stat ---- */
 
 static void
@@ -138,7 +139,7 @@ stat_fields(record *r, const fot_engine *e, int64_t t, int frac_digits)
         fot_engine_counts(e, &n);
     const fot_proto_counts *tcp = &n.proto[FOT_P_TCP], *udp = &n.proto[FOT_P_UDP], *icmp = &n.proto[FOT_P_ICMP];
     add_time(r, t, frac_digits);
-    add_uint(r, "Session", "session", n.sessions);
+    add_uint(r, "Session", "total_session", n.sessions);
     add_uint(r, "TCPSession", "tcp_session", tcp->sessions);
     add_uint(r, "UDPSession", "udp_session", udp->sessions);
     add_uint(r, "ICMPSession", "icmp_session", icmp->sessions);
@@ -159,7 +160,7 @@ stat_fields(record *r, const fot_engine *e, int64_t t, int frac_digits)
 void
 fot_records_stat(GString *out, const fot_engine *e, int64_t t, int frac_digits)
 {
-    record r = { .cfg = fot_engine_config(e) };
+    record r = { .cfg = fot_engine_config(e), .mode = "stat" };
     stat_fields(&r, e, t, frac_digits);
     write_record(out, &r);
 }
@@ -170,11 +171,11 @@ static void
 endpoint_fields(record *r, const fot_session *s)
 {
     char ip[16];
-    add_text(r, "Proto", "proto", s ? fot_proto_name(s->proto) : "");
-    add_text(r, "SrcIP", "src_ip", s ? fot_ipv4_text(s->client_ip, ip) : "");
-    add_uint(r, "SrcPort", "src_port", s ? s->client_port : 0);
-    add_text(r, "DstIP", "dst_ip", s ? fot_ipv4_text(s->server_ip, ip) : "");
-    add_uint(r, "DstPort", "dst_port", s ? s->server_port : 0);
+    add_text(r, "Proto", "protocol", s ? fot_proto_name(s->proto) : "");
+    add_text(r, "SrcIP", "source_ip_address", s ? fot_ipv4_text(s->client_ip, ip) : "");
+    add_uint(r, "SrcPort", "source_port", s ? s->client_port : 0);
+    add_text(r, "DstIP", "destination_ip_address", s ? fot_ipv4_text(s->server_ip, ip) : "");
+    add_uint(r, "DstPort", "destination_port", s ? s->server_port : 0);
 }
 
 static void
@@ -199,7 +200,7 @@ log_fields(record *r, const fot_engine *e, const fot_event *ev, const fot_sessio
 void
 fot_records_log(GString *out, const fot_engine *e, const fot_event *ev, const fot_session *s, int frac_digits)
 {
-    record r = { .cfg = fot_engine_config(e) };
+    record r = { .cfg = fot_engine_config(e), .mode = "log" };
     log_fields(&r, e, ev, s, frac_digits);
     write_record(out, &r);
 }
@@ -232,7 +233,7 @@ void
 fot_records_sess(GString *out, const fot_engine *e, const fot_session *s, fot_sess_event what, int64_t t,
                  int frac_digits)
 {
-    record r = { .cfg = fot_engine_config(e) };
+    record r = { .cfg = fot_engine_config(e), .mode = "sess" };
     sess_fields(&r, e, s, what, t, frac_digits);
     write_record(out, &r);
 }
@@ -316,7 +317,7 @@ fot_records_ce(GString *out, const fot_engine *e)
 {
     GArray *ces = ces_by_address(e);
     for (guint i = 0; i < ces->len; i++) {
-        record r = { .cfg = fot_engine_config(e) };
+        record r = { .cfg = fot_engine_config(e), .mode = "ce" };
         ce_fields(&r, e, &g_array_index(ces, fot_ce_info, i));
         write_record(out, &r);
     }
@@ -348,25 +349,44 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
 
 /* ---- headers: the same field lists, without values ---- */
 
+static void
+write_header(GString *out, const record *r)
+{
+    if (json(r->cfg) || r->cfg->noheader)
+        return;
+    for (unsigned i = 0; i < r->n; i++)
+        g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);
+    g_string_append_c(out, '\n');
+}
+
 void
-fot_records_header(GString *out, const fot_config *c, fot_mode mode)
+fot_records_stat_header(GString *out, const fot_config *c)
 {
     record r = { .cfg = c };
-    if (json(c) || c->noheader || mode == FOT_MODE_SUM)
-        return;
-    switch (mode) {
-    case FOT_MODE_STAT:
-        stat_fields(&r, NULL, 0, 0);
-        break;
-    case FOT_MODE_LOG:
-        log_fields(&r, NULL, NULL, NULL, 0);
-        break;
-    case FOT_MODE_SESS:
-        sess_fields(&r, NULL, NULL, FOT_SESS_OPEN, 0, 0);
-        break;
-    default:
-        ce_fields(&r, NULL, NULL);
-        break;
-    }
+    stat_fields(&r, NULL, 0, 0);
+    write_header(out, &r);
+}
+
+void
+fot_records_log_header(GString *out, const fot_config *c)
+{
+    record r = { .cfg = c };
+    log_fields(&r, NULL, NULL, NULL, 0);
+    write_header(out, &r);
+}
+
+void
+fot_records_sess_header(GString *out, const fot_config *c)
+{
+    record r = { .cfg = c };
+    sess_fields(&r, NULL, NULL, FOT_SESS_OPEN, 0, 0);
+    write_header(out, &r);
+}
+
+void
+fot_records_ce_header(GString *out, const fot_config *c)
+{
+    record r = { .cfg = c };
+    ce_fields(&r, NULL, NULL);
     write_header(out, &r);
 }

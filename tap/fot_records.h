@@ -8,8 +8,11 @@
 
 #include "fot_engine.h"
 
-/* The CSV header line of a mode (nothing for JSON). */
-void fot_records_header(GString *out, const fot_config *c, fot_mode mode);
+/* The CSV header line of each mode (nothing for JSON or noheader). */
+void fot_records_stat_header(GString *out, const fot_config *c);
+void fot_records_log_header(GString *out, const fot_config *c);
+void fot_records_sess_header(GString *out, const fot_config *c);
+void fot_records_ce_header(GString *out, const fot_config *c);
 
 void fot_records_stat(GString *out, const fot_engine *e, int64_t t, int frac_digits);
 void fot_records_log(GString *out, const fot_engine *e, const fot_event *ev, const fot_session *s, int frac_digits);

@@ -123,14 +123,6 @@ top_offer(const fot_session *s, void *ud)
     }
 }
 
-static gint
-compare_rank(gconstpointer a, gconstpointer b, gpointer sort)
-{
-    const fot_session *x = *(const fot_session *const *)a, *y = *(const fot_session *const *)b;
-    fot_sort order = (fot_sort)GPOINTER_TO_INT(sort);
-    return ranks_before(x, y, order) ? -1 : ranks_before(y, x, order) ? 1 : 0;
-}
-
 const fot_session **
 fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count)
 {
@@ -140,8 +132,15 @@ fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count
     t.items = g_new(const fot_session *, t.limit + 1);
     if (t.limit)
         fot_engine_foreach(e, top_offer, &t);
-    g_qsort_with_data(t.items, (gint)t.count, sizeof *t.items, compare_rank, GINT_TO_POINTER(sort));
+    /* Heap sort in place: the root (worst kept) goes last, then the next worst.
+     * No GLib sort: its name changed in GLib 2.82 (g_qsort_with_data deprecated). */
     *count = t.count;
+    while (t.count > 1) {
+        const fot_session *worst = t.items[0];
+        t.items[0] = t.items[--t.count];
+        t.items[t.count] = worst;
+        sift_down(&t, 0);
+    }
     return t.items;
 }
 

@@ -1,14 +1,16 @@
 #include "fot_run.h"
 
 #include <glib.h>
+#include <string.h>
 
+#include "fot_mode.h"
 #include "fot_records.h"
 #include "fot_report.h"
 #include "fot_time.h"
 
 struct fot_run {
     fot_config cfg;
-    fot_mode mode;
+    const fot_mode_info *mode;
     char *filter;
     fot_output io;
     fot_engine *engine;
@@ -44,7 +46,7 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
 {
     fot_run *r = g_new0(fot_run, 1);
     fot_config_copy(&r->cfg, cfg);
-    r->mode = mode;
+    r->mode = &fot_modes[mode];
     r->filter = g_strdup(filter);
     r->io = io;
     r->engine = fot_engine_new(cfg);
@@ -53,8 +55,10 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
     r->time_digits = 6;
     if (mode == FOT_MODE_SESS && cfg->ends)
         fot_engine_on_end(r->engine, session_ended, r);
-    fot_records_header(r->buf, cfg, mode);
-    emit(r);
+    if (r->mode->header) {
+        r->mode->header(r->buf, cfg);
+        emit(r);
+    }
     return r;
 }
 
@@ -98,8 +102,20 @@ sum_table(fot_run *r)
 static bool
 redraws(const fot_run *r)
 {
-    return r->mode == FOT_MODE_SUM &&
-           (r->cfg.refresh == FOT_REFRESH_ON || (r->cfg.refresh == FOT_REFRESH_AUTO && r->io.live));
+    return r->cfg.refresh == FOT_REFRESH_ON || (r->cfg.refresh == FOT_REFRESH_AUTO && r->io.live);
+}
+
+/* sum's frame step: a redraw at each interval boundary passed, when live. */
+static void
+sum_frame(fot_run *r, int64_t t)
+{
+    const int64_t step = r->cfg.interval_ns;
+    if (!redraws(r) || r->next_boundary >= t)
+        return;
+    int64_t boundary = fot_time_floor(t - 1, step);
+    fot_engine_advance(r->engine, boundary);
+    sum_table(r);
+    r->next_boundary = boundary + step;
 }
 
 /* Rows for boundaries before t. Past the rows in which sessions can still be
@@ -143,14 +159,8 @@ fot_run_frame(fot_run *r, int64_t t)
     }
     if (t < r->last_time)
         return; /* out of capture order: the clock stays where it is */
-    if (r->mode == FOT_MODE_STAT) {
-        stat_rows_before(r, t);
-    } else if (redraws(r) && r->next_boundary < t) {
-        int64_t boundary = fot_time_floor(t - 1, step);
-        fot_engine_advance(r->engine, boundary);
-        sum_table(r);
-        r->next_boundary = boundary + step;
-    }
+    if (r->mode->frame)
+        r->mode->frame(r, t);
     r->last_time = t;
     fot_engine_advance(r->engine, t);
 }
@@ -160,13 +170,24 @@ fot_run_packet(fot_run *r, const fot_event *ev, int frac_digits)
 {
     r->time_digits = frac_digits;
     fot_packet_result res = fot_engine_packet(r->engine, ev);
-    if (r->mode == FOT_MODE_LOG) {
-        fot_records_log(r->buf, r->engine, ev, res.session, frac_digits);
-        emit(r);
-    } else if (r->mode == FOT_MODE_SESS && res.opened) {
-        fot_records_sess(r->buf, r->engine, res.session, FOT_SESS_OPEN, ev->time, frac_digits);
-        emit(r);
-    }
+    if (r->mode->packet)
+        r->mode->packet(r, ev, &res, frac_digits);
+}
+
+static void
+log_packet(fot_run *r, const fot_event *ev, const fot_packet_result *res, int frac_digits)
+{
+    fot_records_log(r->buf, r->engine, ev, res->session, frac_digits);
+    emit(r);
+}
+
+static void
+sess_packet(fot_run *r, const fot_event *ev, const fot_packet_result *res, int frac_digits)
+{
+    if (!res->opened)
+        return;
+    fot_records_sess(r->buf, r->engine, res->session, FOT_SESS_OPEN, ev->time, frac_digits);
+    emit(r);
 }
 
 void
@@ -202,28 +223,72 @@ sessions_still_open(fot_run *r)
     g_ptr_array_free(open, TRUE);
 }
 
+static void
+stat_finish(fot_run *r)
+{
+    if (!r->started)
+        return;
+    const int64_t step = r->cfg.interval_ns;
+    int64_t end = -fot_time_floor(-r->last_time, step); /* first boundary at or after it */
+    end = MAX(end, r->first_boundary);
+    stat_rows_before(r, end + 1);
+}
+
+static void
+ce_finish(fot_run *r)
+{
+    fot_records_ce(r->buf, r->engine);
+    emit(r);
+    GString *warnings = g_string_new(NULL);
+    fot_records_ce_warnings(warnings, r->engine);
+    fputs(warnings->str, stderr);
+    g_string_free(warnings, TRUE);
+}
+
+static void
+sess_finish(fot_run *r)
+{
+    if (r->cfg.ends)
+        sessions_still_open(r);
+}
+
+const fot_mode_info fot_modes[] = {
+    [FOT_MODE_SUM] = { "sum", "top-like table of the active sessions", NULL, sum_frame, NULL, sum_table },
+    [FOT_MODE_STAT] = { "stat", "a row of distinct counts per interval", fot_records_stat_header, stat_rows_before,
+                        NULL, stat_finish },
+    [FOT_MODE_LOG] = { "log", "a row per tunnelled packet", fot_records_log_header, NULL, log_packet, NULL },
+    [FOT_MODE_CE] = { "ce", "a row per CE/B4: its port set and port use", fot_records_ce_header, NULL, NULL,
+                      ce_finish },
+    [FOT_MODE_SESS] = { "sess", "a row per session start (and end, with ends)", fot_records_sess_header, NULL,
+                        sess_packet, sess_finish },
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(fot_modes) == FOT_MODE_COUNT);
+
+int
+fot_mode_find(const char *name, size_t len)
+{
+    for (int i = 0; i < FOT_MODE_COUNT; i++)
+        if (strlen(fot_modes[i].name) == len && strncmp(name, fot_modes[i].name, len) == 0)
+            return i;
+    return -1;
+}
+
+char *
+fot_mode_list(const char *sep)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; i < FOT_MODE_COUNT; i++)
+        g_string_append_printf(s, "%s%s", i ? sep : "", fot_modes[i].name);
+    return g_string_free(s, FALSE);
+}
+
 void
 fot_run_finish(fot_run *r)
 {
     if (r->finished)
         return;
     r->finished = true;
-    if (r->mode == FOT_MODE_STAT && r->started) {
-        const int64_t step = r->cfg.interval_ns;
-        int64_t end = -fot_time_floor(-r->last_time, step); /* first boundary at or after it */
-        end = MAX(end, r->first_boundary);
-        stat_rows_before(r, end + 1);
-    } else if (r->mode == FOT_MODE_SUM) {
-        sum_table(r);
-    } else if (r->mode == FOT_MODE_CE) {
-        fot_records_ce(r->buf, r->engine);
-        emit(r);
-        GString *warnings = g_string_new(NULL);
-        fot_records_ce_warnings(warnings, r->engine);
-        fputs(warnings->str, stderr);
-        g_string_free(warnings, TRUE);
-    } else if (r->mode == FOT_MODE_SESS && r->cfg.ends) {
-        sessions_still_open(r);
-    }
+    if (r->mode->finish)
+        r->mode->finish(r);
     fflush(r->io.out);
 }

@@ -42,18 +42,25 @@ class TsharkEnv:
     def capture(self, name):
         return os.path.join(self.captures, name)
 
-    def command(self, args, env=None):
-        """argv and environment for running tshark with args."""
+    def stage(self, path):
+        """A world-readable copy of path (such as the 4o6top command) in the staged folder."""
+        dest = os.path.join(self.dir, os.path.basename(path))
+        shutil.copy(path, dest)
+        os.chmod(dest, 0o755)
+        return dest
+
+    def command(self, args, env=None, program="tshark"):
+        """argv and environment for running program (tshark, or a staged one) with args."""
         e = {"PATH": "/usr/bin:/bin", "HOME": self.home, "LC_ALL": "C.UTF-8", "TZ": "UTC",
              "WIRESHARK_PLUGIN_DIR": os.path.join(self.dir, "plugins")}
         e.update(env or {})
-        argv = ["tshark"] + list(args)
+        argv = [program] + list(args)
         if os.geteuid() == 0:
-            argv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + argv
+            argv = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + argv
         return argv, e
 
-    def run(self, args, env=None, stdin=None, timeout=300):
-        argv, e = self.command(args, env)
+    def run(self, args, env=None, stdin=None, timeout=300, program="tshark"):
+        argv, e = self.command(args, env, program)
         return subprocess.run(argv, env=e, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=timeout, cwd=self.dir)
 

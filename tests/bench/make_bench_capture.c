@@ -1,8 +1,13 @@
 /* make_bench_capture: write a deterministic pcap for benchmarking 4o6top.
  *
- * Usage: make_bench_capture PACKETS FILE
+ * Usage: make_bench_capture PACKETS FILE [AT_ONCE]
  *
- * Classic pcap, Ethernet, microsecond timestamps. About 90 % of the packets are
+ * Classic pcap, Ethernet, microsecond timestamps. With AT_ONCE, sessions start
+ * AT_ONCE every AT_ONCE_WINDOW_S seconds instead of every 1.9 ms on average:
+ * each stays in 4o6top's table at least 3 s (the DNS and ICMP timeouts; UDP
+ * 60 s, TCP 240 s), so about AT_ONCE are active at the same time, as at a busy
+ * BR/AFTR; timestamps are then in nanoseconds (at ~1 M packets a second,
+ * microseconds would collide). About 90 % of the packets are
  * IPv4 in IPv6 (next header 4) between CE/B4s in 2001:db8::/32 and the BR/AFTR
  * 2001:db8:ffff::1; the rest is plain IPv4. Sessions: TCP (handshake, request and
  * response rounds, FIN or RST), DNS, QUIC-like UDP 443, NTP, ICMP echo. Sessions
@@ -28,6 +33,7 @@
 
 #define START_SEC 1714521600u /* 2024-05-01T00:00:00Z, like the test captures */
 #define MEAN_ARRIVAL_GAP_US 1900u
+#define AT_ONCE_WINDOW_S 2u
 #define SEED 0x4f36746f70ull /* "4o6top" */
 
 #define DSLITE_B4S 2500u
@@ -52,7 +58,7 @@ struct step {
 };
 
 struct session {
-    uint64_t start_us;
+    uint64_t start_ns;
     uint8_t tunnelled;
     uint8_t kind;
     uint8_t ce[16];
@@ -223,9 +229,9 @@ static void script_quic(struct session *s, uint32_t lan_rtt, uint32_t wan_rtt)
     }
 }
 
-static void start_session(struct session *s, uint64_t start_us)
+static void start_session(struct session *s, uint64_t start_ns)
 {
-    s->start_us = start_us;
+    s->start_ns = start_ns;
     s->nsteps = s->next_step = 0;
     s->tunnelled = !rng_percent(10);
     if (!s->tunnelled)
@@ -434,7 +440,7 @@ static size_t write_frame(uint8_t *frame, struct session *s)
 /* ---- scheduling: a min-heap of (time of the next packet, session) ---- */
 
 struct event {
-    uint64_t at_us;
+    uint64_t at_ns;
     uint32_t session;
 };
 
@@ -459,7 +465,7 @@ static void heap_push(struct heap *h, struct event e)
     if (h->count == h->capacity)
         h->items = grow(h->items, &h->capacity, sizeof *h->items);
     size_t i = h->count++;
-    while (i > 0 && h->items[(i - 1) / 2].at_us > e.at_us) {
+    while (i > 0 && h->items[(i - 1) / 2].at_ns > e.at_ns) {
         h->items[i] = h->items[(i - 1) / 2];
         i = (i - 1) / 2;
     }
@@ -474,9 +480,9 @@ static struct event heap_pop(struct heap *h)
         size_t c = 2 * i + 1;
         if (c >= h->count)
             break;
-        if (c + 1 < h->count && h->items[c + 1].at_us < h->items[c].at_us)
+        if (c + 1 < h->count && h->items[c + 1].at_ns < h->items[c].at_ns)
             c++;
-        if (h->items[c].at_us >= last.at_us)
+        if (h->items[c].at_ns >= last.at_ns)
             break;
         h->items[i] = h->items[c];
         i = c;
@@ -502,10 +508,11 @@ static void write_or_die(FILE *out, const void *data, size_t len)
     }
 }
 
-static void write_pcap_header(FILE *out)
+/* Classic pcap; nanosecond timestamps have their own magic number. */
+static void write_pcap_header(FILE *out, int nanoseconds)
 {
     uint8_t h[24];
-    put_le32(h, 0xa1b2c3d4);
+    put_le32(h, nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4);
     h[4] = 2, h[5] = 0, h[6] = 4, h[7] = 0; /* version 2.4 */
     put_le32(h + 8, 0);                     /* thiszone */
     put_le32(h + 12, 0);                    /* sigfigs */
@@ -514,11 +521,11 @@ static void write_pcap_header(FILE *out)
     write_or_die(out, h, sizeof h);
 }
 
-static void write_pcap_record(FILE *out, uint64_t at_us, const uint8_t *frame, size_t len)
+static void write_pcap_record(FILE *out, uint64_t at_ns, int nanoseconds, const uint8_t *frame, size_t len)
 {
     uint8_t h[16];
-    put_le32(h, (uint32_t)(START_SEC + at_us / 1000000));
-    put_le32(h + 4, (uint32_t)(at_us % 1000000));
+    put_le32(h, (uint32_t)(START_SEC + at_ns / 1000000000));
+    put_le32(h + 4, (uint32_t)(nanoseconds ? at_ns % 1000000000 : at_ns % 1000000000 / 1000));
     put_le32(h + 8, (uint32_t)len);
     put_le32(h + 12, (uint32_t)len);
     write_or_die(out, h, sizeof h);
@@ -527,10 +534,13 @@ static void write_pcap_record(FILE *out, uint64_t at_us, const uint8_t *frame, s
 
 int main(int argc, char **argv)
 {
-    char *end;
-    unsigned long long packets = argc == 3 ? strtoull(argv[1], &end, 10) : 0;
-    if (argc != 3 || *end || packets == 0) {
-        fprintf(stderr, "usage: make_bench_capture PACKETS FILE\n");
+    char *end = "";
+    unsigned long long packets = argc == 3 || argc == 4 ? strtoull(argv[1], &end, 10) : 0;
+    unsigned long long at_once = 0;
+    if (argc == 4 && !*end)
+        at_once = strtoull(argv[3], &end, 10);
+    if ((argc != 3 && argc != 4) || *end || packets == 0 || (argc == 4 && (at_once == 0 || at_once > 1000000000))) {
+        fprintf(stderr, "usage: make_bench_capture PACKETS FILE [AT_ONCE]\n");
         return 2;
     }
     FILE *out = fopen(argv[2], "wb");
@@ -540,19 +550,23 @@ int main(int argc, char **argv)
     }
     static char out_buffer[1 << 20];
     setvbuf(out, out_buffer, _IOFBF, sizeof out_buffer);
-    write_pcap_header(out);
+    /* Times are kept in ns; without AT_ONCE every one is a whole microsecond. */
+    int nanoseconds = at_once != 0;
+    uint64_t tick_ns = nanoseconds ? 1 : 1000;
+    uint32_t mean_gap = nanoseconds ? (uint32_t)(AT_ONCE_WINDOW_S * 1000000000ull / at_once) : MEAN_ARRIVAL_GAP_US;
+    write_pcap_header(out, nanoseconds);
 
     struct session *sessions = NULL;
     size_t session_capacity = 0, session_count = 0;
     uint32_t *free_slots = NULL;
     size_t free_capacity = 0, free_count = 0;
     struct heap heap = {0};
-    uint64_t next_arrival_us = 0, last_us = 0;
+    uint64_t next_arrival_ns = 0, last_ns = 0;
     unsigned long long written = 0, tunnelled = 0, started = 0, started_tunnelled = 0, bytes = 24;
     static uint8_t frame[MAX_FRAME];
 
     while (written < packets) {
-        if (heap.count == 0 || next_arrival_us <= heap.items[0].at_us) {
+        if (heap.count == 0 || next_arrival_ns <= heap.items[0].at_ns) {
             uint32_t slot;
             if (free_count) {
                 slot = free_slots[--free_count];
@@ -561,25 +575,25 @@ int main(int argc, char **argv)
                     sessions = grow(sessions, &session_capacity, sizeof *sessions);
                 slot = (uint32_t)session_count++;
             }
-            start_session(&sessions[slot], next_arrival_us);
+            start_session(&sessions[slot], next_arrival_ns);
             started++;
             started_tunnelled += sessions[slot].tunnelled;
-            heap_push(&heap, (struct event){next_arrival_us, slot});
-            next_arrival_us += rng_below(2 * MEAN_ARRIVAL_GAP_US + 1);
+            heap_push(&heap, (struct event){next_arrival_ns, slot});
+            next_arrival_ns += rng_below(2 * mean_gap + 1) * tick_ns;
             continue;
         }
         struct event e = heap_pop(&heap);
         struct session *s = &sessions[e.session];
         /* Strictly increasing times, as a capture of one link would have. */
-        uint64_t at_us = e.at_us > last_us || written == 0 ? e.at_us : last_us + 1;
+        uint64_t at_ns = e.at_ns > last_ns || written == 0 ? e.at_ns : last_ns + tick_ns;
         size_t len = write_frame(frame, s);
-        write_pcap_record(out, at_us, frame, len);
-        last_us = at_us;
+        write_pcap_record(out, at_ns, nanoseconds, frame, len);
+        last_ns = at_ns;
         written++;
         tunnelled += s->tunnelled;
         bytes += 16 + len;
         if (++s->next_step < s->nsteps) {
-            heap_push(&heap, (struct event){s->start_us + s->steps[s->next_step].at_us, e.session});
+            heap_push(&heap, (struct event){s->start_ns + s->steps[s->next_step].at_us * 1000ull, e.session});
         } else {
             if (free_count == free_capacity)
                 free_slots = grow(free_slots, &free_capacity, sizeof *free_slots);
@@ -593,7 +607,7 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "make_bench_capture: %llu packets (%llu tunnelled), %llu sessions started (%llu tunnelled), "
             "%.1f s, %llu bytes\n",
-            written, tunnelled, started, started_tunnelled, last_us / 1e6, bytes);
+            written, tunnelled, started, started_tunnelled, last_ns / 1e9, bytes);
     free(sessions);
     free(free_slots);
     free(heap.items);

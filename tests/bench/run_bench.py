@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Benchmark 4o6top against tshark's own statistics on generated captures.
 
-Builds make_bench_capture.c, writes the S and M captures into a work folder
+Builds make_bench_capture.c, writes the capture of the size asked (S, M or C) into a work folder
 (reused when already written by the same generator), then runs tshark on one of
 them with each variant below, round-robin, --repeat times, with Wireshark's
-defaults and with the lean 4o6top profile (-C 4o6top) when it exists. Reports
+defaults, with the lean 4o6top profile (-C 4o6top) and with the fast one
+(-C 4o6top-fast) when their folders exist. Reports
 the medians of wall time, CPU time and peak RSS of each tshark run.
 
 Not a test: ctest does not run it. See tests/bench/README.md.
@@ -27,8 +28,11 @@ sys.path.insert(0, os.path.dirname(HERE))
 from tshark_env import TsharkEnv  # noqa: E402
 
 GENERATOR = os.path.join(HERE, "make_bench_capture.c")
-SIZES = {"S": 200_000, "M": 2_000_000}
-PROFILE_NAME = "4o6top"
+# size: (packets, sessions at once or None: as many as arrive every 1.9 ms)
+SIZES = {"S": (200_000, None), "M": (2_000_000, None), "C": (2_000_000, 200_000)}
+# row label -> configuration profile name (tshark -C)
+PROFILE_NAMES = {"lean": "4o6top", "fast": "4o6top-fast"}
+PROFILES_DIR = os.path.join(REPO, "packaging", "profiles")
 
 # (name, -z argument)
 VARIANTS = [
@@ -59,18 +63,19 @@ def make_capture(generator, work_dir, size):
     try:
         with open(stamp_path) as f:
             stamp = json.load(f)
-        if (stamp["source_sha256"] == source_sha256 and stamp["packets"] == SIZES[size]
+        if (stamp["source_sha256"] == source_sha256 and stamp["size"] == list(SIZES[size])
                 and os.path.getsize(path) == stamp["bytes"]):
             return path, stamp["summary"]
     except (OSError, ValueError, KeyError):
         pass
-    res = subprocess.run([generator, str(SIZES[size]), path], stderr=subprocess.PIPE)
+    packets, at_once = SIZES[size]
+    res = subprocess.run([generator, str(packets), path] + ([str(at_once)] if at_once else []), stderr=subprocess.PIPE)
     summary = res.stderr.decode().strip()
     if res.returncode != 0:
         sys.exit("run_bench: the capture generator failed:\n%s" % summary)
     os.chmod(path, 0o644)
     with open(stamp_path, "w") as f:
-        json.dump({"source_sha256": source_sha256, "packets": SIZES[size], "bytes": os.path.getsize(path),
+        json.dump({"source_sha256": source_sha256, "size": list(SIZES[size]), "bytes": os.path.getsize(path),
                    "summary": summary}, f)
     return path, summary
 
@@ -89,15 +94,16 @@ def check_world_readable(path):
         d = os.path.dirname(d)
 
 
-def stage_profile(profile_dir, staging_dir):
-    """A profiles folder holding a copy of profile_dir named 4o6top, for TsharkEnv."""
+def stage_profiles(profile_dirs, staging_dir):
+    """A profiles folder holding a copy of each profile folder under its tshark name, for TsharkEnv."""
     profiles = os.path.join(staging_dir, "profiles")
-    shutil.copytree(profile_dir, os.path.join(profiles, PROFILE_NAME))
+    for label, profile_dir in profile_dirs.items():
+        shutil.copytree(profile_dir, os.path.join(profiles, PROFILE_NAMES[label]))
     return profiles
 
 
 def tshark_args(capture, zarg, profile):
-    return ["-r", capture, "-q", "-z", zarg] + (["-C", PROFILE_NAME] if profile == "lean" else [])
+    return ["-r", capture, "-q", "-z", zarg] + (["-C", PROFILE_NAMES[profile]] if profile != "default" else [])
 
 
 def run_measured(env, args, stdout_path):
@@ -183,8 +189,12 @@ def main():
     ap.add_argument("--workdir", default="/tmp/4o6top-bench", help="where the captures are kept")
     ap.add_argument("--plugins", default=os.path.join(REPO, "build", "plugins"),
                     help="the build's plugins folder (holding 4.0/epan/4o6top.so)")
-    ap.add_argument("--profile", default=os.path.join(REPO, "packaging", "profiles", PROFILE_NAME),
+    ap.add_argument("--profile", default=os.path.join(PROFILES_DIR, PROFILE_NAMES["lean"]),
                     help="the lean configuration profile folder")
+    ap.add_argument("--fast-profile", default=os.path.join(PROFILES_DIR, PROFILE_NAMES["fast"]),
+                    help="the fast configuration profile folder")
+    ap.add_argument("--variants", help="comma-separated variants to run (default: all); floor, floor-notree "
+                    "and conv are always run")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     opts = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
@@ -200,24 +210,25 @@ def main():
     env = None
     try:
         generator = build_generator(scratch)
-        captures = {size: make_capture(generator, opts.workdir, size) for size in SIZES}
-        capture, capture_summary = captures[opts.size]
+        capture, capture_summary = make_capture(generator, opts.workdir, opts.size)
         check_world_readable(capture)
 
-        profiles = ["default"]
-        if os.path.isdir(opts.profile):
-            profiles.append("lean")
-            env = TsharkEnv(opts.plugins, profiles=stage_profile(opts.profile, scratch))
-        else:
-            env = TsharkEnv(opts.plugins)
-        rows = [(variant, profile) for profile in profiles for variant, _ in VARIANTS]
+        profile_dirs = {label: d for label, d in (("lean", opts.profile), ("fast", opts.fast_profile))
+                        if os.path.isdir(d)}
+        profiles = ["default"] + list(profile_dirs)
+        env = TsharkEnv(opts.plugins, profiles=stage_profiles(profile_dirs, scratch) if profile_dirs else None)
         zargs = dict(VARIANTS)
+        chosen = set(zargs) if not opts.variants else set(opts.variants.split(",")) | {"floor", "floor-notree", "conv"}
+        if chosen - set(zargs):
+            sys.exit("run_bench: unknown variant(s): %s" % ", ".join(sorted(chosen - set(zargs))))
+        rows = [(variant, profile) for profile in profiles for variant, _ in VARIANTS if variant in chosen]
 
         print("machine: %s" % machine_description())
         print("plugin: %s" % plugin_description(opts.plugins))
         print("capture: %s (%s)" % (capture, capture_summary))
-        if "lean" not in profiles:
-            print("note: no profile folder %s: lean rows skipped" % opts.profile)
+        for label, d in (("lean", opts.profile), ("fast", opts.fast_profile)):
+            if label not in profiles:
+                print("note: no profile folder %s: %s rows skipped" % (d, label))
         outputs = os.path.join(scratch, "out")
         os.makedirs(outputs)
         print("commands (tshark runs as nobody when run as root; the temporary folders are removed at the end):")
@@ -252,12 +263,14 @@ def main():
                 print("stderr of %s (%s):\n  %s" % (variant, profile, text.rstrip("\n").replace("\n", "\n  ")))
         if any(len(d) > 1 for d in sum_digests.values()):
             print("4o6top-sum: output differs between runs of the same profile")
-        if "lean" in profiles:
-            same = sum_digests["default"] == sum_digests["lean"]
-            print("4o6top-sum output with and without the lean profile: %s" % ("identical" if same else "DIFFERENT"))
+        for profile in profiles[1:]:
+            if "4o6top-sum" not in chosen:
+                break
+            same = sum_digests["default"] == sum_digests[profile]
+            print("4o6top-sum output with and without the %s profile: %s" % (profile, "identical" if same else "DIFFERENT"))
             if not same:
                 print("  compare %s and %s" % (os.path.join(outputs, "4o6top-sum-default.out"),
-                                               os.path.join(outputs, "4o6top-sum-lean.out")))
+                                               os.path.join(outputs, "4o6top-sum-%s.out" % profile)))
                 scratch = None  # keep the outputs for comparison
     finally:
         if env:

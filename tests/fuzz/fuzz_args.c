@@ -86,7 +86,7 @@ parse_args(const fot_config *base, const char *text)
     if (fot_config_parse_args(&c, text, &mode, &filter, &err)) {
         CHECK(err == NULL && (unsigned)mode < FOT_MODE_COUNT);
         CHECK(filter == NULL || filter[0] != '\0');
-        for (unsigned i = 0; i < fot_option_count; i++)
+        for (unsigned i = 0; i < FOT_ID_COUNT; i++)
             check_reads_back(&c, fot_options[i].name);
         g_free(fot_config_describe(&c));
     } else {
@@ -244,7 +244,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse_args(&defaults, text);
     char *before = shared_lists();
     parse_args(&with_lists, text);
-    for (unsigned i = 0; i < fot_option_count; i++)
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++)
         set_text(fot_options[i].name, text);
     char *after = shared_lists();
     CHECK(strcmp(before, after) == 0);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fot_engine.h"
+#include "fot_mode.h"
 #include "fot_packet.h"
 #include "fot_report.h"
 #include "fot_run.h"
@@ -730,7 +731,7 @@ append_flag(GString *args, const char *name, unsigned on)
 static char *
 build_args(uint64_t *bits)
 {
-    GString *a = g_string_new(fot_mode_names[take_bits(bits, 3) % FOT_MODE_COUNT]);
+    GString *a = g_string_new(fot_modes[take_bits(bits, 3) % FOT_MODE_COUNT].name);
     append_option(a, "interval", intervals[take_bits(bits, 3)]);
     for (int c = 0; c < FOT_CLASS_COUNT; c++)
         append_option(a, timeout_options[c], timeouts[take_bits(bits, 3)]);

@@ -3,7 +3,8 @@
  * past its end: as an inner IPv4 header and what follows it, as a TCP, UDP
  * and ICMP header, and as a frame in which fot_find_ipv6 looks for the IPv6
  * header with two addresses taken from the input, then reads on from there
- * as the plugin does. What the readers say must agree with the bytes. */
+ * as the plugin does, and as an IPv6 packet the fast path may read whole
+ * (fot_read_tunnel_packet). What the readers say must agree with the bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,28 @@ find_ipv6(const uint8_t *frame, size_t len, const uint8_t src[16], const uint8_t
         decode_ipv4(frame + found.payload, len - found.payload);
 }
 
+/* As the fast path: an IPv6 packet at p, read whole or left to Wireshark. */
+static void
+tunnel_packet(const uint8_t *p, size_t len)
+{
+    fot_tunnel_packet pkt;
+    if (!fot_read_tunnel_packet(p, len, &pkt))
+        return;
+    size_t end = 40 + (size_t)get16(p + 4);
+    CHECK(len >= 40 && p[0] >> 4 == 6 && end <= len && pkt.ipv6_len == end - 40);
+    CHECK(pkt.src == p + 8 && pkt.dst == p + 24);
+    /* The IPv4 header fills the rest of the payload, without options. */
+    CHECK(pkt.ip.total_len >= 20 && pkt.ip.total_len <= end - 40);
+    const uint8_t *ip = p + end - pkt.ip.total_len;
+    CHECK(ip[0] == 0x45 && get16(ip + 2) == pkt.ip.total_len && ip[9] == pkt.ip.proto);
+    CHECK(!fot_ipv4_is_fragment(&pkt.ip) && (get16(ip + 6) & 0x3fff) == 0);
+    CHECK(pkt.ip.proto == FOT_IPPROTO_TCP || pkt.ip.proto == FOT_IPPROTO_UDP || pkt.ip.proto == FOT_IPPROTO_ICMP);
+    fot_l4 l4;
+    CHECK(fot_decode_l4(pkt.ip.proto, ip + 20, pkt.ip.total_len - 20u, &l4) == FOT_DECODE_OK);
+    CHECK(memcmp(&l4, &pkt.l4, sizeof l4) == 0);
+    decode_l4(pkt.ip.proto, ip + 20, pkt.ip.total_len - 20u);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -84,6 +107,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_l4(FOT_IPPROTO_TCP, p, n);
     decode_l4(FOT_IPPROTO_UDP, p, n);
     decode_l4(FOT_IPPROTO_ICMP, p, n);
+    /* An IPv6 packet at the start, after an Ethernet header, or after the addresses. */
+    tunnel_packet(p, n);
+    if (n >= 14)
+        tunnel_packet(p + 14, n - 14);
+    if (n >= 32)
+        tunnel_packet(p + 32, n - 32);
 
     /* The addresses: 32 bytes before the frame, or (so that a match is
      * there) the frame's own bytes at an offset the first byte chooses. */

@@ -32,7 +32,7 @@ def parse_testlist(path):
     return tests
 
 
-def run_one(env, expected_dir, version, words, lean=False):
+def run_one(env, expected_dir, version, words, profile=None):
     name, capture, zargs, *tokens = words
     extra, tenv, rc = [], {}, 0
     for tok in tokens:
@@ -44,7 +44,7 @@ def run_one(env, expected_dir, version, words, lean=False):
         else:
             extra.append(tok)
     stat = [] if zargs == "-" else ["-q", "-z", "4o6top," + zargs]
-    args = ["-r", env.capture(capture)] + stat + (["-C", "4o6top"] if lean else []) + extra
+    args = ["-r", env.capture(capture)] + stat + (["-C", profile] if profile else []) + extra
     res = env.run(args, tenv)
     problems = []
     out = res.stdout.decode("utf-8", "replace")
@@ -69,8 +69,8 @@ def main():
     ap.add_argument("--testlist", required=True)
     ap.add_argument("--expected", required=True)
     ap.add_argument("--version", required=True)
-    ap.add_argument("--profiles", help="configuration profiles to stage (for --lean)")
-    ap.add_argument("--lean", action="store_true", help="run with the 4o6top profile (-C 4o6top)")
+    ap.add_argument("--profiles", help="configuration profiles folder to stage (for --profile)")
+    ap.add_argument("--profile", help="run with this configuration profile (-C NAME): 4o6top (lean), 4o6top-fast")
     ap.add_argument("names", nargs="*", help="run only these tests")
     a = ap.parse_args()
 
@@ -84,7 +84,7 @@ def main():
     failed = 0
     try:
         for words in tests:
-            problems = run_one(env, a.expected, a.version, words, a.lean)
+            problems = run_one(env, a.expected, a.version, words, a.profile)
             print("%s %s" % ("FAIL" if problems else "ok  ", " ".join(shlex.quote(w) for w in words)))
             for p in problems:
                 print(p)

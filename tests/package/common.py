@@ -153,9 +153,10 @@ def check_profile_in_effect(c, env, extra_env=None, what="profile"):
 def help_options(env, extra_env=None):
     """Option names from `-z 4o6top,help`, and the mode names."""
     rc, out, err = tshark(env, ["-z", "4o6top,help"], extra_env)
-    options = re.findall(r"^  ([a-z_]+)\s", out, re.M)
-    modes_text = out.split("Modes:", 1)[1].split("Options", 1)[0] if "Modes:" in out else ""
-    modes = re.findall(r"(?:^|[:,]|\n)\s*([a-z]+) \(", modes_text)
+    modes_text, _, options_text = out.partition("Options")
+    options = re.findall(r"^  ([a-z_]+)\s", options_text, re.M)
+    modes_text = modes_text.split("Modes:", 1)[1] if "Modes:" in modes_text else ""
+    modes = re.findall(r"^  ([a-z]+)\s", modes_text, re.M)
     return options, modes, out + err
 
 

@@ -7,8 +7,9 @@ check it without installing it.
 2. `dpkg-deb -c`: exactly the plugin (in the folder this system's tshark reads
    global plugins from), the lean profile in the global profiles folder, the
    man page and the docs.
-3. `dpkg-deb -f`: name, version (the project's), architecture, the
-   libwireshark16 range of the plugin ABI, Enhances.
+3. `dpkg-deb -f`: name, version (the project's), architecture, the range of
+   the plugin ABI on this system's libwireshark package (libwireshark16 for
+   4.0, 18 for 4.4, 19 for 4.6: named after the library's soname), Enhances.
 4. `dpkg-deb -x` into a scratch root; tshark as nobody with
    WIRESHARK_PLUGIN_DIR at the extracted plugins folder: -G plugins lists it,
    -z 4o6top,sum on the README sample prints its total line; with
@@ -84,16 +85,21 @@ def check_contents(c, deb, source, plugin_dir, data_dir):
     files = contents(deb)
     seen = "\n".join(files)
     plugin = plugin_dir.lstrip("/") + "/epan/4o6top.so"
-    profile_src = os.path.join(source, "packaging", "profiles", "4o6top")
-    profile = sorted(data_dir.lstrip("/") + "/profiles/4o6top/" + n for n in os.listdir(profile_src))
+    profile = sorted(data_dir.lstrip("/") + "/profiles/%s/%s" % (name, n) for name in ("4o6top", "4o6top-fast")
+                     for n in os.listdir(os.path.join(source, "packaging", "profiles", name)))
     man = "usr/share/man/man7/4o6top.7.gz"
     doc = "usr/share/doc/%s/" % PACKAGE
     c.ok(plugin in files, "the plugin is at /%s" % plugin, seen)
-    c.ok(all(p in files for p in profile), "the profile is in /%s/profiles/4o6top/" % data_dir.lstrip("/"), seen)
+    c.ok(all(p in files for p in profile), "the profiles are in /%s/profiles/4o6top{,-fast}/" % data_dir.lstrip("/"),
+         seen)
     c.ok(man in files, "the man page is /%s" % man, seen)
     for name in ("copyright", "changelog.gz", "README.md", "semantics.md"):
         c.ok(doc + name in files or doc + name + ".gz" in files, "the docs have %s" % name, seen)
-    expected = {plugin, man, *profile}
+    command = ["usr/bin/4o6top", "usr/share/man/man1/4o6top.1.gz",
+               "usr/share/4o6top/elasticsearch/4o6top-template.json"]
+    for f in command:
+        c.ok(f in files, "the package has /%s" % f, seen)
+    expected = {plugin, man, *profile, *command}
     extra = [f for f in files if f not in expected and not f.startswith(doc)]
     c.ok(not extra, "nothing else is in the package", extra)
 
@@ -102,7 +108,15 @@ def dpkg_lt(a, b):
     return subprocess.run(["dpkg", "--compare-versions", a, "lt", b]).returncode == 0
 
 
-def check_fields(c, deb, version, abi):
+def wireshark_library(multiarch):
+    """The Debian package name of the libwireshark this system has: by
+    Debian's library naming, libwireshark plus its soname's number."""
+    real = os.path.basename(os.path.realpath("/usr/lib/%s/libwireshark.so" % multiarch))
+    m = re.match(r"libwireshark\.so\.(\d+)", real)
+    return "libwireshark" + m.group(1) if m else "libwireshark.so? (%s)" % real
+
+
+def check_fields(c, deb, version, abi, library):
     fields = {}
     for name in ("Package", "Version", "Architecture", "Depends", "Enhances"):
         fields[name] = query("dpkg-deb", "-f", deb, name)
@@ -112,11 +126,11 @@ def check_fields(c, deb, version, abi):
     c.ok(fields["Architecture"] == query("dpkg-architecture", "-qDEB_HOST_ARCH"), "Architecture is the host's", seen)
     major, minor = abi.split(".")
     upper = "%s.%d" % (major, int(minor) + 1)
-    bounds = re.findall(r"libwireshark16 \(([<>=]+) ([^)]+)\)", fields["Depends"])
+    bounds = re.findall(re.escape(library) + r" \(([<>=]+) ([^)]+)\)", fields["Depends"])
     lower = [v for op, v in bounds if op == ">="]
-    c.ok(("<<", upper) in bounds, "Depends: libwireshark16 (<< %s)" % upper, seen)
+    c.ok(("<<", upper) in bounds, "Depends: %s (<< %s)" % (library, upper), seen)
     c.ok(lower and all(not dpkg_lt(v, abi) and dpkg_lt(v, upper) for v in lower),
-         "Depends: libwireshark16 (>= %s...), within the %s ABI" % (abi, abi), seen)
+         "Depends: %s (>= %s...), within the %s ABI" % (library, abi, abi), seen)
     enhances = {e.strip() for e in fields["Enhances"].split(",")}
     c.ok({"tshark", "wireshark"} <= enhances, "Enhances: tshark, wireshark", seen)
 
@@ -223,7 +237,10 @@ def run(c, args):
              "tshark's global plugin folder is /usr/lib/%s/wireshark/plugins/ABI" % multiarch, repr(f))
 
         check_contents(c, deb, args.source, plugin_dir, data_dir)
-        check_fields(c, deb, args.version, abi)
+        check_fields(c, deb, args.version, abi, wireshark_library(multiarch))
+        if args.keep_deb:
+            os.makedirs(args.keep_deb, exist_ok=True)
+            shutil.copy(deb, args.keep_deb)
         root = os.path.join(work, "root")
         subprocess.run(["dpkg-deb", "-x", deb, root], check=True, timeout=120)
         common.world_readable(root)
@@ -238,6 +255,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--source", required=True, help="the source tree")
     p.add_argument("--version", required=True, help="the project version (CMake's PROJECT_VERSION)")
+    p.add_argument("--keep-deb", help="copy the built package to this folder (for tests/versions)")
     args = p.parse_args()
     missing = common.missing_tools(TOOLS)
     if missing:

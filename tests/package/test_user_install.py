@@ -54,7 +54,6 @@ def run(c, args):
         expected = os.path.join(env.home, ".local", "lib", "wireshark", "plugins", abi)
         c.ok(personal == expected, "tshark's Personal Plugins folder is ~/.local/lib/wireshark/plugins/%s" % abi,
              personal)
-        c.ok("/plugins/%s/epan" % abi in script, "the recipe copies to the %s folder" % abi, script)
 
         sh_env = {"PATH": "/usr/bin:/bin", "HOME": env.home, "LC_ALL": "C.UTF-8"}
         r = subprocess.run(common.as_user(["sh", "-ec", script]), cwd=tree, env=sh_env, stdout=subprocess.PIPE,

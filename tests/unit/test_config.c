@@ -57,9 +57,9 @@ test_every_original_option(void)
     g_assert_true(p.ok);
     g_assert_cmpint(p.cfg.interval_ns, ==, 5 * FOT_NS_PER_SEC);
     g_assert_cmpuint(p.cfg.height, ==, 10);
-    g_assert_true(p.cfg.has_src);
-    g_assert_cmphex(p.cfg.src_net, ==, 0xc0000201);
-    g_assert_cmphex(p.cfg.src_mask, ==, 0xffffffff);
+    g_assert_true(p.cfg.src.set);
+    g_assert_cmphex(p.cfg.src.net, ==, 0xc0000201);
+    g_assert_cmphex(p.cfg.src.mask, ==, 0xffffffff);
     g_assert_cmpstr(p.cfg.delimiter, ==, ";");
     g_assert_true(p.cfg.noheader);
     g_assert_cmpuint(p.cfg.timeout_s[FOT_CLASS_TCP], ==, 60);
@@ -99,7 +99,7 @@ test_errors_name_the_bad_part(void)
         { "sum,intervall=5", "intervall=5: unknown option (accepted: interval, height, src, delimiter, noheader, "
                              "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
                              "bytes, refresh, tunnel, ce_ports, threshold, map_rule, lw_binding, br, max_sessions, "
-                             "evicted, format, ends, filter)" },
+                             "evicted, format, ends, output, filter)" },
         { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs 3 or 4 "
                                                     "fields separated by \";\" (accepted: "
                                                     "PREFIX6;PREFIX4;EA_LEN[;OFFSET])" },
@@ -137,8 +137,8 @@ test_values(void)
     g_assert_true(p.ok);
     g_assert_cmpint(p.cfg.interval_ns, ==, 250000000);
     g_assert_cmpstr(p.cfg.delimiter, ==, "\t");
-    g_assert_cmphex(p.cfg.src_net, ==, 0x0a000000);
-    g_assert_cmphex(p.cfg.src_mask, ==, 0xff000000);
+    g_assert_cmphex(p.cfg.src.net, ==, 0x0a000000);
+    g_assert_cmphex(p.cfg.src.mask, ==, 0xff000000);
     g_assert_cmpint(p.cfg.sort, ==, FOT_SORT_RECENT);
     g_assert_cmpint(p.cfg.bytes, ==, FOT_BYTES_IPV4);
     g_assert_cmpint(p.cfg.refresh, ==, FOT_REFRESH_ON);
@@ -156,7 +156,7 @@ test_get_set_round_trip(void)
     g_assert_true(p.ok);
     fot_config copy;
     fot_config_defaults(&copy);
-    for (unsigned i = 0; i < fot_option_count; i++) {
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         char *text = fot_config_get(&p.cfg, fot_options[i].name);
         char *again, *err = NULL;
         g_assert_true(fot_config_set_text(&copy, fot_options[i].name, text, &err));
@@ -199,6 +199,38 @@ test_list_replaces_preferences(void)
     fot_config_clear(&c);
 }
 
+/* The table is indexed by id, every entry is complete, and each original flag
+ * leads back to its option; a value set lands where get reads it. */
+static void
+test_option_table(void)
+{
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
+        const fot_option *o = &fot_options[i];
+        g_assert_cmpuint(o->id, ==, i);
+        g_assert_nonnull(o->name);
+        g_assert_nonnull(o->title);
+        g_assert_nonnull(o->description);
+        g_assert_true(fot_option_find(o->name) == o);
+        if (o->original_flag)
+            g_assert_true(fot_option_by_flag(o->original_flag) == o);
+    }
+    g_assert_null(fot_option_by_flag("-m"));
+    fot_config c;
+    fot_config_defaults(&c);
+    char *err = NULL;
+    g_assert_true(fot_config_set(&c, "icmp_timeout", "7", &err));
+    g_assert_true(fot_config_set(&c, "format", "json", &err));
+    g_assert_true(fot_config_set(&c, "src", "10.1.0.0/16", &err));
+    g_assert_cmpuint(c.timeout_s[FOT_CLASS_ICMP], ==, 7);
+    g_assert_cmpuint(c.timeout_s[FOT_CLASS_DNS], ==, 3);
+    g_assert_cmpint(c.format, ==, FOT_FORMAT_JSON);
+    g_assert_true(c.src.set);
+    g_assert_cmphex(c.src.mask, ==, 0xffff0000);
+    g_assert_true(fot_config_set(&c, "src", "", &err));
+    g_assert_false(c.src.set);
+    fot_config_clear(&c);
+}
+
 static void
 test_describe(void)
 {
@@ -221,5 +253,6 @@ main(int argc, char **argv)
     g_test_add_func("/config/round-trip", test_get_set_round_trip);
     g_test_add_func("/config/list-replaces-preferences", test_list_replaces_preferences);
     g_test_add_func("/config/describe", test_describe);
+    g_test_add_func("/config/option-table", test_option_table);
     return g_test_run();
 }

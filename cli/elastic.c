@@ -1,0 +1,215 @@
+#include "elastic.h"
+
+#include <curl/curl.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BATCH_MAX 1000        /* documents per bulk request */
+#define BACKOFF_FIRST_MS 500  /* then doubled after each failure */
+#define BACKOFF_MAX_MS 60000
+#define FINAL_TRIES 4         /* after the capture ended, before giving up */
+#define FINAL_BACKOFF_MAX_MS 2000
+
+struct fot_elastic {
+    char *bulk_url;
+    char *shown_url; /* without the password, for messages */
+    GAsyncQueue *docs; /* char * lines; the stop marker ends the stream */
+    GThread *thread;
+    gint ending; /* set by fot_elastic_finish: retries are counted from then */
+    unsigned unsent;
+};
+
+static char stop_marker[] = "";
+
+fot_elastic *
+fot_elastic_new(const char *url, char **err)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *shown = NULL;
+    bool ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+              (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+    if (ok) {
+        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+        ok = curl_url_get(u, CURLUPART_URL, &shown, 0) == CURLUE_OK;
+    }
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    if (!ok) {
+        *err = g_strdup("not an http:// or https:// URL (such as https://user:pass@host:9200)");
+        curl_free(shown);
+        return NULL;
+    }
+    fot_elastic *e = g_new0(fot_elastic, 1);
+    size_t n = strlen(url);
+    while (n && url[n - 1] == '/')
+        n--;
+    e->bulk_url = g_strdup_printf("%.*s/_bulk", (int)n, url);
+    e->shown_url = g_strdup(shown);
+    curl_free(shown);
+    e->docs = g_async_queue_new();
+    return e;
+}
+
+/* The document's "timestamp" value, which names its index and is its _id. */
+static bool
+timestamp_of(const char *doc, char *out, size_t size)
+{
+    const char *key = strstr(doc, "\"timestamp\":\"");
+    if (!key)
+        return false;
+    key += strlen("\"timestamp\":\"");
+    const char *end = strchr(key, '"');
+    if (!end || (size_t)(end - key) >= size || end - key < 10)
+        return false;
+    memcpy(out, key, end - key);
+    out[end - key] = '\0';
+    return true;
+}
+
+static void
+append_action(GString *body, const char *doc)
+{
+    char ts[64];
+    if (!timestamp_of(doc, ts, sizeof ts))
+        return;
+    g_string_append_printf(body, "{\"index\":{\"_index\":\"4o6top-%.10s\",\"_id\":\"%s\"}}\n", ts, ts);
+    g_string_append(body, doc);
+    if (body->str[body->len - 1] != '\n')
+        g_string_append_c(body, '\n');
+}
+
+static size_t
+collect_reply(char *data, size_t size, size_t n, void *ud)
+{
+    g_string_append_len(ud, data, (gssize)(size * n));
+    return size * n;
+}
+
+/* One bulk request; false with *why (g_free it) when it is to be retried. */
+static bool
+post(fot_elastic *e, const GString *body, unsigned *rejected, char **why)
+{
+    CURL *c = curl_easy_init();
+    GString *reply = g_string_new(NULL);
+    char curl_err[CURL_ERROR_SIZE] = "";
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/x-ndjson");
+    curl_easy_setopt(c, CURLOPT_URL, e->bulk_url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->str);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_reply);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, reply);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    bool ok = false;
+    if (rc != CURLE_OK) {
+        *why = g_strdup(curl_err[0] ? curl_err : curl_easy_strerror(rc));
+    } else if (status < 200 || status > 299) {
+        *why = g_strdup_printf("HTTP %ld", status);
+    } else {
+        ok = true;
+        /* Rejected items (a mapping conflict) would be rejected again: counted, not retried. */
+        if (strstr(reply->str, "\"errors\":true")) {
+            const char *reason = strstr(reply->str, "\"reason\":\"");
+            unsigned n = 0;
+            for (const char *p = reply->str; (p = strstr(p, "\"error\":")); p++)
+                n++;
+            *rejected += n;
+            fprintf(stderr, "4o6top: elastic: %s: %u documents rejected: %.120s\n", e->shown_url, n,
+                    reason ? reason + strlen("\"reason\":\"") : reply->str);
+        }
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+    g_string_free(reply, TRUE);
+    return ok;
+}
+
+static gpointer
+poster(gpointer ud)
+{
+    fot_elastic *e = ud;
+    GPtrArray *batch = g_ptr_array_new_with_free_func(g_free);
+    GString *body = g_string_new(NULL);
+    bool stopping = false;
+    unsigned backoff_ms = BACKOFF_FIRST_MS, final_failures = 0;
+    for (;;) {
+        /* Take what is queued: wait for the first only when nothing is pending. */
+        while (!stopping && batch->len < BATCH_MAX) {
+            char *doc = batch->len ? g_async_queue_try_pop(e->docs) : g_async_queue_pop(e->docs);
+            if (!doc)
+                break;
+            if (doc == stop_marker)
+                stopping = true;
+            else
+                g_ptr_array_add(batch, doc);
+        }
+        if (batch->len == 0)
+            break; /* stopped, all sent */
+        g_string_truncate(body, 0);
+        for (guint i = 0; i < batch->len; i++)
+            append_action(body, g_ptr_array_index(batch, i));
+        char *why = NULL;
+        unsigned rejected = 0;
+        if (post(e, body, &rejected, &why)) {
+            e->unsent += rejected;
+            g_ptr_array_set_size(batch, 0);
+            backoff_ms = BACKOFF_FIRST_MS;
+            continue;
+        }
+        if (g_atomic_int_get(&e->ending) && ++final_failures >= FINAL_TRIES) {
+            fprintf(stderr, "4o6top: elastic: %s: %s; giving up\n", e->shown_url, why);
+            g_free(why);
+            break;
+        }
+        /* Once the capture has ended, nothing more is waited for than a few short tries. */
+        unsigned wait_ms = g_atomic_int_get(&e->ending) ? MIN(backoff_ms, FINAL_BACKOFF_MAX_MS) : backoff_ms;
+        fprintf(stderr, "4o6top: elastic: %s: %s; %u documents kept, next try in %.1f s\n", e->shown_url, why,
+                batch->len, wait_ms / 1000.0);
+        g_free(why);
+        g_usleep((gulong)wait_ms * 1000);
+        backoff_ms = MIN(backoff_ms * 2, BACKOFF_MAX_MS);
+    }
+    e->unsent += batch->len;
+    g_ptr_array_free(batch, TRUE);
+    g_string_free(body, TRUE);
+    return NULL;
+}
+
+void
+fot_elastic_add(fot_elastic *e, const char *line)
+{
+    if (!e->thread)
+        e->thread = g_thread_new("elastic", poster, e);
+    g_async_queue_push(e->docs, g_strdup(line));
+}
+
+unsigned
+fot_elastic_finish(fot_elastic *e)
+{
+    if (e->thread) {
+        g_atomic_int_set(&e->ending, 1);
+        g_async_queue_push(e->docs, stop_marker);
+        g_thread_join(e->thread);
+    }
+    /* Given up on: what is still queued was never sent either. */
+    unsigned unsent = e->unsent;
+    char *doc;
+    while ((doc = g_async_queue_try_pop(e->docs)))
+        if (doc != stop_marker) {
+            unsent++;
+            g_free(doc);
+        }
+    g_async_queue_unref(e->docs);
+    g_free(e->bulk_url);
+    g_free(e->shown_url);
+    g_free(e);
+    return unsent;
+}

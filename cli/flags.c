@@ -1,0 +1,235 @@
+/* Flags parsed as Go's flag package parses them (the original is a Go
+ * program): -name or --name; a value as the next argument or after '=';
+ * a boolean flag alone means yes; parsing stops at "--" or at the first
+ * argument that is not a flag. */
+#include "flags.h"
+
+#include <string.h>
+
+#include "fot_mode.h"
+
+#define ELASTIC "elastic"
+
+/* The original's spelling first (-Tt), else the option's name (-tunnel). */
+static const fot_option *
+option_for_flag(const char *name)
+{
+    char *dashed = g_strconcat("-", name, NULL);
+    const fot_option *o = fot_option_by_flag(dashed);
+    g_free(dashed);
+    if (!o)
+        o = fot_option_find(name);
+    if (o && o->id == FOT_ID_OUTPUT)
+        return NULL; /* the command's own plumbing (-m elastic); redirect stdout instead */
+    return o;
+}
+
+static bool
+set_mode(fot_cli_args *a, const char *value)
+{
+    if (strcmp(value, ELASTIC) == 0) {
+        a->mode = FOT_MODE_SUM;
+        a->elastic = true;
+        return true;
+    }
+    int m = fot_mode_find(value, strlen(value));
+    if (m < 0)
+        return false;
+    a->mode = (fot_mode)m;
+    a->elastic = false;
+    return true;
+}
+
+/* The value as tshark -z takes it back: what fot_config_get reads out, except
+ * for list entries, which are kept one by one. */
+static void
+record_setting(fot_cli_args *a, const fot_option *o, const char *value)
+{
+    char *text = o->kind == FOT_OPT_LIST ? g_strdup(value) : fot_config_get(&a->cfg, o->name);
+    g_ptr_array_add(a->settings, g_strdup_printf("%s=%s", o->name, text));
+    g_free(text);
+}
+
+static void
+args_init(fot_cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->mode = FOT_MODE_SUM;
+    a->file = "-";
+    fot_config_defaults(&a->cfg);
+    a->settings = g_ptr_array_new_with_free_func(g_free);
+}
+
+fot_cli_parse_result
+fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
+{
+    args_init(a);
+    *err = NULL;
+    bool lists_given[3] = { false };
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0')
+            break;
+        const char *name = arg + (arg[1] == '-' ? 2 : 1);
+        if (strcmp(name, "help") == 0)
+            return FOT_CLI_HELP;
+        char *key = g_strdup(name);
+        char *eq = strchr(key, '=');
+        const char *value = NULL;
+        if (eq) {
+            *eq = '\0';
+            value = name + (eq - key) + 1; /* in argv, which outlives the parse */
+        }
+        const fot_option *o = option_for_flag(key);
+        bool own = strcmp(key, "m") == 0 || strcmp(key, "r") == 0 || strcmp(key, "E") == 0 ||
+                   strcmp(key, "filter") == 0;
+        if (!o && !own) {
+            *err = g_strdup_printf("flag provided but not defined: -%s (4o6top -help lists the flags)", key);
+            g_free(key);
+            return FOT_CLI_BAD;
+        }
+        if (!value && o && o->kind == FOT_OPT_BOOL) {
+            value = "yes";
+        } else if (!value) {
+            if (i + 1 == argc) {
+                *err = g_strdup_printf("flag needs an argument: -%s", key);
+                g_free(key);
+                return FOT_CLI_BAD;
+            }
+            value = argv[++i];
+        }
+        char *why = NULL;
+        bool ok = true;
+        if (strcmp(key, "m") == 0) {
+            ok = set_mode(a, value);
+            if (!ok) {
+                char *modes = fot_mode_list(", ");
+                why = g_strdup_printf("not a mode (accepted: %s, " ELASTIC ")", modes);
+                g_free(modes);
+            }
+        } else if (strcmp(key, "r") == 0) {
+            a->file = value;
+        } else if (strcmp(key, "E") == 0) {
+            a->url = value;
+        } else if (strcmp(key, "filter") == 0) {
+            a->filter = value;
+        } else {
+            /* Go's last-given-wins for one value; a list's first flag replaces the profile's list. */
+            if (o->kind == FOT_OPT_LIST && !lists_given[o->list]) {
+                lists_given[o->list] = true;
+                fot_config_clear_list(&a->cfg, o->name);
+            }
+            ok = fot_config_set(&a->cfg, o->name, value, &why);
+            if (ok)
+                record_setting(a, o, value);
+        }
+        if (!ok) {
+            *err = g_strdup_printf("invalid value \"%s\" for flag -%s: %s", value, key, why);
+            g_free(why);
+            g_free(key);
+            return FOT_CLI_BAD;
+        }
+        g_free(key);
+    }
+    if (i < argc) {
+        *err = g_strdup_printf("unexpected argument \"%s\": flags only (-r FILE names the capture)", argv[i]);
+        return FOT_CLI_BAD;
+    }
+    if (a->elastic && !a->url) {
+        *err = g_strdup("-m " ELASTIC " needs -E URL (such as http://localhost:9200)");
+        return FOT_CLI_BAD;
+    }
+    if (a->url && !a->elastic) {
+        *err = g_strdup("-E is for -m " ELASTIC);
+        return FOT_CLI_BAD;
+    }
+    return FOT_CLI_RUN;
+}
+
+void
+fot_cli_args_clear(fot_cli_args *a)
+{
+    fot_config_clear(&a->cfg);
+    g_ptr_array_free(a->settings, TRUE);
+    a->settings = NULL;
+}
+
+/* What follows the flag in the help: an enum's choices, else the kind of value. */
+static char *
+value_name(const fot_option *o)
+{
+    static const char *const kinds[] = {
+        [FOT_OPT_UINT] = "N", [FOT_OPT_SECONDS] = "SECONDS", [FOT_OPT_BOOL] = "",
+        [FOT_OPT_DELIMITER] = "TEXT", [FOT_OPT_IPV4_PREFIX] = "ADDR[/LEN]", [FOT_OPT_LIST] = "ENTRY",
+        [FOT_OPT_PATH] = "FILE",
+    };
+    if (o->kind == FOT_OPT_ENUM)
+        return g_strjoinv("|", (char **)o->choices);
+    return g_strdup(kinds[o->kind]);
+}
+
+static void
+flag_line(GString *s, const char *flag, const char *value, const char *text)
+{
+    char *left = g_strdup_printf("%s %s", flag, value);
+    g_string_append_printf(s, "  %-24s %s\n", left, text);
+    g_free(left);
+}
+
+static void
+option_lines(GString *s, bool original)
+{
+    fot_config defaults;
+    fot_config_defaults(&defaults);
+    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
+        const fot_option *o = &fot_options[i];
+        if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT)
+            continue;
+        char *flag = original ? g_strdup(o->original_flag) : g_strconcat("-", o->name, NULL);
+        char *def = fot_config_get(&defaults, o->name), *value = value_name(o);
+        char *text = g_strdup_printf("%s%s%s%s", o->description, def[0] ? " (default " : "", def,
+                                     def[0] ? ")" : "");
+        flag_line(s, flag, value, text);
+        g_free(value);
+        g_free(text);
+        g_free(def);
+        g_free(flag);
+    }
+    fot_config_clear(&defaults);
+}
+
+char *
+fot_cli_help(void)
+{
+    GString *s = g_string_new(NULL);
+    g_string_append(s, "Usage: 4o6top [flags]\n"
+                       "IPv4-in-IPv6 softwire sessions (DS-Lite, MAP-E, LW4o6) of a pcap or pcapng capture,\n"
+                       "with the original 4o6top's flags; runs tshark with the 4o6top plugin.\n"
+                       "  tcpdump -i eth0 -l -w - 'ip6' | 4o6top -s 192.0.2.0 -h 30 -Tt 60 -Tu 30 -i 1\n"
+                       "  4o6top -r capture.pcap -m stat -d ';' -n > stat.csv\n\n"
+                       "Flags of the original:\n");
+    flag_line(s, "-m", "MODE", "Mode (default sum):");
+    for (int m = 0; m < FOT_MODE_COUNT; m++) {
+        char *name = g_strdup_printf("    %s", fot_modes[m].name);
+        flag_line(s, name, "", fot_modes[m].help);
+        g_free(name);
+    }
+    flag_line(s, "    " ELASTIC, "", "the sum table, and a stat document per interval posted to -E (bulk API)");
+    flag_line(s, "-r", "FILE", "Read pcap or pcapng FILE; - is standard input (default -)");
+    option_lines(s, true);
+    flag_line(s, "-E", "URL", "Elasticsearch for -m " ELASTIC ": http://host:9200, https://user:pass@host:9200");
+    g_string_append(s, "\nOptions of the 4o6top plugin (tshark -z 4o6top,help), as flags:\n");
+    option_lines(s, false);
+    flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count");
+    flag_line(s, "-help", "", "This help");
+    g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
+                       "Different from the original on purpose:\n"
+                       "  Both directions are always one session (the original joins them only with -s).\n"
+                       "  Sessions age by capture time, not wall-clock ticks: a file gives the same answer every run.\n");
+    return g_string_free(s, FALSE);
+}

@@ -1,0 +1,327 @@
+#include "tshark_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fot_mode.h"
+
+/* tshark's answer when no loaded plugin registered -z 4o6top. */
+#define NO_PLUGIN_LINE "tshark: Invalid -z argument \"4o6top,"
+
+/* A -z item of the settings: a comma would end it, so "," is spelled "comma"
+ * (what delimiter= accepts), and any other value with a comma goes as a
+ * preference (-o) instead. */
+static bool
+fits_z(const char *setting)
+{
+    return strchr(setting, ',') == NULL;
+}
+
+static char *
+z_argument(const fot_cli_args *a, const char *mode, const char *extra)
+{
+    GString *z = g_string_new("4o6top,");
+    g_string_append(z, mode);
+    /* tshark reads a pipe from us even for a file: a file still gets one sum
+     * table, as tshark -r FILE gives (a -refresh flag, later, still wins). */
+    if (strcmp(a->file, "-") != 0)
+        g_string_append(z, ",refresh=off");
+    for (guint i = 0; i < a->settings->len; i++) {
+        const char *s = g_ptr_array_index(a->settings, i);
+        if (strcmp(s, "delimiter=,") == 0)
+            g_string_append(z, ",delimiter=comma");
+        else if (fits_z(s))
+            g_string_append_printf(z, ",%s", s);
+    }
+    if (extra)
+        g_string_append_printf(z, ",%s", extra);
+    if (a->filter)
+        g_string_append_printf(z, ",filter=%s", a->filter);
+    return g_string_free(z, FALSE);
+}
+
+GPtrArray *
+fot_tshark_argv(const fot_cli_args *a, bool with_profile)
+{
+    GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(v, g_strdup("tshark"));
+    g_ptr_array_add(v, g_strdup("-r"));
+    g_ptr_array_add(v, g_strdup("-")); /* fed by fot_tshark_run */
+    g_ptr_array_add(v, g_strdup("-q"));
+    if (with_profile) {
+        g_ptr_array_add(v, g_strdup("-C"));
+        g_ptr_array_add(v, g_strdup(FOT_CLI_PROFILE));
+    }
+    for (guint i = 0; i < a->settings->len; i++) {
+        const char *s = g_ptr_array_index(a->settings, i);
+        if (!fits_z(s) && strcmp(s, "delimiter=,") != 0) {
+            const char *eq = strchr(s, '=');
+            g_ptr_array_add(v, g_strdup("-o"));
+            g_ptr_array_add(v, g_strdup_printf("4o6top.%.*s:%s", (int)(eq - s), s, eq + 1));
+        }
+    }
+    g_ptr_array_add(v, g_strdup("-z"));
+    g_ptr_array_add(v, z_argument(a, fot_modes[a->mode].name, NULL));
+    if (a->elastic) {
+        char *extra = g_strdup_printf("format=json,output=/dev/fd/%d", FOT_CLI_DOC_FD);
+        g_ptr_array_add(v, g_strdup("-z"));
+        g_ptr_array_add(v, z_argument(a, "stat", extra));
+        g_free(extra);
+    }
+    g_ptr_array_add(v, NULL);
+    return v;
+}
+
+static bool
+profile_in(const char *dir)
+{
+    char *path = g_build_filename(dir, FOT_CLI_PROFILE, NULL);
+    bool found = g_file_test(path, G_FILE_TEST_IS_DIR);
+    g_free(path);
+    return found;
+}
+
+bool
+fot_tshark_profile_installed(void)
+{
+    /* Where Wireshark looks: $XDG_CONFIG_HOME or ~/.config, then the global folder. */
+    char *personal = g_build_filename(g_get_user_config_dir(), "wireshark", "profiles", NULL);
+    bool found = profile_in(personal) || profile_in(FOT_CLI_GLOBAL_PROFILES);
+    g_free(personal);
+    return found;
+}
+
+/* Signals, written to a pipe the run loop watches (the self-pipe trick). */
+static int signal_pipe[2] = { -1, -1 };
+
+static void
+note_signal(int sig)
+{
+    unsigned char c = (unsigned char)sig;
+    ssize_t n = write(signal_pipe[1], &c, 1);
+    (void)n; /* a full pipe already holds a signal to act on */
+}
+
+/* Lines of a pipe, as they complete. */
+typedef struct line_reader {
+    GString *buf;
+    void (*fn)(const char *line, void *ud);
+    void *ud;
+} line_reader;
+
+/* Reads what is there; calls fn per complete line (and the rest at EOF).
+ * Returns false at EOF or error. */
+static bool
+read_lines(int fd, line_reader *r)
+{
+    char chunk[65536];
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return true;
+    if (n > 0)
+        g_string_append_len(r->buf, chunk, n);
+    char *nl;
+    while ((nl = memchr(r->buf->str, '\n', r->buf->len))) {
+        char save = nl[1];
+        nl[1] = '\0';
+        r->fn(r->buf->str, r->ud);
+        nl[1] = save;
+        g_string_erase(r->buf, 0, nl + 1 - r->buf->str);
+    }
+    if (n <= 0 && r->buf->len) {
+        r->fn(r->buf->str, r->ud);
+        g_string_truncate(r->buf, 0);
+    }
+    return n > 0;
+}
+
+typedef struct stderr_state {
+    bool no_plugin; /* tshark's list of -z statistics follows: say what is missing instead */
+} stderr_state;
+
+static void
+relay_stderr(const char *line, void *ud)
+{
+    stderr_state *st = ud;
+    if (g_str_has_prefix(line, NO_PLUGIN_LINE)) {
+        st->no_plugin = true;
+        fputs("4o6top: tshark did not load the 4o6top plugin: install the 4o6top package "
+              "(or build it and run cmake --install); tshark -G plugins lists what tshark loads\n",
+              stderr);
+        return;
+    }
+    if (st->no_plugin && g_str_has_prefix(line, "     "))
+        return;
+    fputs(line, stderr);
+}
+
+typedef struct doc_sink {
+    fot_doc_fn fn;
+    void *ud;
+} doc_sink;
+
+static void
+pass_doc(const char *line, void *ud)
+{
+    doc_sink *d = ud;
+    d->fn(line, d->ud);
+}
+
+/* In the child: the pipes onto stdin, stderr and FOT_CLI_DOC_FD (the pipes
+ * are close-on-exec; dup2's copies are not), a process group of its own so
+ * that the terminal's Ctrl-C reaches only this command, and default SIGPIPE. */
+static void
+exec_child(GPtrArray *argv, int in_fd, int err_fd, int doc_fd, const char *tshark)
+{
+    setpgid(0, 0);
+    signal(SIGPIPE, SIG_DFL);
+    dup2(in_fd, STDIN_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    if (doc_fd == FOT_CLI_DOC_FD)
+        fcntl(doc_fd, F_SETFD, 0);
+    else if (doc_fd >= 0)
+        dup2(doc_fd, FOT_CLI_DOC_FD);
+    execv(tshark, (char **)argv->pdata);
+    dprintf(STDERR_FILENO, "4o6top: cannot run %s: %s\n", tshark, strerror(errno));
+    _exit(127);
+}
+
+/* The capture's bytes, from its file or our stdin, into tshark's stdin. */
+typedef struct feeder {
+    int in, out;   /* -1 once closed */
+    char buf[65536];
+    size_t len, off;
+} feeder;
+
+static void
+feeder_stop(feeder *f)
+{
+    if (f->in > STDIN_FILENO)
+        close(f->in);
+    if (f->out >= 0)
+        close(f->out);
+    f->in = f->out = -1;
+}
+
+static void
+feed(feeder *f, bool readable, bool writable)
+{
+    if (readable && f->len == 0) {
+        ssize_t n = read(f->in, f->buf, sizeof f->buf);
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+            feeder_stop(f); /* end of the capture: tshark finishes and prints */
+            return;
+        }
+        f->len = n > 0 ? (size_t)n : 0;
+        f->off = 0;
+    }
+    if (writable && f->len) {
+        ssize_t n = write(f->out, f->buf + f->off, f->len);
+        if (n < 0 && errno != EINTR && errno != EAGAIN) {
+            feeder_stop(f); /* tshark has gone (a bad filter, say): its stderr says why */
+            return;
+        }
+        if (n > 0) {
+            f->off += (size_t)n;
+            f->len -= (size_t)n;
+        }
+    }
+}
+
+int
+fot_tshark_run(GPtrArray *argv, int capture_fd, fot_doc_fn doc_fn, void *ud, char **err)
+{
+    char *tshark = g_find_program_in_path("tshark");
+    if (!tshark) {
+        *err = g_strdup("tshark not found in PATH: install it (Debian, Ubuntu: apt install tshark)");
+        return 127;
+    }
+    int in_pipe[2], err_pipe[2], doc_pipe[2] = { -1, -1 };
+    if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        (doc_fn && pipe2(doc_pipe, O_CLOEXEC) != 0) || pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        *err = g_strdup_printf("pipe: %s", g_strerror(errno));
+        g_free(tshark);
+        return 127;
+    }
+    struct sigaction sa = { 0 };
+    sa.sa_handler = note_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0)
+        exec_child(argv, in_pipe[0], err_pipe[1], doc_pipe[1], tshark);
+    g_free(tshark);
+    close(in_pipe[0]);
+    close(err_pipe[1]);
+    if (doc_fn)
+        close(doc_pipe[1]);
+    if (pid < 0) {
+        *err = g_strdup_printf("fork: %s", g_strerror(errno));
+        close(in_pipe[1]);
+        close(err_pipe[0]);
+        if (doc_fn)
+            close(doc_pipe[0]);
+        return 127;
+    }
+    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+
+    stderr_state st = { false };
+    doc_sink docs = { doc_fn, ud };
+    line_reader err_lines = { g_string_new(NULL), relay_stderr, &st };
+    line_reader doc_lines = { g_string_new(NULL), pass_doc, &docs };
+    feeder f = { .in = capture_fd, .out = in_pipe[1] };
+    int err_fd = err_pipe[0], doc_fd = doc_fn ? doc_pipe[0] : -1, signals = 0;
+    while (err_fd >= 0 || doc_fd >= 0) {
+        struct pollfd fds[5] = {
+            { signal_pipe[0], POLLIN, 0 },
+            { err_fd, POLLIN, 0 },
+            { doc_fd, POLLIN, 0 },
+            { f.len == 0 ? f.in : -1, POLLIN, 0 },
+            { f.len ? f.out : -1, POLLOUT, 0 },
+        };
+        if (poll(fds, G_N_ELEMENTS(fds), -1) < 0)
+            continue; /* EINTR: the signal is in the pipe */
+        if (fds[0].revents & POLLIN) {
+            unsigned char sig;
+            while (read(signal_pipe[0], &sig, 1) == 1) {
+                /* The first: end of input, so tshark prints what it has (tshark itself
+                 * would stop without its final output). The second: stop it now. */
+                if (++signals == 1)
+                    feeder_stop(&f);
+                else
+                    kill(pid, SIGTERM);
+            }
+        }
+        const short done = POLLIN | POLLHUP | POLLERR;
+        if ((fds[1].revents & done) && !read_lines(err_fd, &err_lines)) {
+            close(err_fd);
+            err_fd = -1;
+        }
+        if ((fds[2].revents & done) && !read_lines(doc_fd, &doc_lines)) {
+            close(doc_fd);
+            doc_fd = -1;
+        }
+        if (f.out >= 0)
+            feed(&f, fds[3].revents & done, fds[4].revents & (POLLOUT | POLLERR | POLLHUP));
+    }
+    feeder_stop(&f);
+    g_string_free(err_lines.buf, TRUE);
+    g_string_free(doc_lines.buf, TRUE);
+
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -1,0 +1,34 @@
+/* Running tshark for the command: its argument list from the flags, and one
+ * run: the capture fed to tshark's stdin through a pipe, its stdout ours, its
+ * stderr relayed (a missing plugin explained), its status back.
+ * tshark stops without its final output on SIGINT; so Ctrl-C (SIGINT,
+ * SIGTERM, SIGHUP) ends the input instead, and tshark ends as at the end of
+ * a capture, printing everything. A second one stops tshark at once. */
+#ifndef FOT_CLI_TSHARK_RUN_H
+#define FOT_CLI_TSHARK_RUN_H
+
+#include "flags.h"
+
+/* The configuration profile tshark runs with: the fastest that gives the
+ * same numbers (packaging/profiles). */
+#define FOT_CLI_PROFILE "4o6top"
+
+/* The file descriptor tshark writes -m elastic's stat documents to. */
+#define FOT_CLI_DOC_FD 3
+
+/* tshark's arguments (argv[0] "tshark"); with_profile adds -C FOT_CLI_PROFILE. */
+GPtrArray *fot_tshark_argv(const fot_cli_args *a, bool with_profile);
+
+/* Is the profile where tshark -C finds it (the user's or the global profiles)? */
+bool fot_tshark_profile_installed(void);
+
+/* Called with each line (newline included) tshark writes to FOT_CLI_DOC_FD. */
+typedef void (*fot_doc_fn)(const char *line, void *ud);
+
+/* Runs tshark (searched in PATH) with argv, fed from capture_fd (closed at
+ * the end unless it is stdin); doc_fn NULL: no document pipe. Returns its
+ * exit status (128 + signal if killed), or 127 with *err set when tshark
+ * cannot be started. */
+int fot_tshark_run(GPtrArray *argv, int capture_fd, fot_doc_fn doc_fn, void *ud, char **err);
+
+#endif

@@ -1,0 +1,252 @@
+#!/usr/bin/python3
+"""Tests of the 4o6top command (cli/), run as tests/tshark_env.py runs tshark.
+
+  golden NAME...  CLILIST cases: the command against the tshark -z it stands for
+  bad             BADFLAGS: one line, exit 2, and tshark never needed
+  setup           a missing tshark, plugin or profile said in one line; -help
+                  lists every option of -z 4o6top,help and both differences
+  sigint          SIGINT to the command mid-pipe: tshark ends, the final sum
+                  table is printed, exit 0
+"""
+import argparse
+import difflib
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tshark_env import TsharkEnv  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def read_list(name):
+    """CLILIST lines as shell words; BADFLAGS lines as shell words, "=>", and the message as written."""
+    cases = []
+    with open(os.path.join(HERE, name)) as f:
+        for line in f:
+            if name == "BADFLAGS" and "=>" in line and not line.startswith("#"):
+                flags, message = line.split("=>", 1)
+                cases.append(shlex.split(flags) + ["=>", message.strip()])
+                continue
+            words = shlex.split(line, comments=True)
+            if words:
+                cases.append(words)
+    return cases
+
+
+def diff(what, want, got):
+    return "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), "tshark " + what,
+                                        "4o6top " + what))
+
+
+class Runner:
+    def __init__(self, a):
+        self.env = TsharkEnv(a.plugins, a.captures, a.profiles)
+        self.cli = self.env.stage(a.cli)
+
+    def popen(self, program, args, stdin, extra_env=None):
+        argv, e = self.env.command(args, extra_env, program)
+        return subprocess.Popen(argv, env=e, cwd=self.env.dir, stdin=stdin, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+
+    def run(self, program, args, how, capture, extra_env=None):
+        """Runs program with the capture given as `how` says; (rc, stdout, stderr)."""
+        path = self.env.capture(capture)
+        feeder = None
+        stdin = subprocess.DEVNULL
+        if how == "stdin":
+            stdin = open(path, "rb")
+        elif how == "tcpdump":
+            feeder = subprocess.Popen(["tcpdump", "-r", path, "-l", "-w", "-", "ip6"], stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL)
+            stdin = feeder.stdout
+        p = self.popen(program, args, stdin, extra_env)
+        if how != "file":
+            stdin.close()
+        out, err = p.communicate(timeout=300)
+        if feeder:
+            feeder.wait()
+        return p.returncode, out.decode(), err.decode("utf-8", "backslashreplace").replace(self.env.dir + "/captures/", "")
+
+    def golden(self, words):
+        name, capture, how, *rest = words
+        sep = rest.index("=>")
+        flags = [w.replace("@CAPTURE@", self.env.capture(capture)) for w in rest[:sep]]
+        tshark_args = rest[sep + 1:]
+        source = self.env.capture(capture) if how == "file" else "-"
+        if "/nonexistent.pcap" in flags:
+            source = "/nonexistent.pcap"
+        want = self.run("tshark", ["-r", source, "-q", "-C", "4o6top"] + tshark_args, how, capture)
+        got = self.run(self.cli, flags, how, capture)
+        problems = []
+        if got[0] != want[0]:
+            problems.append("exit status %d, tshark's %d" % (got[0], want[0]))
+        for i, what in ((1, "stdout"), (2, "stderr")):
+            if got[i] != want[i]:
+                problems.append(diff(what, want[i], got[i]))
+        if not want[1] and not want[2]:
+            problems.append("tshark printed nothing: the case checks nothing")
+        return problems
+
+    def bad(self, words):
+        sep = words.index("=>")
+        flags, message = words[:sep], " ".join(words[sep + 1:])
+        # No tshark in PATH: a message about flags proves they were checked first.
+        rc, out, err = self.run(self.cli, flags, "file", "sample.pcapng", {"PATH": "/nonexistent"})
+        problems = []
+        if rc != 2:
+            problems.append("exit status %d, expected 2" % rc)
+        if out:
+            problems.append("stdout not empty: " + out)
+        if err != message + "\n":
+            problems.append("stderr:\n  got:  %s  want: %s" % (err, message))
+        return problems
+
+
+def check_setup(r):
+    problems = []
+    sample = r.env.capture("sample.pcapng")
+    rc, out, err = r.run(r.cli, ["-r", sample], "file", "sample.pcapng", {"PATH": "/nonexistent"})
+    want = "4o6top: tshark not found in PATH: install it (Debian, Ubuntu: apt install tshark)\n"
+    if rc != 127 or err != want or out:
+        problems.append("no tshark: rc=%d out=%r err=%r" % (rc, out, err))
+
+    rc, out, err = r.run(r.cli, ["-r", "/nonexistent.pcap"], "file", "sample.pcapng")
+    if rc != 1 or out or err != "4o6top: cannot read /nonexistent.pcap: No such file or directory\n":
+        problems.append("missing capture: rc=%d out=%r err=%r" % (rc, out, err))
+
+    empty = os.path.join(r.env.dir, "no-plugins")
+    os.makedirs(empty, mode=0o777, exist_ok=True)
+    os.chmod(empty, 0o777)
+    rc, out, err = r.run(r.cli, ["-r", sample], "file", "sample.pcapng", {"WIRESHARK_PLUGIN_DIR": empty})
+    want = ("4o6top: tshark did not load the 4o6top plugin: install the 4o6top package (or build it and run "
+            "cmake --install); tshark -G plugins lists what tshark loads\n")
+    lines = [line for line in err.splitlines(True) if not line.startswith("Running as user")]
+    if rc != 1 or "".join(lines) != want or out:
+        problems.append("no plugin: rc=%d out=%r err=%r" % (rc, out, err))
+
+    bare_home = os.path.join(r.env.dir, "bare-home")
+    os.makedirs(bare_home, exist_ok=True)
+    os.chmod(bare_home, 0o777)
+    rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng", {"HOME": bare_home})
+    want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-z", "4o6top,stat"], "file", "sample.pcapng",
+                                 {"HOME": bare_home})
+    want = ('4o6top: the lean profile "4o6top" is not installed (the 4o6top package has it); running with '
+            "Wireshark's defaults, slower\n")
+    if rc != 0 or err != want or out != want_out:
+        problems.append("no profile: rc=%d err=%r, stdout %s tshark's" % (rc, err, "is" if out == want_out else "is not"))
+
+    rc, out, err = r.run(r.cli, ["-help"], "file", "sample.pcapng")
+    _, zhelp, _ = r.run("tshark", ["-z", "4o6top,help"], "file", "sample.pcapng")
+    options = re.findall(r"^  ([a-z_]+)\s", zhelp.partition("Options")[2], re.M)
+    flags = set(re.findall(r"^  (-[A-Za-z_]+)", out, re.M))
+    original = ["-m", "-r", "-s", "-h", "-i", "-d", "-n", "-Tt", "-Ttr", "-Tu", "-Tud", "-Ti", "-E"]
+    missing = [f for f in original if f not in flags]
+    # Each plugin option is a flag, by its original spelling or by its name (output is the command's own).
+    named = {"interval": "-i", "height": "-h", "src": "-s", "delimiter": "-d", "noheader": "-n",
+             "tcp_timeout": "-Tt", "tcp_close_timeout": "-Ttr", "udp_timeout": "-Tu", "dns_timeout": "-Tud",
+             "icmp_timeout": "-Ti", "filter": "-filter"}
+    missing += [o for o in options if o != "output" and named.get(o, "-" + o) not in flags]
+    if rc != 0 or err or missing or len(options) < 20:
+        problems.append("-help: rc=%d err=%r missing=%s options=%d" % (rc, err, missing, len(options)))
+    for line in ("Both directions are always one session", "Sessions age by capture time"):
+        if line not in out:
+            problems.append("-help does not say: " + line)
+    page = subprocess.run(["man", "--warnings", "-l", os.path.join(HERE, "..", "..", "packaging", "man", "4o6top.1")],
+                          env={"MANWIDTH": "80", "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+                          capture_output=True, text=True)
+    man_flags = page.stdout.partition("\nFLAGS\n")[2].partition("\nEXIT STATUS\n")[0]
+    missing = [f for f in sorted(flags) if not re.search(r"^ {7}%s( |$)" % re.escape(f), man_flags, re.M)]
+    if page.returncode or page.stderr or missing:
+        problems.append("man page 4o6top.1: rc=%d warnings=%r flags not under FLAGS: %s"
+                        % (page.returncode, page.stderr, missing))
+    modes = re.findall(r"^      ([a-z]+) ", out, re.M)
+    if modes != ["sum", "stat", "log", "ce", "sess", "elastic"]:
+        problems.append("-help modes: %s" % modes)
+    return problems
+
+
+def check_sigint(r):
+    """The capture, then a pipe left open: only SIGINT can end the run. sess with
+    ends prints a row per session as it opens (or times out), and the rows of
+    the sessions still open only at the end of the capture: once every earlier
+    row is out, SIGINT must bring exactly those final rows and exit status 0."""
+    sample = r.env.capture("sample.pcapng")
+    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,sess,ends"], "file",
+                       "sample.pcapng")
+    want_lines = want.splitlines(True)
+    before_end = len([x for x in want_lines if ",end," not in x])
+    read_fd, write_fd = os.pipe()
+    p = r.popen(r.cli, ["-m", "sess", "-ends"], read_fd)
+    os.close(read_fd)
+    got = []
+    reader = threading.Thread(target=lambda: got.extend(p.stdout), daemon=True)
+    reader.start()
+    with open(sample, "rb") as f:
+        os.write(write_fd, f.read())
+    deadline = time.time() + 120
+    while len(got) < before_end and time.time() < deadline and p.poll() is None:
+        time.sleep(0.2)
+    problems = []
+    if len(got) != before_end:
+        problems.append("before SIGINT: %d rows, expected %d" % (len(got), before_end))
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        problems.append("no end within 60 s of SIGINT")
+    reader.join(timeout=10)
+    os.close(write_fd)
+    err = p.stderr.read().decode()
+    out = b"".join(got).decode()
+    if p.returncode != 0:
+        problems.append("exit status %s after SIGINT: %s" % (p.returncode, err))
+    if out != want:
+        problems.append("the rows with SIGINT are not the file's:\n" + diff("stdout", want, out))
+    if len(want_lines) == before_end:
+        problems.append("the file has no end-of-capture rows: the case checks nothing")
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugins", required=True)
+    ap.add_argument("--captures", action="append", required=True)
+    ap.add_argument("--profiles", required=True)
+    ap.add_argument("--cli", required=True, help="the built 4o6top command")
+    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint"])
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args()
+    r = Runner(a)
+    failed = 0
+    try:
+        if a.what in ("golden", "bad"):
+            cases = read_list("CLILIST" if a.what == "golden" else "BADFLAGS")
+            if a.names:
+                cases = [c for c in cases if c[0] in a.names]
+                if len(cases) != len(a.names):
+                    sys.exit("no such case among: " + " ".join(a.names))
+            for words in cases:
+                problems = r.golden(words) if a.what == "golden" else r.bad(words)
+                print("%s %s" % ("FAIL" if problems else "ok  ", " ".join(shlex.quote(w) for w in words)))
+                for p in problems:
+                    print(p)
+                failed += bool(problems)
+        else:
+            problems = check_setup(r) if a.what == "setup" else check_sigint(r)
+            print("\n".join(problems) or a.what + ": ok")
+            failed = len(problems)
+    finally:
+        r.env.close()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""4o6top -m elastic against a small Elasticsearch stand-in on 127.0.0.1.
+
+No Elasticsearch server can be installed here, so this HTTP endpoint checks
+what a server would be sent, as its bulk API documents it:
+  - POST /_bulk, Content-Type application/x-ndjson, a body of (action,
+    document) line pairs ending in a newline;
+  - action {"index":{"_index":"4o6top-YYYY-MM-DD","_id":TIME}} where TIME is
+    the document's "timestamp" (the interval's RFC 3339 time) and the index
+    date is its date; each document a stat document that fits the shipped
+    template (template_check.validate);
+  - basic auth from the URL's user:pass (an Authorization header);
+  - it answers the first request 503: the command says so in one line, tries
+    again, and in the end every stat row tshark prints with
+    -z 4o6top,stat,format=json is stored exactly once, in order;
+  - the local run is not lost: stdout is the sum table tshark prints;
+  - a second run stores the same _ids (a re-run overwrites, not doubles);
+  - an endpoint that refuses connections: one line per failed try, the
+    number of documents not stored, exit status 1, and still the sum table.
+"""
+import argparse
+import base64
+import http.server
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, HERE)
+from tshark_env import TsharkEnv  # noqa: E402
+import template_check  # noqa: E402
+
+
+class Bulk(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        server = self.server
+        with server.lock:
+            first = not server.requests
+            server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body.decode(),
+                                    "status": 503 if first else 200})
+        if first:
+            self.send_response(503)
+            self.end_headers()
+            self.wfile.write(b'{"error":"unavailable"}')
+            return
+        lines = body.decode().split("\n")
+        items = [{"index": {"status": 201}} for _ in lines[::2] if _]
+        reply = json.dumps({"took": 1, "errors": False, "items": items}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bulk)
+    server.requests = []
+    server.lock = threading.Lock()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def check_requests(requests, want_docs, properties):
+    """Problems, and the (index, _id) pairs stored."""
+    problems = []
+    stored = []
+    auth = "Basic " + base64.b64encode(b"elastic:s3cret").decode()
+    for n, req in enumerate(requests, 1):
+        h = {k.lower(): v for k, v in req["headers"].items()}
+        if req["path"] != "/_bulk":
+            problems.append("request %d: path %s" % (n, req["path"]))
+        if h.get("content-type") != "application/x-ndjson":
+            problems.append("request %d: Content-Type %s" % (n, h.get("content-type")))
+        if h.get("authorization") != auth:
+            problems.append("request %d: Authorization %r, not %r" % (n, h.get("authorization"), auth))
+        body = req["body"]
+        if not body.endswith("\n"):
+            problems.append("request %d: the body does not end with a newline" % n)
+        lines = body[:-1].split("\n")
+        if len(lines) % 2:
+            problems.append("request %d: %d lines, not action/document pairs" % (n, len(lines)))
+            continue
+        for action_line, doc_line in zip(lines[::2], lines[1::2]):
+            action, doc = json.loads(action_line), json.loads(doc_line)
+            index = action.get("index", {})
+            if set(action) != {"index"} or set(index) != {"_index", "_id"}:
+                problems.append("request %d: action %s" % (n, action_line))
+                continue
+            if index["_id"] != doc.get("timestamp") or index["_index"] != "4o6top-" + doc["timestamp"][:10]:
+                problems.append("request %d: %s for a document of %s" % (n, action_line, doc.get("timestamp")))
+            if doc.get("mode") != "stat":
+                problems.append("request %d: mode %r" % (n, doc.get("mode")))
+            problems += ["request %d: %s" % (n, p) for p in template_check.validate(doc, properties)]
+            if req["status"] == 200:
+                stored.append((index["_index"], index["_id"], doc_line))
+    got = [d for _, _, d in stored]
+    if got != want_docs:
+        problems.append("stored %d documents, tshark's stat rows are %d (or differ, or came twice or out of order)"
+                        % (len(got), len(want_docs)))
+    if requests and requests[0]["status"] == 503 and len(requests) < 2:
+        problems.append("no try after the 503")
+    return problems, [(i, d) for i, d, _ in stored]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugins", required=True)
+    ap.add_argument("--captures", required=True)
+    ap.add_argument("--profiles", required=True)
+    ap.add_argument("--cli", required=True)
+    a = ap.parse_args()
+    _, properties = template_check.load_properties()
+    env = TsharkEnv(a.plugins, [a.captures], a.profiles)
+    cli = env.stage(a.cli)
+    sample = env.capture("sample.pcapng")
+    problems = []
+
+    def run(program, args):
+        r = env.run(args, {"TZ": "Asia/Tokyo"}, program=program, timeout=600)
+        return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    try:
+        _, want_sum, _ = run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,sum"])
+        _, stat, _ = run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,stat,format=json"])
+        want_docs = stat.splitlines()
+        runs = []
+        for attempt in (1, 2):
+            server = serve()
+            url = "http://elastic:s3cret@127.0.0.1:%d" % server.server_address[1]
+            rc, out, err = run(cli, ["-r", sample, "-m", "elastic", "-E", url])
+            server.shutdown()
+            if rc != 0 or out != want_sum:
+                problems.append("run %d: rc=%d, stdout %s tshark's sum; stderr %s" % (
+                    attempt, rc, "is" if out == want_sum else "is not", err))
+            lines = err.splitlines()
+            shown = "http://elastic@127.0.0.1:%d/" % server.server_address[1]
+            want = r"^4o6top: elastic: %s: HTTP 503; \d+ documents kept, next try in 0\.5 s$" % re.escape(shown)
+            if len(lines) != 1 or not re.match(want, lines[0]):
+                problems.append("run %d: stderr is not the one line about the 503 (password hidden): %r" % (attempt, err))
+            p, stored = check_requests(server.requests, want_docs, properties)
+            problems += ["run %d: %s" % (attempt, x) for x in p]
+            runs.append(stored)
+            print("run %d: %d requests, %d documents stored, stderr: %s" % (attempt, len(server.requests),
+                                                                           len(stored), err.strip()))
+        if runs[0] != runs[1]:
+            problems.append("the second run's index and _id pairs are not the first's")
+
+        # Refused: a port nothing listens on (a server bound and closed at once).
+        closed = serve()
+        port = closed.server_address[1]
+        closed.shutdown()
+        closed.server_close()
+        rc, out, err = run(cli, ["-r", sample, "-m", "elastic", "-E", "http://127.0.0.1:%d" % port])
+        lines = err.splitlines()
+        tries = [x for x in lines if re.match(r"^4o6top: elastic: http://127\.0\.0\.1:%d/: .*[Cc]onnect" % port, x)]
+        if rc != 1 or out != want_sum or len(tries) < 4 or len(tries) != len(lines) - 1 or \
+                lines[-1] != "4o6top: elastic: %d documents not stored" % len(want_docs):
+            problems.append("refused: rc=%d, stdout %s the sum table, stderr:\n%s" % (
+                rc, "is" if out == want_sum else "is not", err))
+        print("refused endpoint: %d lines, the last: %s" % (len(lines), lines[-1] if lines else ""))
+    finally:
+        env.close()
+    print("\n".join(problems) or "bulk requests: ok")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
