@@ -11,6 +11,7 @@ plugin's extra memory per tunnelled packet after the engine's session table
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -33,7 +34,6 @@ os.makedirs(a.workdir, exist_ok=True)
 generator = build_generator(a.workdir)
 capture = os.path.join(a.workdir, "fields-memory-%d.pcap" % a.packets)
 if not os.path.exists(capture):
-    import subprocess
     subprocess.run([generator, str(a.packets), capture], check=True)
 
 none_tree = tempfile.mkdtemp(prefix="4o6top-noplugin-")

@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "gui"))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from gui_test import Screen, start_wireshark, write_prefs  # noqa: E402
+from gui_test import Screen, process_mib, start_wireshark, write_prefs  # noqa: E402
 from tshark_env import TsharkEnv  # noqa: E402
 
 IDLE_S = 3.0
@@ -29,14 +29,6 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-
-
-def peak_rss_mib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
 
 
 def open_once(env, screen, capture, timeout):
@@ -54,7 +46,7 @@ def open_once(env, screen, capture, timeout):
                 break
             if now - start > timeout:
                 raise AssertionError("Wireshark still busy after %d s" % timeout)
-        ready, rss = last_change - start, peak_rss_mib(ws.pid)
+        ready, rss = last_change - start, process_mib(ws.pid, "VmHWM")
         bar = " ".join(t for t, _, _, _ in screen.lines() if "Packets" in t)
         return ready, last_cpu, rss, bar
     finally:

@@ -153,6 +153,15 @@ def start_wireshark(env, screen, args, extra_env=None, stderr=subprocess.DEVNULL
     return subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
+def process_mib(pid, field):
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM...), in MiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
 def write_prefs(env, text):
     """Wireshark preferences for the staged home, which Wireshark (as nobody) may write."""
     prefs = os.path.join(env.home, ".config", "wireshark")

@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "gui"))
 sys.path.insert(0, os.path.join(HERE, "..", "bench"))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from gui_test import Screen, open_top_window, start_wireshark, write_prefs  # noqa: E402
+from gui_test import Screen, open_top_window, process_mib, start_wireshark, write_prefs  # noqa: E402
 from run_bench import build_generator  # noqa: E402
 from tshark_env import TsharkEnv  # noqa: E402
 
@@ -42,11 +42,7 @@ CLOCK_RE = re.compile(r"^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d)  Total Sess:(\d+)", re
 
 
 def rss_mib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
+    return process_mib(pid, "VmRSS")
 
 
 class Watcher:
