@@ -166,7 +166,7 @@ value_name(const fot_option *o)
     static const char *const kinds[] = {
         [FOT_OPT_UINT] = "N", [FOT_OPT_SECONDS] = "SECONDS", [FOT_OPT_BOOL] = "",
         [FOT_OPT_DELIMITER] = "TEXT", [FOT_OPT_IPV4_PREFIX] = "ADDR[/LEN]", [FOT_OPT_LIST] = "ENTRY",
-        [FOT_OPT_PATH] = "FILE",
+        [FOT_OPT_PATH] = "FILE", [FOT_OPT_FILE] = "FILE",
     };
     if (o->kind == FOT_OPT_ENUM)
         return g_strjoinv("|", (char **)o->choices);
