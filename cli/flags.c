@@ -65,7 +65,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
 {
     args_init(a);
     *err = NULL;
-    bool lists_given[3] = { false };
+    bool lists_given[FOT_LIST_BRS + 1] = { false }; /* indexed by fot_list */
     int i = 1;
     for (; i < argc; i++) {
         const char *arg = argv[i];
