@@ -73,6 +73,12 @@ typedef struct session_key {
     uint8_t proto;
 } session_key;
 
+/* Sorted as (time, item) pairs: the sort then reads no session records. */
+typedef struct last_seen {
+    int64_t last;
+    uint32_t item;
+} last_seen;
+
 typedef struct proto_state {
     uint32_t sessions;
     fot_count_map dst_ips;
@@ -155,7 +161,7 @@ init_state(fot_engine *e)
     memset(e->tail, 0, sizeof e->tail);
     for (int c = 0; c < FOT_CLASS_COUNT; c++)
         e->sorted_upto[c] = -1;
-    e->sort_buf = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    e->sort_buf = g_array_new(FALSE, FALSE, sizeof(last_seen));
     e->serial = 0;
     e->nodes = NULL;
     e->node_count = e->node_cap = 0;
@@ -922,14 +928,29 @@ bucket_of(const fot_engine *e, int c, int64_t t)
 }
 
 static int
-compare_last(gconstpointer a, gconstpointer b, gpointer ctx)
+compare_last(gconstpointer a, gconstpointer b)
 {
-    int64_t x = item_session(ctx, *(const uint32_t *)a)->last, y = item_session(ctx, *(const uint32_t *)b)->last;
+    int64_t x = ((const last_seen *)a)->last, y = ((const last_seen *)b)->last;
     return x < y ? -1 : x > y;
 }
 
-/* Put class c's head bucket in exact last-seen order (g_array_sort_with_data
- * is stable: equal times keep their list order). */
+/* Class c's list from item on, while take(item) holds, as pairs in list order. */
+static void
+collect_run(const fot_engine *e, GArray *run, uint32_t item, int64_t bucket, int c, uint32_t *rest)
+{
+    g_array_set_size(run, 0);
+    for (; item; item = item_session(e, item)->next) {
+        const fot_session *s = item_session(e, item);
+        if (c >= 0 && bucket_of(e, c, s->last) != bucket)
+            break;
+        last_seen p = { s->last, item };
+        g_array_append_val(run, p);
+    }
+    *rest = item;
+}
+
+/* Put class c's head bucket in exact last-seen order (g_array_sort is
+ * stable: equal times keep their list order). */
 static void
 sort_head_bucket(fot_engine *e, int c)
 {
@@ -937,23 +958,21 @@ sort_head_bucket(fot_engine *e, int c)
     if (b <= e->sorted_upto[c])
         return;
     GArray *run = e->sort_buf;
-    g_array_set_size(run, 0);
-    uint32_t rest = e->head[c];
-    for (; rest && bucket_of(e, c, item_session(e, rest)->last) == b; rest = item_session(e, rest)->next)
-        g_array_append_val(run, rest);
-    g_array_sort_with_data(run, compare_last, e);
-    const uint32_t *items = (const uint32_t *)(void *)run->data;
+    uint32_t rest;
+    collect_run(e, run, e->head[c], b, c, &rest);
+    g_array_sort(run, compare_last);
+    const last_seen *items = (const last_seen *)(void *)run->data;
     uint32_t n = run->len;
     for (uint32_t i = 0; i < n; i++) {
-        fot_session *s = item_session(e, items[i]);
-        s->prev = i ? items[i - 1] : 0;
-        s->next = i + 1 < n ? items[i + 1] : rest;
+        fot_session *s = item_session(e, items[i].item);
+        s->prev = i ? items[i - 1].item : 0;
+        s->next = i + 1 < n ? items[i + 1].item : rest;
     }
-    e->head[c] = items[0];
+    e->head[c] = items[0].item;
     if (rest)
-        item_session(e, rest)->prev = items[n - 1];
+        item_session(e, rest)->prev = items[n - 1].item;
     else
-        e->tail[c] = items[n - 1];
+        e->tail[c] = items[n - 1].item;
     e->sorted_upto[c] = b;
 }
 
@@ -1400,20 +1419,13 @@ fot_engine_forgotten_ces(const fot_engine *e)
 void
 fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud)
 {
-    GArray *items = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    GArray *items = g_array_new(FALSE, FALSE, sizeof(last_seen));
     for (int c = 0; c < FOT_CLASS_COUNT; c++) {
-        bool ordered = true;
-        g_array_set_size(items, 0);
-        for (uint32_t item = e->head[c]; item; item = item_session(e, item)->next) {
-            if (items->len && item_session(e, g_array_index(items, uint32_t, items->len - 1))->last >
-                                  item_session(e, item)->last)
-                ordered = false;
-            g_array_append_val(items, item);
-        }
-        if (!ordered) /* within an unsorted bucket */
-            g_array_sort_with_data(items, compare_last, (gpointer)e);
+        uint32_t rest;
+        collect_run(e, items, e->head[c], 0, -1, &rest);
+        g_array_sort(items, compare_last); /* unsorted buckets */
         for (guint i = 0; i < items->len; i++)
-            fn(item_session(e, g_array_index(items, uint32_t, i)), ud);
+            fn(item_session(e, g_array_index(items, last_seen, i).item), ud);
     }
     g_array_free(items, TRUE);
 }
