@@ -257,8 +257,10 @@ def live_scenario(env, screen, capture, shot):
     fifo = os.path.join(env.dir, "lo.fifo")
     os.mkfifo(fifo, 0o666)
     os.chmod(fifo, 0o666)
-    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", fifo, "ip6"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    # Only this capture's B4s: other tests (the soak) may replay on lo meanwhile.
+    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", fifo,
+                                "ip6 and (host 2001:db8:1::2 or host 2001:db8:2::2)"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ws = start_wireshark(env, screen, ["-k", "-i", fifo])
     try:
         main = screen.wait_window("lo.fifo")
