@@ -154,20 +154,23 @@ def machine_description():
 def summarize(measurements, rows):
     """Table rows: medians and ratios per (variant, profile)."""
     med = {row: [statistics.median(values) for values in zip(*measurements[row])] for row in rows}
-    base_wall, _, base_rss = med[BASELINE]
+    base_wall, base_cpu, base_rss = med[BASELINE]
     table = []
     for variant, profile in rows:
         wall, cpu, rss = med[(variant, profile)]
         walls = [m[0] for m in measurements[(variant, profile)]]
+        def against(floor, i):  # this row's wall (i=0) or CPU (i=1) over the floor's, same profile
+            return "%.2f" % (med[(floor, profile)][i] and (wall, cpu)[i] / med[(floor, profile)][i]) \
+                if (floor, profile) in med else "-"
         table.append([variant, profile, "%.2f" % wall, "%.2f" % cpu, "%.0f" % rss,
-                      "%.2f" % (wall / base_wall), "%.2f" % (wall / med[("floor", profile)][0]),
-                      "%.2f" % (wall / med[("floor-notree", profile)][0]),
+                      "%.2f" % (wall / base_wall), "%.2f" % (cpu / base_cpu), against("floor", 0),
+                      against("floor-notree", 0), against("floor-notree", 1),
                       "%.2f" % (rss / base_rss), "%.0f" % (100 * (max(walls) - min(walls)) / wall)])
     return table
 
 
-HEADER = ["variant", "profile", "wall s", "CPU s", "peak RSS MiB", "wall / conv", "wall / floor",
-          "wall / floor-notree", "RSS / conv", "wall spread %"]
+HEADER = ["variant", "profile", "wall s", "CPU s", "peak RSS MiB", "wall / conv", "CPU / conv", "wall / floor",
+          "wall / floor-notree", "CPU / floor-notree", "RSS / conv", "wall spread %"]
 
 
 def format_table(table, markdown):
@@ -193,8 +196,8 @@ def main():
                     help="the lean configuration profile folder")
     ap.add_argument("--fast-profile", default=os.path.join(PROFILES_DIR, PROFILE_NAMES["fast"]),
                     help="the fast configuration profile folder")
-    ap.add_argument("--variants", help="comma-separated variants to run (default: all); floor, floor-notree "
-                    "and conv are always run")
+    ap.add_argument("--variants", help="comma-separated variants to run with the profiles (default: all); "
+                    "floor-notree and conv are always run, and with it the default profile runs conv only")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     opts = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # in order with the progress lines on stderr
@@ -218,10 +221,11 @@ def main():
         profiles = ["default"] + list(profile_dirs)
         env = TsharkEnv(opts.plugins, profiles=stage_profiles(profile_dirs, scratch) if profile_dirs else None)
         zargs = dict(VARIANTS)
-        chosen = set(zargs) if not opts.variants else set(opts.variants.split(",")) | {"floor", "floor-notree", "conv"}
+        chosen = set(zargs) if not opts.variants else set(opts.variants.split(",")) | {"floor-notree", "conv"}
         if chosen - set(zargs):
             sys.exit("run_bench: unknown variant(s): %s" % ", ".join(sorted(chosen - set(zargs))))
-        rows = [(variant, profile) for profile in profiles for variant, _ in VARIANTS if variant in chosen]
+        rows = [(variant, profile) for profile in profiles for variant, _ in VARIANTS
+                if variant in chosen and (profile != "default" or not opts.variants or variant == "conv")]
 
         print("machine: %s" % machine_description())
         print("plugin: %s" % plugin_description(opts.plugins))
@@ -256,20 +260,20 @@ def main():
 
         print("medians of %d runs each, round-robin, after one untimed warm-up run:" % opts.repeat)
         print(format_table(summarize(measurements, rows), opts.markdown))
-        print("wall / conv, RSS / conv: against conv with defaults; wall / floor, wall / floor-notree: against "
-              "that row with the same profile; wall spread: (max - min) / median")
+        print("wall / conv, CPU / conv, RSS / conv: against conv with defaults; wall / floor, wall / floor-notree, "
+              "CPU / floor-notree: against that row with the same profile; wall spread: (max - min) / median")
         for (variant, profile), texts in stderr_seen.items():
             for text in texts:
                 print("stderr of %s (%s):\n  %s" % (variant, profile, text.rstrip("\n").replace("\n", "\n  ")))
         if any(len(d) > 1 for d in sum_digests.values()):
             print("4o6top-sum: output differs between runs of the same profile")
-        for profile in profiles[1:]:
-            if "4o6top-sum" not in chosen:
-                break
-            same = sum_digests["default"] == sum_digests[profile]
-            print("4o6top-sum output with and without the %s profile: %s" % (profile, "identical" if same else "DIFFERENT"))
+        summed = [p for p in profiles if ("4o6top-sum", p) in measurements]
+        for profile in summed[1:]:
+            same = sum_digests[summed[0]] == sum_digests[profile]
+            print("4o6top-sum output with the %s and the %s profile: %s"
+                  % (summed[0], profile, "identical" if same else "DIFFERENT"))
             if not same:
-                print("  compare %s and %s" % (os.path.join(outputs, "4o6top-sum-default.out"),
+                print("  compare %s and %s" % (os.path.join(outputs, "4o6top-sum-%s.out" % summed[0]),
                                                os.path.join(outputs, "4o6top-sum-%s.out" % profile)))
                 scratch = None  # keep the outputs for comparison
     finally:

@@ -13,6 +13,7 @@ import difflib
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from tshark_env import TsharkEnv  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PROFILE = "4o6top-fast"  # the command's profile: FOT_CLI_PROFILE in cli/tshark_run.h
 
 
 def read_list(name):
@@ -52,8 +54,9 @@ class Runner:
 
     def popen(self, program, args, stdin, extra_env=None):
         argv, e = self.env.command(args, extra_env, program)
-        return subprocess.Popen(argv, env=e, cwd=self.env.dir, stdin=stdin, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        # Found in the system's PATH, whatever PATH the case gives the command.
+        return subprocess.Popen(argv, executable=shutil.which(argv[0], path="/usr/bin:/bin") or argv[0], env=e,
+                                cwd=self.env.dir, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def run(self, program, args, how, capture, extra_env=None):
         """Runs program with the capture given as `how` says; (rc, stdout, stderr)."""
@@ -82,7 +85,7 @@ class Runner:
         source = self.env.capture(capture) if how == "file" else "-"
         if "/nonexistent.pcap" in flags:
             source = "/nonexistent.pcap"
-        want = self.run("tshark", ["-r", source, "-q", "-C", "4o6top"] + tshark_args, how, capture)
+        want = self.run("tshark", ["-r", source, "-q", "-C", PROFILE] + tshark_args, how, capture)
         got = self.run(self.cli, flags, how, capture)
         problems = []
         if got[0] != want[0]:
@@ -137,8 +140,8 @@ def check_setup(r):
     rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng", {"HOME": bare_home})
     want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-z", "4o6top,stat"], "file", "sample.pcapng",
                                  {"HOME": bare_home})
-    want = ('4o6top: the lean profile "4o6top" is not installed (the 4o6top package has it); running with '
-            "Wireshark's defaults, slower\n")
+    want = ('4o6top: the configuration profile "%s" is not installed (the 4o6top package has it); running with '
+            "Wireshark's defaults, slower\n" % PROFILE)
     if rc != 0 or err != want or out != want_out:
         problems.append("no profile: rc=%d err=%r, stdout %s tshark's" % (rc, err, "is" if out == want_out else "is not"))
 
@@ -179,7 +182,7 @@ def check_sigint(r):
     the sessions still open only at the end of the capture: once every earlier
     row is out, SIGINT must bring exactly those final rows and exit status 0."""
     sample = r.env.capture("sample.pcapng")
-    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,sess,ends"], "file",
+    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,sess,ends"], "file",
                        "sample.pcapng")
     want_lines = want.splitlines(True)
     before_end = len([x for x in want_lines if ",end," not in x])
