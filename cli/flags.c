@@ -65,7 +65,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
 {
     args_init(a);
     *err = NULL;
-    bool lists_given[3] = { false };
+    bool lists_given[FOT_LIST_BRS + 1] = { false }; /* indexed by fot_list */
     int i = 1;
     for (; i < argc; i++) {
         const char *arg = argv[i];
@@ -166,7 +166,7 @@ value_name(const fot_option *o)
     static const char *const kinds[] = {
         [FOT_OPT_UINT] = "N", [FOT_OPT_SECONDS] = "SECONDS", [FOT_OPT_BOOL] = "",
         [FOT_OPT_DELIMITER] = "TEXT", [FOT_OPT_IPV4_PREFIX] = "ADDR[/LEN]", [FOT_OPT_LIST] = "ENTRY",
-        [FOT_OPT_PATH] = "FILE",
+        [FOT_OPT_PATH] = "FILE", [FOT_OPT_FILE] = "FILE",
     };
     if (o->kind == FOT_OPT_ENUM)
         return g_strjoinv("|", (char **)o->choices);

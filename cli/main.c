@@ -58,7 +58,7 @@ main(int argc, char **argv)
     }
     bool profile = fot_tshark_profile_installed();
     if (!profile)
-        fprintf(stderr, "4o6top: the lean profile \"%s\" is not installed (the 4o6top package has it); "
+        fprintf(stderr, "4o6top: the configuration profile \"%s\" is not installed (the 4o6top package has it); "
                         "running with Wireshark's defaults, slower\n", FOT_CLI_PROFILE);
     GPtrArray *tshark_argv = fot_tshark_argv(&a, profile);
     int status = fot_tshark_run(tshark_argv, capture_fd, elastic ? post_document : NULL, elastic, &err);

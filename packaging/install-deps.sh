@@ -10,6 +10,8 @@ packages=(
   libcurl4-openssl-dev
   # run and test: the real tshark, and the capture generator's scapy
   tshark python3 python3-scapy
+  # sharkd (tests/sharkd): Wireshark's web back-end, in wireshark-common
+  wireshark-common
   # GUI test: Wireshark under Xvfb, driven and read (xdotool, tesseract, xclip, imagemagick)
   wireshark-qt xvfb xdotool tesseract-ocr xclip imagemagick
   # live capture tests: packets onto loopback

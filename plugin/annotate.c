@@ -31,8 +31,18 @@ static int hf_session = -1, hf_new_session = -1, hf_ce = -1, hf_br = -1, hf_out_
            hf_direction = -1, hf_client = -1, hf_client_port = -1, hf_server = -1, hf_server_port = -1,
            hf_proto = -1, hf_mechanism = -1, hf_psid = -1, hf_timeout_class = -1, hf_session_packets = -1,
            hf_session_bytes = -1, hf_gap = -1, hf_active_sessions = -1, hf_ce_ports_in_use = -1,
-           hf_reopened = -1;
-static expert_field ei_out_of_set = EI_INIT, ei_threshold = EI_INIT, ei_reopened = EI_INIT;
+           hf_reopened = -1, hf_verdict = -1;
+static expert_field ei_threshold = EI_INIT, ei_reopened = EI_INIT;
+static expert_field ei_verdict[FOT_VERDICT_COUNT] = { EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+                                                      EI_INIT, EI_INIT, EI_INIT, EI_INIT };
+
+static const value_string verdict_names[] = {
+    { FOT_VERDICT_BOUND, "bound" },     { FOT_VERDICT_WRONG_PORT, "wrong-port" },
+    { FOT_VERDICT_WRONG_ADDRESS, "wrong-address" }, { FOT_VERDICT_WRONG_B4, "wrong-b4" },
+    { FOT_VERDICT_SPOOFED, "spoofed" }, { FOT_VERDICT_WRONG_BR, "wrong-br" },
+    { FOT_VERDICT_UNBOUND, "unbound" }, { FOT_VERDICT_CONFLICT, "conflict" },
+    { 0, NULL },
+};
 
 static dissector_handle_t ipv4_handle;
 
@@ -240,8 +250,9 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     n->server_port = s->server_port;
     n->psid = ce.source != FOT_SET_NONE ? ce.set.psid : 0;
     n->active_sessions = counts.sessions;
-    n->ce_ports_in_use = ce.ports_in_use;
-    n->ce_port_set_size = ce.source == FOT_SET_RULE || ce.source == FOT_SET_BINDING ? fot_port_set_size(&ce.set) : 0;
+    n->verdict = (uint8_t)r.verdict;
+    n->ce_ports_in_use = r.set_size ? r.set_ports : ce.ports_in_use;
+    n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
     memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
     memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);
     n->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? res.ev.ipv4_len : res.ev.ipv6_len;
@@ -252,6 +263,19 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
         note_reopen(s, res.time, n);
     return true;
 }
+
+/* The expert info's words: what the BR does and what to check. */
+static const char *const verdict_meaning[FOT_VERDICT_COUNT] = {
+    "",
+    "",
+    "address is the CE's, port in none of its sets: a BR drops it; check PSID and offset",
+    "IPv4 address is not the CE's: a BR drops it; check the CE's NAT address",
+    "the softwire of this IPv4 and port names another B4: an lwAFTR drops it",
+    "source is not the address the MAP rule derives (IPv4, PSID, prefix): a BR drops it",
+    "sent via another BR than the one its softwire (or br=) names",
+    "no softwire or rule covers the IPv4 address: a BR/lwAFTR drops it",
+    "another entry or CE claims this IPv4 and PSID: a BR delivers to one only",
+};
 
 static void
 add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
@@ -304,13 +328,17 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
         expert_add_info_format(pinfo, pi, &ei_threshold,
                                "CE/B4 %s uses %u of its %u ports: past the port-use threshold", ce_text,
                                n->ce_ports_in_use, n->ce_port_set_size);
-    if (n->flags & FOT_NOTE_OUT_OF_SET) {
-        pi = proto_tree_add_item(t, hf_out_of_set, tvb, 0, 0, ENC_NA);
+    if (n->flags & FOT_NOTE_OUT_OF_SET)
+        proto_item_set_generated(proto_tree_add_item(t, hf_out_of_set, tvb, 0, 0, ENC_NA));
+    if (n->verdict != FOT_VERDICT_NONE) {
+        pi = proto_tree_add_uint(t, hf_verdict, tvb, 0, 0, n->verdict);
         proto_item_set_generated(pi);
-        char ip[16];
-        expert_add_info_format(pinfo, pi, &ei_out_of_set,
-                               "Client %s:%u is outside the port set of CE/B4 %s (PSID %u): a BR drops it",
-                               fot_ipv4_text(n->client_ip, ip), n->client_port, ce_text, n->psid);
+        if (n->verdict != FOT_VERDICT_BOUND) {
+            char ip[16];
+            expert_add_info_format(pinfo, pi, &ei_verdict[n->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
+                                   fot_verdict_name((fot_verdict)n->verdict), fot_ipv4_text(n->client_ip, ip),
+                                   n->client_port, ce_text, verdict_meaning[n->verdict]);
+        }
     }
 }
 
@@ -385,11 +413,25 @@ fot_annotate_register(int proto)
                                  "Distinct TCP/UDP client ports of this CE/B4's active sessions", HFILL } },
         { &hf_out_of_set, { "Out of set", "4o6top.out_of_set", FT_NONE, BASE_NONE, NULL, 0,
                             "Client address or port outside the CE's port set", HFILL } },
+        { &hf_verdict, { "Verdict", "4o6top.verdict", FT_UINT8, BASE_DEC, VALS(verdict_names), 0,
+                         "What the BR/lwAFTR would decide for this packet", HFILL } },
     };
     static gint *ett[] = { &ett_4o6top };
     static ei_register_info ei[] = {
-        { &ei_out_of_set, { "4o6top.out_of_set.expert", PI_PROTOCOL, PI_WARN,
-                            "Client port outside the CE's port set", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_WRONG_PORT], { "4o6top.verdict.wrong_port", PI_PROTOCOL, PI_WARN,
+                                                 "Port outside the CE's port sets", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_WRONG_ADDRESS], { "4o6top.verdict.wrong_address", PI_PROTOCOL, PI_WARN,
+                                                    "IPv4 address not the CE's", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_WRONG_B4], { "4o6top.verdict.wrong_b4", PI_SECURITY, PI_ERROR,
+                                               "Softwire of another B4", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_SPOOFED], { "4o6top.verdict.spoofed", PI_SECURITY, PI_ERROR,
+                                              "Source not the MAP-derived address", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_WRONG_BR], { "4o6top.verdict.wrong_br", PI_PROTOCOL, PI_NOTE,
+                                               "Softwire of another BR", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_UNBOUND], { "4o6top.verdict.unbound", PI_PROTOCOL, PI_WARN,
+                                              "No softwire or rule for the IPv4 address", EXPFILL } },
+        { &ei_verdict[FOT_VERDICT_CONFLICT], { "4o6top.verdict.conflict", PI_PROTOCOL, PI_WARN,
+                                               "IPv4 and PSID claimed twice", EXPFILL } },
         { &ei_threshold, { "4o6top.ce_ports_in_use.threshold", PI_PROTOCOL, PI_WARN,
                            "CE/B4 past the port-use threshold", EXPFILL } },
         { &ei_reopened, { "4o6top.reopened.expert", PI_SEQUENCE, PI_NOTE,

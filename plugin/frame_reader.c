@@ -231,6 +231,9 @@ set_event(fot_frame_reader *r, const fot_ipv4 *ip, const fot_l4 *l4h)
     ev->dst_port = l4h->dst_port;
     ev->tcp_flags = l4h->tcp_flags;
     ev->icmp_type = l4h->icmp_type;
+    ev->quoted = l4h->quoted;
+    ev->quoted_src_port = l4h->quoted_src_port;
+    ev->quoted_dst_port = l4h->quoted_dst_port;
     r->result.kind = FOT_FRAME_EVENT;
 }
 

@@ -43,14 +43,15 @@ static stat_tap_table_item session_columns[S_COLUMNS] = {
 };
 
 enum {
-    C_CE, C_MECHANISM, C_IPV4, C_PSID, C_PSID_LEN, C_OFFSET, C_SET_SIZE, C_IN_USE, C_PEAK, C_PEAK_PERCENT,
-    C_SESSIONS, C_OUT_OF_SET, C_NEAR, C_COLUMNS
+    C_CE, C_MECHANISM, C_IPV4, C_USED_IPV4, C_PSID, C_PSID_LEN, C_OFFSET, C_SET_SIZE, C_IN_USE, C_PEAK,
+    C_PEAK_PERCENT, C_SESSIONS, C_BOUND, C_OUT_OF_SET, C_REFUSED, C_NEAR, C_COLUMNS
 };
 
 static stat_tap_table_item ce_columns[C_COLUMNS] = {
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Used IPv4", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID length", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Offset", "%s"),
@@ -59,7 +60,9 @@ static stat_tap_table_item ce_columns[C_COLUMNS] = {
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak ports in use", "%u"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Peak use %", "%u"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Sessions", "%u"),
+    COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bound", "%u"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Out of set", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Refused (verdict: packets)", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Near exhaustion", "%s"),
 };
 
@@ -229,14 +232,21 @@ add_ce_row(const fot_ce_info *ce, void *ud)
 {
     stat_tap_table *t = ud;
     uint32_t threshold = fot_engine_config(fot_annotate_engine())->threshold;
-    bool whole = ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
-    uint32_t size = whole ? fot_port_set_size(&ce->set) : 0;
-    char addr[46], ip[16] = "", psid[8] = "", len[8] = "", offset[8] = "";
+    uint64_t size = fot_ce_set_size(ce);
+    bool whole = size != 0;
+    char addr[46], ip[16] = "", used[16] = "", psid[8] = "", len[8] = "", offset[8] = "";
+    if (ce->sessions && !ce->many_ips)
+        fot_ipv4_text(ce->client_ip, used);
+    GString *refused = g_string_new(NULL);
+    for (int v = FOT_VERDICT_WRONG_PORT; v < FOT_VERDICT_COUNT; v++)
+        if (ce->verdicts[v])
+            g_string_append_printf(refused, "%s%s: %" G_GUINT64_FORMAT, refused->len ? ", " : "",
+                                   fot_verdict_name((fot_verdict)v), ce->verdicts[v]);
     if (ce->source != FOT_SET_NONE)
         fot_ipv4_text(ce->set.ipv4, ip);
     else if (ce->mechanism != FOT_MECH_DSLITE && !ce->many_ips)
         fot_ipv4_text(ce->client_ip, ip);
-    if (ce->source == FOT_SET_IID || (whole && ce->set.psid_len))
+    if (ce->source == FOT_SET_IID || whole)
         g_snprintf(psid, sizeof psid, "%u", ce->set.psid);
     if (whole) {
         g_snprintf(len, sizeof len, "%u", ce->set.psid_len);
@@ -245,11 +255,13 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     guint percent = size ? (guint)((uint64_t)ce->peak_ports * 100 / size) : 0;
     stat_tap_table_item_type row[C_COLUMNS] = {
         text_item(fot_ipv6_text(ce->addr, addr)), text_item(fot_mechanism_name(ce->mechanism)), text_item(ip),
-        text_item(psid), text_item(len), text_item(offset), uint_item(size), uint_item(ce->ports_in_use),
+        text_item(used), text_item(psid), text_item(len), text_item(offset), uint_item(clamp_uint(size)), uint_item(ce->ports_in_use),
         uint_item(ce->peak_ports), uint_item(percent), uint_item(clamp_uint(ce->sessions)),
-        uint_item(clamp_uint(ce->out_of_set)), text_item(whole && percent >= threshold ? "YES" : ""),
+        uint_item(clamp_uint(ce->verdicts[FOT_VERDICT_BOUND])), uint_item(clamp_uint(ce->out_of_set)),
+        text_item(refused->str), text_item(fot_ce_near_exhaustion(ce, threshold) ? "YES" : ""),
     };
     stat_tap_init_table_row(t, t->num_elements, C_COLUMNS, row);
+    g_string_free(refused, TRUE);
 }
 
 static tap_packet_status
@@ -260,7 +272,7 @@ ce_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *da
     if (ces_listed || !fot_annotate_engine())
         return TAP_PACKET_DONT_REDRAW;
     ces_listed = true;
-    fot_engine_foreach_ce(fot_annotate_engine(), add_ce_row, only_table(sd->stat_tap_data));
+    fot_engine_foreach_ce_row(fot_annotate_engine(), add_ce_row, only_table(sd->stat_tap_data));
     return TAP_PACKET_REDRAW;
 }
 

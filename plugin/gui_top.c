@@ -98,7 +98,7 @@ static void
 render_ces(GString *out, const fot_engine *e)
 {
     ce_pick pick = { .n = 0 };
-    fot_engine_foreach_ce(e, keep_busiest, &pick);
+    fot_engine_foreach_ce_row(e, keep_busiest, &pick);
     if (pick.n == 0)
         return;
     uint32_t threshold = fot_engine_config(e)->threshold;
@@ -106,12 +106,11 @@ render_ces(GString *out, const fot_engine *e)
     g_string_append_printf(out, "   %-39s %-7s %6s %6s %6s\n", "CE/B4", "Mech.", "In use", "Peak", "Set");
     for (unsigned i = 0; i < pick.n; i++) {
         const fot_ce_info *ce = &pick.top[i];
-        bool whole = ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
-        uint32_t size = whole ? fot_port_set_size(&ce->set) : 0;
-        bool near = whole && (uint64_t)ce->peak_ports * 100 >= (uint64_t)threshold * size;
-        char addr[46], set[16] = "-";
-        if (whole)
-            g_snprintf(set, sizeof set, "%u", size);
+        uint64_t size = fot_ce_set_size(ce);
+        bool near = fot_ce_near_exhaustion(ce, threshold);
+        char addr[46], set[24] = "-";
+        if (size)
+            g_snprintf(set, sizeof set, "%" G_GUINT64_FORMAT, size);
         g_string_append_printf(out, "%s %-39s %-7s %6u %6u %6s\n", near ? "!!" : "  ", fot_ipv6_text(ce->addr, addr),
                                fot_mechanism_name(ce->mechanism), ce->ports_in_use, ce->peak_ports, set);
     }

@@ -11,6 +11,12 @@ fot_host_is_tshark(void)
     return strcmp(program_invocation_short_name, "tshark") == 0;
 }
 
+bool
+fot_host_is_sharkd(void)
+{
+    return strcmp(program_invocation_short_name, "sharkd") == 0;
+}
+
 static bool
 is_stream(const char *path)
 {

@@ -6,6 +6,7 @@
 #include "fast_path.h"
 #include "gui_tables.h"
 #include "gui_top.h"
+#include "host.h"
 #include "prefs.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
@@ -24,12 +25,16 @@ register_taps(void)
     fot_gui_tables_register();
 }
 
+/* sharkd never calls the tap plugins' registration (it has no -z); its
+ * "nstat:" tables are those registered with a protocol, as dissectors do. */
 static void
 register_protocol(void)
 {
     fot_prefs_register();
     fot_annotate_register(fot_prefs_proto());
     fot_fast_path_register();
+    if (fot_host_is_sharkd())
+        fot_gui_tables_register();
 }
 
 static void

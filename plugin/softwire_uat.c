@@ -10,7 +10,7 @@ typedef struct map_rule_rec {
 } map_rule_rec;
 
 typedef struct lw_binding_rec {
-    char *b4, *ipv4, *psid, *psid_len, *offset;
+    char *b4, *ipv4, *psid, *psid_len, *offset, *br;
 } lw_binding_rec;
 
 static map_rule_rec *map_rules;
@@ -26,12 +26,14 @@ map_rule_text(const map_rule_rec *r)
                            r->offset ? r->offset : "");
 }
 
+/* B4;IPV4;PSID;PSID_LEN[;OFFSET[;BR]]: an empty offset before a BR means 0. */
 static char *
 lw_binding_text(const lw_binding_rec *b)
 {
-    return g_strdup_printf("%s;%s;%s;%s%s%s", b->b4 ? b->b4 : "", b->ipv4 ? b->ipv4 : "", b->psid ? b->psid : "",
-                           b->psid_len ? b->psid_len : "", b->offset && *b->offset ? ";" : "",
-                           b->offset ? b->offset : "");
+    bool has_br = b->br && *b->br;
+    return g_strdup_printf("%s;%s;%s;%s%s%s%s%s", b->b4 ? b->b4 : "", b->ipv4 ? b->ipv4 : "", b->psid ? b->psid : "",
+                           b->psid_len ? b->psid_len : "", (b->offset && *b->offset) || has_br ? ";" : "",
+                           b->offset ? b->offset : "", has_br ? ";" : "", has_br ? b->br : "");
 }
 
 static fot_ws_uat_result
@@ -88,6 +90,7 @@ lw_binding_copy(void *dest, const void *source, size_t len)
     d->psid = g_strdup(s->psid);
     d->psid_len = g_strdup(s->psid_len);
     d->offset = g_strdup(s->offset);
+    d->br = g_strdup(s->br);
     return d;
 }
 
@@ -100,6 +103,7 @@ lw_binding_free(void *record)
     g_free(b->psid);
     g_free(b->psid_len);
     g_free(b->offset);
+    g_free(b->br);
 }
 
 UAT_CSTRING_CB_DEF(map_rule, prefix6, map_rule_rec)
@@ -111,6 +115,7 @@ UAT_CSTRING_CB_DEF(lw_binding, ipv4, lw_binding_rec)
 UAT_CSTRING_CB_DEF(lw_binding, psid, lw_binding_rec)
 UAT_CSTRING_CB_DEF(lw_binding, psid_len, lw_binding_rec)
 UAT_CSTRING_CB_DEF(lw_binding, offset, lw_binding_rec)
+UAT_CSTRING_CB_DEF(lw_binding, br, lw_binding_rec)
 
 void
 fot_softwire_uat_register(module_t *module)
@@ -128,6 +133,7 @@ fot_softwire_uat_register(module_t *module)
         UAT_FLD_CSTRING(lw_binding, psid, "PSID", "decimal"),
         UAT_FLD_CSTRING(lw_binding, psid_len, "PSID length", "0..16"),
         UAT_FLD_CSTRING(lw_binding, offset, "PSID offset", "0..15; empty: 0"),
+        UAT_FLD_CSTRING(lw_binding, br, "BR address", "the lwAFTR serving the softwire; empty: any"),
         UAT_END_FIELDS
     };
     uat_t *rules = uat_new("4o6top MAP-E rules", sizeof(map_rule_rec), "4o6top_map_rules", TRUE, &map_rules,
@@ -139,7 +145,7 @@ fot_softwire_uat_register(module_t *module)
     prefs_register_uat_preference(module, "map_rules", "MAP-E rules",
                                   "MAP-E Basic/Forwarding Mapping Rules: each CE's IPv4 and port set", rules);
     prefs_register_uat_preference(module, "lw_bindings", "LW4o6 bindings",
-                                  "LW4o6 bindings of B4s to an IPv4 address and port set", bindings);
+                                  "LW4o6 softwires: B4, IPv4 address, port set, BR (any number per B4)", bindings);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fot_mode.h"
 #include "fot_time.h"
@@ -95,6 +96,10 @@ const fot_option fot_options[] = {
     [FOT_ID_OUTPUT] = { FOT_ID_OUTPUT, "output", FOT_OPT_PATH, AT(output),
       0, 0, NULL, NO_LIST, NULL, "Output file",
       "-z only: this statistic's rows go to FILE (created or emptied) instead of standard output." },
+    [FOT_ID_BINDINGS] = { FOT_ID_BINDINGS, "bindings", FOT_OPT_FILE, 0,
+      0, 0, NULL, NO_LIST, NULL, "LW4o6 binding table file",
+      "CSV file of LW4o6 softwires, header b4,ipv4,psid,psid_len[,offset[,br]], # comments; "
+      "adds to lw_binding." },
 };
 #undef AT
 #undef NO_LIST
@@ -147,6 +152,15 @@ own_softwire(fot_config *c)
     return mine;
 }
 
+/* Only a changed path touches the softwire (and so the built table). */
+static void
+set_bindings_file(fot_config *c, const char *path)
+{
+    const char *now = fot_softwire_bindings_file(c->softwire);
+    if (g_strcmp0(path, now ? now : "") != 0)
+        fot_softwire_set_bindings_file(own_softwire(c), path);
+}
+
 static bool
 add_rule(fot_config *c, const char *value, char **why)
 {
@@ -186,7 +200,7 @@ static const struct {
     bool (*add)(fot_config *c, const char *value, char **why);
 } lists[] = {
     [FOT_LIST_RULES] = { "PREFIX6;PREFIX4;EA_LEN[;OFFSET]", fot_softwire_clear_rules, add_rule },
-    [FOT_LIST_BINDINGS] = { "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET]", fot_softwire_clear_bindings, add_binding },
+    [FOT_LIST_BINDINGS] = { "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]]", fot_softwire_clear_bindings, add_binding },
     [FOT_LIST_BRS] = { "an IPv6 address or prefix", fot_softwire_clear_brs, add_br },
 };
 
@@ -401,6 +415,8 @@ accepted_text(const fot_option *o)
         return g_strdup_printf("a file name of at most %u bytes", FOT_PATH_MAX);
     case FOT_OPT_LIST:
         return g_strdup(lists[o->list].accepted);
+    case FOT_OPT_FILE:
+        return g_strdup("a readable file");
     }
     return g_strdup("?");
 }
@@ -448,6 +464,11 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         ok = strlen(value) <= FOT_PATH_MAX;
         if (ok)
             strcpy(at, value);
+        break;
+    case FOT_OPT_FILE:
+        ok = value[0] == '\0' || (g_file_test(value, G_FILE_TEST_IS_REGULAR) && access(value, R_OK) == 0);
+        if (ok)
+            set_bindings_file(c, value);
         break;
     }
     if (!ok) {
@@ -528,6 +549,10 @@ fot_config_get(const fot_config *c, const char *name)
         return prefix_text(at);
     case FOT_OPT_LIST:
         return fot_softwire_list_text(c->softwire, o->list);
+    case FOT_OPT_FILE: {
+        const char *path = fot_softwire_bindings_file(c->softwire);
+        return g_strdup(path ? path : "");
+    }
     }
     return NULL;
 }

@@ -65,6 +65,7 @@ typedef enum {
     FOT_OPT_IPV4_PREFIX, /* a.b.c.d or a.b.c.d/len; empty clears it */
     FOT_OPT_LIST,        /* repeatable: each value adds one entry to a softwire list */
     FOT_OPT_PATH,        /* a file name, up to FOT_PATH_MAX bytes; empty for none */
+    FOT_OPT_FILE,        /* a readable file's path, kept in the softwire; empty: none */
 } fot_opt_kind;
 
 typedef enum {
@@ -92,6 +93,7 @@ typedef enum {
     FOT_ID_FORMAT,
     FOT_ID_ENDS,
     FOT_ID_OUTPUT,
+    FOT_ID_BINDINGS,
     FOT_ID_COUNT
 } fot_opt_id;
 
@@ -103,7 +105,7 @@ typedef struct fot_option {
     fot_opt_id id;
     const char *name;          /* -z key and preference name */
     fot_opt_kind kind;
-    size_t offset;             /* in fot_config; not for FOT_OPT_LIST */
+    size_t offset;             /* in fot_config; not for FOT_OPT_LIST, FOT_OPT_FILE */
     uint32_t min, max;         /* FOT_OPT_UINT; FOT_OPT_SECONDS uses max */
     const char *const *choices; /* FOT_OPT_ENUM, NULL-terminated */
     fot_list list;             /* FOT_OPT_LIST */

@@ -15,8 +15,10 @@
 
 #include <glib.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "fot_bindings.h"
 #include "fot_distinct.h"
 #include "fot_index.h"
 #include "fot_packet.h"
@@ -41,8 +43,29 @@ typedef struct node {
     uint32_t ports_in_use, peak_ports;
     uint32_t active_sessions;
     int64_t peak_time;
-    uint64_t sessions, out_of_set;
+    uint64_t sessions;
+    uint32_t accounts;   /* its first port-set account, number (0: none) */
+    bool conflict;       /* another CE claimed its MAP IPv4 + PSID first */
+    bool claimed;        /* it holds a claim in the engine's claims */
+    uint64_t *verdicts;  /* a CE without accounts: packets by verdict, allocated when first judged */
 } node;
+
+/* One port set a CE holds (a softwire of a B4, or its MAP set): the in-set
+ * port use and the verdicts of the packets that fall on it; one row of the ce
+ * view. Accounts of a CE are chained in (IPv4, PSID) order. */
+typedef struct account {
+    uint32_t ce;         /* node */
+    uint32_t next;       /* the CE's next account, number (0: none) */
+    uint32_t softwire;   /* binding number; 0: a MAP rule's set */
+    fot_port_set set;
+    uint8_t source;      /* fot_set_source */
+    bool many_ips;
+    uint32_t used_ip;    /* the first client IPv4 counted on it */
+    uint32_t ports_in_use, peak_ports;
+    int64_t peak_time;
+    uint64_t sessions;
+    uint64_t verdicts[FOT_VERDICT_COUNT];
+} account;
 
 typedef struct session_key {
     uint32_t ce, client_ip, server_ip;
@@ -96,6 +119,11 @@ struct fot_engine {
     void *on_end_ud;
 
     fot_key48_map ce_ports;   /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
+    fot_key48_map set_ports;  /* (account << 16 | client port) -> in-set TCP/UDP sessions using it */
+    account *accounts;        /* numbers are 1-based */
+    uint32_t account_count, account_cap, free_accounts;
+    GHashTable *claims;       /* MAP (IPv4 prefix, PSID) key -> CE node + 1 that claimed it first */
+    const fot_bindings *bindings;
     uint32_t *ce_port_hist;   /* number of CEs with n ports in use, n = 0..65536 */
     uint32_t max_ce_ports;
     bool crossed_threshold;   /* by the packet being counted */
@@ -150,6 +178,10 @@ init_state(fot_engine *e)
     memset(e->tally, 0, sizeof e->tally);
     e->evicted_sessions = e->forgotten_ces = 0;
     fot_key48_map_init(&e->ce_ports);
+    fot_key48_map_init(&e->set_ports);
+    e->accounts = NULL;
+    e->account_count = e->account_cap = e->free_accounts = 0;
+    e->claims = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     e->ce_port_hist = g_new0(uint32_t, 65537);
     e->max_ce_ports = 0;
 }
@@ -161,6 +193,8 @@ free_state(fot_engine *e)
         g_free(e->chunks[i]);
     g_free(e->chunks);
     fot_index_destroy(&e->sessions);
+    for (uint32_t i = 0; i < e->node_count; i++)
+        g_free(e->nodes[i].verdicts);
     g_free(e->nodes);
     fot_index_destroy(&e->node_index);
     for (int p = 0; p < FOT_P_COUNT; p++) {
@@ -169,6 +203,9 @@ free_state(fot_engine *e)
         g_free(e->proto[p].dst_ports);
     }
     fot_key48_map_destroy(&e->ce_ports);
+    fot_key48_map_destroy(&e->set_ports);
+    g_free(e->accounts);
+    g_hash_table_destroy(e->claims);
     g_free(e->ce_port_hist);
     g_array_free(e->sort_buf, TRUE);
 }
@@ -178,6 +215,10 @@ fot_engine_new(const fot_config *cfg)
 {
     fot_engine *e = g_new0(fot_engine, 1);
     fot_config_copy(&e->cfg, cfg);
+    /* Built (or found built) once, before the first packet; its messages go out once. */
+    fot_bindings *table = fot_softwire_table(e->cfg.softwire);
+    fputs(fot_bindings_take_messages(table), stderr);
+    e->bindings = table;
     for (int c = 0; c < FOT_CLASS_COUNT; c++) {
         e->timeout[c] = (int64_t)cfg->timeout_s[c] * FOT_NS_PER_SEC;
         while ((e->timeout[c] >> (e->bucket_shift[c] + 1)) >= 8)
@@ -211,15 +252,6 @@ fot_engine_config(const fot_engine *e)
 }
 
 /* ---- outer IPv6 addresses (CE/B4 and BR/AFTR) ---- */
-
-static uint32_t
-addr_hash(const uint8_t a[16])
-{
-    uint64_t hi, lo;
-    memcpy(&hi, a, 8);
-    memcpy(&lo, a + 8, 8);
-    return fot_hash64(hi ^ (lo * UINT64_C(0x9e3779b97f4a7c15)));
-}
 
 static bool
 node_match(const void *ctx, uint32_t item, const void *key)
@@ -297,7 +329,7 @@ node_recycle(fot_engine *e)
 static uint32_t
 node_get(fot_engine *e, const uint8_t addr[16])
 {
-    uint32_t hash = addr_hash(addr);
+    uint32_t hash = fot_hash_addr16(addr);
     uint32_t item = node_find(e, addr, hash);
     if (item)
         return item - 1;
@@ -335,18 +367,145 @@ fot_mechanism_name(fot_mechanism m)
     return names[m];
 }
 
-/* A MAP rule's CE: inside the rule's prefix and carrying the IPv4 address the
- * rule gives it in its interface identifier (RFC 7597 section 6, or the older
- * layout). A rule prefix may also cover BRs and other tunnel endpoints. */
+/* A MAP rule's CE: its whole address is the one the rule derives from its EA
+ * bits (RFC 7597 section 6: IPv4 and PSID in the interface identifier, subnet
+ * ID 0; or the older layout). A rule prefix may also cover BRs and other
+ * tunnel endpoints, and spoofed or misconfigured sources. */
 static const fot_map_rule *
 rule_of_ce(const fot_softwire *sw, const uint8_t addr[16], fot_port_set *set)
 {
     const fot_map_rule *r = fot_softwire_find_rule(sw, addr);
-    uint16_t psid;
     if (!r)
         return NULL;
     fot_map_rule_port_set(r, addr, set);
-    return fot_map_iid(addr, set->ipv4, &psid) != FOT_IID_NONE ? r : NULL;
+    return fot_map_is_address(r, set, addr) ? r : NULL;
+}
+
+/* ---- port sets: the one size and the one exhaustion rule every view uses ---- */
+
+/* Ports of a whole set across every address of it (a CE may get an IPv4 prefix). */
+static uint64_t
+set_ports(const fot_port_set *set, fot_set_source source)
+{
+    if (source != FOT_SET_RULE && source != FOT_SET_BINDING)
+        return 0;
+    return (uint64_t)fot_port_set_size(set) << (32 - set->ipv4_len);
+}
+
+uint64_t
+fot_ce_set_size(const fot_ce_info *ce)
+{
+    return set_ports(&ce->set, ce->source);
+}
+
+static bool
+near_exhaustion(uint64_t size, uint32_t ports, uint32_t threshold)
+{
+    return size && (uint64_t)ports * 100 >= (uint64_t)threshold * size;
+}
+
+bool
+fot_ce_near_exhaustion(const fot_ce_info *ce, uint32_t threshold)
+{
+    return near_exhaustion(fot_ce_set_size(ce), ce->peak_ports, threshold);
+}
+
+static inline account *
+account_at(const fot_engine *e, uint32_t a)
+{
+    return &e->accounts[a - 1];
+}
+
+static uint64_t
+account_size(const account *a)
+{
+    return set_ports(&a->set, (fot_set_source)a->source);
+}
+
+static int
+set_order(const fot_port_set *a, const fot_port_set *b)
+{
+    if (a->ipv4 != b->ipv4)
+        return a->ipv4 < b->ipv4 ? -1 : 1;
+    return a->psid < b->psid ? -1 : a->psid > b->psid;
+}
+
+/* A new account for n, kept in (IPv4, PSID) order so rows never depend on
+ * the order of the binding table. */
+static void
+account_add(fot_engine *e, node *n, uint32_t softwire, const fot_port_set *set, fot_set_source source)
+{
+    uint32_t a;
+    if (e->free_accounts) {
+        a = e->free_accounts;
+        e->free_accounts = account_at(e, a)->next;
+    } else {
+        if (e->account_count == e->account_cap) {
+            e->account_cap = e->account_cap ? e->account_cap * 2 : 16;
+            e->accounts = g_renew(account, e->accounts, e->account_cap);
+        }
+        a = ++e->account_count;
+    }
+    account *x = account_at(e, a);
+    memset(x, 0, sizeof *x);
+    x->ce = (uint32_t)(n - e->nodes);
+    x->softwire = softwire;
+    x->set = *set;
+    x->source = (uint8_t)source;
+    uint32_t *link = &n->accounts;
+    while (*link && set_order(&account_at(e, *link)->set, set) < 0)
+        link = &account_at(e, *link)->next;
+    x->next = *link;
+    *link = a;
+}
+
+/* The account a client IPv4:port counts on: the set holding it, else one on
+ * the same address, else the CE's first; 0 when the CE has none. A CE holds
+ * few sets, so this walk is short. */
+static uint32_t
+account_of(const fot_engine *e, const node *n, uint32_t ip, uint16_t port, bool in_set)
+{
+    uint32_t same_ip = 0;
+    for (uint32_t a = n->accounts; a; a = account_at(e, a)->next) {
+        const fot_port_set *set = &account_at(e, a)->set;
+        if (in_set && fot_port_set_contains(set, ip, port))
+            return a;
+        uint32_t mask = set->ipv4_len ? UINT32_MAX << (32 - set->ipv4_len) : 0;
+        if (!same_ip && (ip & mask) == set->ipv4)
+            same_ip = a;
+    }
+    return same_ip ? same_ip : n->accounts;
+}
+
+static uint64_t
+claim_key(const fot_port_set *set)
+{
+    return (uint64_t)set->ipv4 << 24 | (uint64_t)set->ipv4_len << 16 | set->psid;
+}
+
+/* A MAP CE's IPv4 + PSID: the first CE to claim it holds it; a later one is in conflict. */
+static void
+claim(fot_engine *e, node *n)
+{
+    uint64_t key = claim_key(&n->set);
+    uint32_t holder = GPOINTER_TO_UINT(g_hash_table_lookup(e->claims, &key));
+    uint32_t me = (uint32_t)(n - e->nodes) + 1;
+    if (!holder) {
+        uint64_t *k = g_new(uint64_t, 1);
+        *k = key;
+        g_hash_table_insert(e->claims, k, GUINT_TO_POINTER(me));
+        n->claimed = true;
+    } else if (holder != me) {
+        n->conflict = true;
+    }
+}
+
+static void
+unclaim(fot_engine *e, node *n)
+{
+    uint64_t key = claim_key(&n->set);
+    if (n->claimed)
+        g_hash_table_remove(e->claims, &key);
 }
 
 /* First time as a CE: what the configuration says of it. */
@@ -355,21 +514,27 @@ ce_init(fot_engine *e, node *n)
 {
     n->is_ce = true;
     e->ce_port_hist[0]++;
-    const fot_lw_binding *b = fot_softwire_find_binding(e->cfg.softwire, n->addr);
+    uint32_t first = fot_bindings_of_b4(e->bindings, n->addr);
     fot_port_set set;
-    if (b) {
-        n->set = b->set;
+    if (first) {
+        for (uint32_t b = first; b; b = fot_bindings_get(e->bindings, b)->next_of_b4) {
+            fot_binding_port_set(fot_bindings_get(e->bindings, b), &set);
+            account_add(e, n, b, &set, FOT_SET_BINDING);
+        }
+        n->set = account_at(e, n->accounts)->set;
         n->source = FOT_SET_BINDING;
     } else if (rule_of_ce(e->cfg.softwire, n->addr, &set)) {
         n->set = set;
         n->source = FOT_SET_RULE;
+        account_add(e, n, 0, &set, FOT_SET_RULE);
+        claim(e, n);
     }
 }
 
 /* The evidence rule (README, "Mechanism"): configuration first, then the
  * MAP interface identifier, then the inner addresses, then the ports. */
 static void
-ce_classify(node *n)
+ce_classify(fot_engine *e, node *n)
 {
     uint16_t psid;
     fot_iid_layout iid;
@@ -379,13 +544,19 @@ ce_classify(node *n)
         n->mechanism = FOT_MECH_MAPE;
     } else if (!n->many_ips && (iid = fot_map_iid(n->addr, n->client_ip, &psid)) != FOT_IID_NONE) {
         n->mechanism = FOT_MECH_MAPE;
-        n->source = FOT_SET_IID;
-        n->set.ipv4 = n->client_ip;
-        n->set.ipv4_len = 32;
-        n->set.psid = psid;
+        if (n->source != FOT_SET_IID) {
+            n->source = FOT_SET_IID;
+            n->set.ipv4 = n->client_ip;
+            n->set.ipv4_len = 32;
+            n->set.psid = psid;
+            claim(e, n);
+        }
     } else if (n->private_ip || n->many_ips) {
+        if (n->source == FOT_SET_IID)
+            unclaim(e, n);
         n->mechanism = FOT_MECH_DSLITE;
         n->source = FOT_SET_NONE;
+        n->conflict = n->claimed = false;
     } else if (n->peak_ports >= 4 && n->port_max - n->port_min < 4096) {
         n->mechanism = FOT_MECH_LW4O6; /* one public IPv4, ports in one narrow range */
     } else {
@@ -394,22 +565,37 @@ ce_classify(node *n)
 }
 
 static void
-ce_ports_changed(fot_engine *e, node *n, uint32_t before)
+hist_changed(fot_engine *e, uint32_t before, uint32_t after)
 {
     e->ce_port_hist[before]--;
-    e->ce_port_hist[n->ports_in_use]++;
-    if (n->ports_in_use > e->max_ce_ports)
-        e->max_ce_ports = n->ports_in_use;
+    e->ce_port_hist[after]++;
+    if (after > e->max_ce_ports)
+        e->max_ce_ports = after;
     while (e->max_ce_ports > 0 && e->ce_port_hist[e->max_ce_ports] == 0)
         e->max_ce_ports--;
+}
+
+static void
+ce_ports_changed(fot_engine *e, node *n, uint32_t before)
+{
+    hist_changed(e, before, n->ports_in_use);
     if (n->ports_in_use > n->peak_ports) {
-        uint64_t limit = (uint64_t)e->cfg.threshold * fot_port_set_size(&n->set) << (32 - n->set.ipv4_len);
-        bool whole = n->source == FOT_SET_RULE || n->source == FOT_SET_BINDING;
-        e->crossed_threshold |= whole && (uint64_t)n->peak_ports * 100 < limit &&
-                                (uint64_t)n->ports_in_use * 100 >= limit;
         n->peak_ports = n->ports_in_use;
         n->peak_time = e->now;
     }
+}
+
+/* The threshold is crossed when a set's peak first reaches it: once per set. */
+static void
+set_ports_changed(fot_engine *e, account *a)
+{
+    if (a->ports_in_use <= a->peak_ports)
+        return;
+    uint64_t size = account_size(a);
+    e->crossed_threshold |= !near_exhaustion(size, a->peak_ports, e->cfg.threshold) &&
+                            near_exhaustion(size, a->ports_in_use, e->cfg.threshold);
+    a->peak_ports = a->ports_in_use;
+    a->peak_time = e->now;
 }
 
 static bool
@@ -418,7 +604,15 @@ uses_port(const fot_session *s)
     return s->proto == FOT_IPPROTO_TCP || s->proto == FOT_IPPROTO_UDP;
 }
 
-/* A session joins its CE: counts, port use, and what its client says. */
+static bool
+in_set(fot_verdict v)
+{
+    return v == FOT_VERDICT_BOUND || v == FOT_VERDICT_WRONG_BR;
+}
+
+/* A session joins its CE: counts, port use, and what its client says. A CE
+ * with port sets counts only in-set ports in use: out-of-set ones hold no
+ * port of its sets. */
 static void
 ce_attach(fot_engine *e, const fot_session *s)
 {
@@ -429,7 +623,21 @@ ce_attach(fot_engine *e, const fot_session *s)
     else if (s->client_ip != n->client_ip)
         n->many_ips = true;
     n->private_ip |= fot_ipv4_is_private(s->client_ip);
-    if (uses_port(s)) {
+    uint32_t a = n->accounts ? account_of(e, n, s->client_ip, s->client_port, in_set(s->verdict)) : 0;
+    if (a) {
+        account *x = account_at(e, a);
+        if (x->sessions++ == 0)
+            x->used_ip = s->client_ip;
+        else if (x->used_ip != s->client_ip)
+            x->many_ips = true;
+        if (uses_port(s) && in_set(s->verdict) &&
+            fot_key48_map_add(&e->set_ports, (uint64_t)a << 16 | s->client_port)) {
+            x->ports_in_use++;
+            n->ports_in_use++;
+            ce_ports_changed(e, n, n->ports_in_use - 1);
+            set_ports_changed(e, x);
+        }
+    } else if (uses_port(s)) {
         if (n->ports_in_use == 0 && n->peak_ports == 0) {
             n->port_min = n->port_max = s->client_port;
         } else {
@@ -441,7 +649,7 @@ ce_attach(fot_engine *e, const fot_session *s)
             ce_ports_changed(e, n, n->ports_in_use - 1);
         }
     }
-    ce_classify(n);
+    ce_classify(e, n);
 }
 
 /* A node that is no CE any more: taken for one by a wrong first-packet
@@ -450,6 +658,15 @@ static void
 ce_forget(fot_engine *e, node *n)
 {
     e->ce_port_hist[0]--;
+    unclaim(e, n);
+    g_free(n->verdicts);
+    uint32_t a = n->accounts;
+    while (a) { /* onto the free list */
+        uint32_t next = account_at(e, a)->next;
+        account_at(e, a)->next = e->free_accounts;
+        e->free_accounts = a;
+        a = next;
+    }
     size_t keep = offsetof(node, is_ce);
     memset((char *)n + keep, 0, sizeof *n - keep);
 }
@@ -459,43 +676,142 @@ ce_detach(fot_engine *e, const fot_session *s)
 {
     node *n = &e->nodes[s->ce];
     n->active_sessions--;
-    if (uses_port(s) && fot_key48_map_remove(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
+    if (!uses_port(s))
+        return;
+    if (n->accounts) {
+        uint32_t a = account_of(e, n, s->client_ip, s->client_port, in_set(s->verdict));
+        if (in_set(s->verdict) && fot_key48_map_remove(&e->set_ports, (uint64_t)a << 16 | s->client_port)) {
+            account_at(e, a)->ports_in_use--;
+            n->ports_in_use--;
+            ce_ports_changed(e, n, n->ports_in_use + 1);
+        }
+    } else if (fot_key48_map_remove(&e->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
         n->ports_in_use--;
         ce_ports_changed(e, n, n->ports_in_use + 1);
     }
 }
 
-/* Against the port set from a rule or binding: TCP and UDP client ports,
- * ICMP echo and timestamp identifiers (a MAP CE maps those too). */
-static bool
-out_of_set(const node *n, const fot_session *s, const fot_event *ev)
+/* What the BR would decide for the session's client IPv4:port; a MAP CE
+ * whose IPv4 + PSID another CE claimed first is in conflict. */
+static fot_verdict
+judge(const fot_engine *e, const fot_session *s, uint16_t port)
 {
-    if (n->source != FOT_SET_RULE && n->source != FOT_SET_BINDING)
-        return false;
-    bool query = ev->icmp_type == FOT_ICMP_ECHO_REQUEST || ev->icmp_type == FOT_ICMP_ECHO_REPLY ||
-                 ev->icmp_type == FOT_ICMP_TIMESTAMP_REQUEST || ev->icmp_type == FOT_ICMP_TIMESTAMP_REPLY;
-    if (s->proto == FOT_IPPROTO_ICMP && !query)
-        return false;
-    return !fot_port_set_contains(&n->set, s->client_ip, s->client_port);
+    const node *n = &e->nodes[s->ce];
+    fot_judgement j;
+    fot_softwire_judge(e->cfg.softwire, n->addr, e->nodes[s->br].addr, s->client_ip, port, &j);
+    if (n->conflict && (j.verdict == FOT_VERDICT_BOUND || j.verdict == FOT_VERDICT_NONE))
+        return FOT_VERDICT_CONFLICT;
+    return j.verdict;
+}
+
+/* ICMP: an echo or timestamp identifier is the CE's port only when the CE
+ * side chose it (its requests, the replies to them); an error is judged by
+ * the CE-side port of the packet it quotes. */
+static bool
+icmp_query(uint8_t type)
+{
+    return type == FOT_ICMP_ECHO_REQUEST || type == FOT_ICMP_TIMESTAMP_REQUEST || type == FOT_ICMP_ECHO_REPLY ||
+           type == FOT_ICMP_TIMESTAMP_REPLY;
+}
+
+/* The CE side chose the identifier: its request going up, or the reply coming down. */
+static bool
+ce_chose_id(const fot_event *ev, fot_dir dir)
+{
+    bool request = ev->icmp_type == FOT_ICMP_ECHO_REQUEST || ev->icmp_type == FOT_ICMP_TIMESTAMP_REQUEST;
+    return icmp_query(ev->icmp_type) && request == (dir == FOT_DIR_UP);
+}
+
+/* A session's verdict, judged once: TCP and UDP by the client port; ICMP by
+ * the identifier only when the CE side chose it. */
+static fot_verdict
+session_verdict(const fot_engine *e, const fot_session *s, const fot_event *ev, fot_dir dir)
+{
+    if (s->proto == FOT_IPPROTO_ICMP && !ce_chose_id(ev, dir))
+        return FOT_VERDICT_NONE;
+    return judge(e, s, s->client_port);
+}
+
+static fot_verdict
+packet_verdict(const fot_engine *e, const fot_session *s, const fot_event *ev, fot_dir dir, uint16_t *port)
+{
+    *port = s->client_port;
+    if (ev->proto != FOT_IPPROTO_ICMP)
+        return (fot_verdict)s->verdict;
+    if (icmp_query(ev->icmp_type))
+        return ce_chose_id(ev, dir) ? judge(e, s, s->client_port) : FOT_VERDICT_NONE;
+    if (!ev->quoted)
+        return FOT_VERDICT_NONE;
+    /* Sent to the CE, an error quotes the CE's packet (its source port); from the CE, one sent to it. */
+    *port = dir == FOT_DIR_UP ? ev->quoted_dst_port : ev->quoted_src_port;
+    return judge(e, s, *port);
+}
+
+/* Count the packet's verdict on its row; returns the row's account (0: the CE has none). */
+static uint32_t
+count_verdict(fot_engine *e, const fot_session *s, fot_verdict v, uint16_t port)
+{
+    node *n = &e->nodes[s->ce];
+    uint32_t a = n->accounts ? account_of(e, n, s->client_ip, port, in_set(v)) : 0;
+    if (v == FOT_VERDICT_NONE)
+        return a;
+    if (a) {
+        account_at(e, a)->verdicts[v]++;
+    } else {
+        if (!n->verdicts)
+            n->verdicts = g_new0(uint64_t, FOT_VERDICT_COUNT);
+        n->verdicts[v]++;
+    }
+    return a;
+}
+
+static void
+fill_row(const fot_engine *e, const node *n, const account *a, fot_ce_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->node = (uint32_t)(n - e->nodes);
+    out->addr = n->addr;
+    out->mechanism = (fot_mechanism)n->mechanism;
+    out->active_sessions = n->active_sessions;
+    if (a) {
+        out->source = (fot_set_source)a->source;
+        out->set = a->set;
+        out->client_ip = a->used_ip;
+        out->many_ips = a->many_ips;
+        out->ports_in_use = a->ports_in_use;
+        out->peak_ports = a->peak_ports;
+        out->peak_time = a->peak_time;
+        out->sessions = a->sessions;
+        out->softwire = a->softwire;
+        memcpy(out->verdicts, a->verdicts, sizeof out->verdicts);
+    } else {
+        out->source = (fot_set_source)n->source;
+        out->set = n->set;
+        out->client_ip = n->client_ip;
+        out->many_ips = n->many_ips;
+        out->ports_in_use = n->ports_in_use;
+        out->peak_ports = n->peak_ports;
+        out->peak_time = n->peak_time;
+        out->sessions = n->sessions;
+        if (n->verdicts)
+            memcpy(out->verdicts, n->verdicts, sizeof out->verdicts);
+    }
+    for (int v = 0; v < FOT_VERDICT_COUNT; v++)
+        if (fot_verdict_out_of_set((fot_verdict)v))
+            out->out_of_set += out->verdicts[v];
 }
 
 void
 fot_engine_ce(const fot_engine *e, uint32_t index, fot_ce_info *out)
 {
     const node *n = &e->nodes[index];
-    out->node = index;
-    out->addr = n->addr;
-    out->mechanism = (fot_mechanism)n->mechanism;
-    out->source = (fot_set_source)n->source;
-    out->set = n->set;
-    out->client_ip = n->client_ip;
-    out->many_ips = n->many_ips;
-    out->ports_in_use = n->ports_in_use;
-    out->peak_ports = n->peak_ports;
-    out->peak_time = n->peak_time;
-    out->active_sessions = n->active_sessions;
-    out->sessions = n->sessions;
-    out->out_of_set = n->out_of_set;
+    fill_row(e, n, NULL, out);
+    /* The CE as a whole: every set's verdicts and sessions. */
+    for (uint32_t a = n->accounts; a; a = account_at(e, a)->next)
+        for (int v = 0; v < FOT_VERDICT_COUNT; v++) {
+            out->verdicts[v] += account_at(e, a)->verdicts[v];
+            out->out_of_set += fot_verdict_out_of_set((fot_verdict)v) ? account_at(e, a)->verdicts[v] : 0;
+        }
 }
 
 void
@@ -507,6 +823,25 @@ fot_engine_foreach_ce(const fot_engine *e, fot_ce_fn fn, void *ud)
         fot_ce_info info;
         fot_engine_ce(e, i, &info);
         fn(&info, ud);
+    }
+}
+
+void
+fot_engine_foreach_ce_row(const fot_engine *e, fot_ce_fn fn, void *ud)
+{
+    for (uint32_t i = 0; i < e->node_count; i++) {
+        const node *n = &e->nodes[i];
+        if (!n->is_ce)
+            continue;
+        fot_ce_info info;
+        if (!n->accounts) { /* a CE with sets has them from its start: nothing counts on n itself */
+            fill_row(e, n, NULL, &info);
+            fn(&info, ud);
+        }
+        for (uint32_t a = n->accounts; a; a = account_at(e, a)->next) {
+            fill_row(e, n, account_at(e, a), &info);
+            fn(&info, ud);
+        }
     }
 }
 
@@ -823,10 +1158,10 @@ marker(const fot_event *ev)
 
 /* A B4 with a binding, or a MAP rule's CE. */
 static bool
-configured_ce(const fot_softwire *sw, const uint8_t addr[16])
+configured_ce(const fot_engine *e, const uint8_t addr[16])
 {
     fot_port_set set;
-    return fot_softwire_find_binding(sw, addr) || rule_of_ce(sw, addr, &set);
+    return fot_bindings_of_b4(e->bindings, addr) || rule_of_ce(e->cfg.softwire, addr, &set);
 }
 
 static fot_dir
@@ -845,9 +1180,9 @@ orient_new(const fot_engine *e, const fot_event *ev, fot_orient *how)
         *how = FOT_ORIENT_SRC_HINT;
         return fot_softwire_is_br(sw, ev->outer_dst) ? FOT_DIR_UP : FOT_DIR_DOWN;
     }
-    if (configured_ce(sw, ev->outer_src) || configured_ce(sw, ev->outer_dst)) {
+    if (configured_ce(e, ev->outer_src) || configured_ce(e, ev->outer_dst)) {
         *how = FOT_ORIENT_SRC_HINT;
-        return configured_ce(sw, ev->outer_src) ? FOT_DIR_UP : FOT_DIR_DOWN;
+        return configured_ce(e, ev->outer_src) ? FOT_DIR_UP : FOT_DIR_DOWN;
     }
     int m = marker(ev);
     *how = m ? FOT_ORIENT_MARKER : FOT_ORIENT_FIRST_PACKET;
@@ -898,6 +1233,7 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
     distinct_add(e, s);
     if (!e->nodes[ce].is_ce)
         ce_init(e, &e->nodes[ce]);
+    s->verdict = (uint8_t)session_verdict(e, s, ev, dir);
     ce_attach(e, s);
     list_append(e, item);
     return item;
@@ -929,6 +1265,8 @@ session_flip(fot_engine *e, uint32_t item)
     distinct_add(e, s);
     if (!e->nodes[s->ce].is_ce)
         ce_init(e, &e->nodes[s->ce]);
+    if (s->proto != FOT_IPPROTO_ICMP || s->verdict != FOT_VERDICT_NONE) /* the other side is the client now */
+        s->verdict = (uint8_t)judge(e, s, s->client_port);
     ce_attach(e, s);
 }
 
@@ -936,13 +1274,13 @@ fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
 {
     fot_engine_advance(e, ev->time);
-    fot_packet_result r = { NULL, FOT_DIR_UP, false, false, false, -1 };
+    fot_packet_result r = { NULL, FOT_DIR_UP, false, FOT_VERDICT_NONE, false, false, 0, 0, -1 };
     e->crossed_threshold = false;
 
     /* Only a node that is a CE can hold the session's key. At 200 000
      * sessions the index slots miss the caches: ask for all four at once. */
     uint32_t item = 0;
-    uint32_t src_hash = addr_hash(ev->outer_src), dst_hash = addr_hash(ev->outer_dst);
+    uint32_t src_hash = fot_hash_addr16(ev->outer_src), dst_hash = fot_hash_addr16(ev->outer_dst);
     session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
     session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
     uint32_t up_hash = key_hash(src_hash, &up), down_hash = key_hash(dst_hash, &down);
@@ -1020,9 +1358,15 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
         list_unlink(e, item);
         list_append(e, item);
     }
-    node *ce = &e->nodes[s->ce];
-    r.out_of_set = out_of_set(ce, s, ev);
-    ce->out_of_set += r.out_of_set;
+    uint16_t port;
+    r.verdict = packet_verdict(e, s, ev, r.dir, &port);
+    r.out_of_set = fot_verdict_out_of_set(r.verdict);
+    uint32_t row = count_verdict(e, s, r.verdict, port);
+    if (row) {
+        const account *a = account_at(e, row);
+        r.set_ports = a->ports_in_use;
+        r.set_size = account_size(a);
+    }
     r.crossed_threshold = e->crossed_threshold;
     r.session = s;
     return r;

@@ -25,6 +25,8 @@ typedef struct fot_event {
     uint8_t proto;         /* FOT_IPPROTO_TCP, _UDP or _ICMP */
     uint8_t tcp_flags;
     uint8_t icmp_type;
+    bool quoted;           /* an ICMP error whose quoted TCP/UDP ports were read: */
+    uint16_t quoted_src_port, quoted_dst_port;
     uint32_t ipv6_len;     /* IPv6 payload length(s) of the packet's fragments */
     uint32_t ipv4_len;     /* inner IPv4 total length(s) */
 } fot_event;
@@ -45,7 +47,7 @@ typedef struct fot_session {
     uint8_t proto;
     uint8_t tclass;            /* fot_class */
     uint8_t orient;            /* fot_orient */
-    uint8_t pad;
+    uint8_t verdict;           /* fot_verdict of its client IPv4:port, judged when it opened */
     uint32_t hash;
     uint32_t prev, next;       /* expiry list of the class, item numbers (0: none) */
     uint32_t serial;           /* 1, 2, ...: order of opening within the engine */
@@ -92,8 +94,11 @@ typedef struct fot_packet_result {
     const fot_session *session; /* valid until the next call that changes the engine */
     fot_dir dir;
     bool opened;
-    bool out_of_set;        /* client address or port outside the CE's port set */
-    bool crossed_threshold; /* this packet's session took its CE's peak port use to the threshold */
+    fot_verdict verdict;    /* what the BR would decide for this packet */
+    bool out_of_set;        /* fot_verdict_out_of_set(verdict) */
+    bool crossed_threshold; /* this packet's session took its set's peak port use to the threshold */
+    uint32_t set_ports;     /* in-set ports in use of the set the packet counts on; 0: none */
+    uint64_t set_size;      /* that set's size (fot_ce_set_size); 0: no whole set */
     int64_t gap;            /* ns since the session's previous packet; -1 when it opened */
 } fot_packet_result;
 
@@ -138,26 +143,39 @@ typedef enum {
     FOT_SET_BINDING, /* a configured LW4o6 binding: the whole port set */
 } fot_set_source;
 
+/* A CE/B4 as a whole (fot_engine_ce), or one row of the ce view: one port
+ * set it holds (fot_engine_foreach_ce_row; a B4 with several softwires has a
+ * row each), or the CE itself when it holds none. */
 typedef struct fot_ce_info {
     uint32_t node;
     const uint8_t *addr;
     fot_mechanism mechanism;
     fot_set_source source;
     fot_port_set set;        /* ipv4 and psid valid unless source is NONE; the rest for RULE, BINDING */
-    uint32_t client_ip;      /* the first client IPv4 seen behind it */
+    uint32_t softwire;       /* a row's binding number, 0: none */
+    uint32_t client_ip;      /* the first client IPv4 seen (on the row) */
     bool many_ips;           /* more than one */
-    uint32_t ports_in_use;   /* distinct TCP and UDP client ports of its active sessions */
+    uint32_t ports_in_use;   /* distinct TCP and UDP client ports of its active sessions; in-set only
+                                when it holds sets */
     uint32_t peak_ports;     /* the most at any instant */
     int64_t peak_time;
-    uint32_t active_sessions;
-    uint64_t sessions;       /* opened in all */
-    uint64_t out_of_set;     /* packets whose client address or port is outside the set */
+    uint32_t active_sessions; /* of the CE */
+    uint64_t sessions;       /* opened in all (on the row) */
+    uint64_t verdicts[FOT_VERDICT_COUNT]; /* packets judged, by verdict */
+    uint64_t out_of_set;     /* the packets of out-of-set verdicts */
 } fot_ce_info;
 
 /* Each node that has been the CE/B4 side of a session, in order of appearance. */
 typedef void (*fot_ce_fn)(const fot_ce_info *ce, void *ud);
 void fot_engine_foreach_ce(const fot_engine *e, fot_ce_fn fn, void *ud);
+void fot_engine_foreach_ce_row(const fot_engine *e, fot_ce_fn fn, void *ud);
 void fot_engine_ce(const fot_engine *e, uint32_t node, fot_ce_info *out);
+
+/* The one port-set size (every address of the set; 0 unless a rule or
+ * binding gives the whole set) and the one exhaustion rule (peak at or past
+ * threshold % of it) that every view uses. */
+uint64_t fot_ce_set_size(const fot_ce_info *ce);
+bool fot_ce_near_exhaustion(const fot_ce_info *ce, uint32_t threshold);
 
 /* The most client ports any one CE/B4 has in use now. */
 uint32_t fot_engine_max_ce_ports(const fot_engine *e);

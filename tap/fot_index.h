@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct fot_index_slot {
     uint32_t hash;
@@ -56,6 +57,16 @@ fot_hash64(uint64_t x)
     x *= UINT64_C(0x94d049bb133111eb);
     x ^= x >> 31;
     return (uint32_t)(x ^ (x >> 32));
+}
+
+/* A 16-byte address (IPv6), folded the same way. */
+static inline uint32_t
+fot_hash_addr16(const uint8_t a[16])
+{
+    uint64_t hi, lo;
+    memcpy(&hi, a, 8);
+    memcpy(&lo, a + 8, 8);
+    return fot_hash64(hi ^ (lo * UINT64_C(0x9e3779b97f4a7c15)));
 }
 
 #endif

@@ -65,7 +65,8 @@ typedef struct frame_record {
     uint16_t ce_ports_lo;     /* CE ports in use (0 to 65 536), bits 0-15 */
     uint32_t packet_bytes : 24;
     uint32_t wide : 1;        /* some values are in the wide table */
-    uint32_t spare : 7;       /* room for a small per-packet enum (a softwire verdict) */
+    uint32_t verdict : 4;     /* fot_verdict */
+    uint32_t spare : 3;
     uint64_t gap : 50;        /* ns; a gap is below the longest timeout (one week < 2^50 ns) */
     uint64_t tclass : 3;
     uint64_t ended_class : 3;
@@ -275,6 +276,7 @@ fot_notes_put(fot_notes *n, uint32_t frame, const fot_note *note)
     r->gap = (uint64_t)gap & (WIDE_GAP - 1);
     r->tclass = note->tclass;
     r->ended_class = note->ended_class;
+    r->verdict = note->verdict & 15;
     r->flags = flags;
     r->wide = wide;
     if (wide) {
@@ -304,6 +306,7 @@ fot_notes_get(const fot_notes *n, uint32_t frame, fot_note *out)
     out->tclass = r->tclass;
     out->mechanism = c ? c->mechanism : 0;
     out->ended_class = r->ended_class;
+    out->verdict = (uint8_t)r->verdict;
     out->client_ip = swapped ? s->server_ip : s->client_ip;
     out->server_ip = swapped ? s->client_ip : s->server_ip;
     out->client_port = swapped ? s->server_port : s->client_port;

@@ -33,6 +33,7 @@ typedef struct fot_note {
     uint8_t tclass;            /* fot_class */
     uint8_t mechanism;         /* fot_mechanism */
     uint8_t ended_class;       /* REOPENED: the class of the session that timed out */
+    uint8_t verdict;           /* fot_verdict */
     uint16_t client_port, server_port, psid;
     uint32_t client_ip, server_ip; /* host byte order */
     uint8_t ce[16], br[16];

@@ -41,6 +41,27 @@ fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out)
     return FOT_DECODE_OK;
 }
 
+/* An ICMP error quotes the IPv4 header and at least 8 bytes of the packet
+ * that caused it (RFC 792): the ports of a quoted TCP or UDP packet, when
+ * the bytes are there. */
+static void
+decode_quote(const uint8_t *p, size_t avail, fot_l4 *out)
+{
+    uint8_t t = out->icmp_type;
+    if (t != FOT_ICMP_UNREACHABLE && t != FOT_ICMP_SOURCE_QUENCH && t != FOT_ICMP_REDIRECT &&
+        t != FOT_ICMP_TIME_EXCEEDED && t != FOT_ICMP_PARAMETER_PROBLEM)
+        return;
+    if (avail < 8 + 20 || p[8] >> 4 != 4)
+        return;
+    size_t ihl = (size_t)(p[8] & 15) * 4;
+    uint8_t proto = p[8 + 9];
+    if (ihl < 20 || avail < 8 + ihl + 4 || (proto != FOT_IPPROTO_TCP && proto != FOT_IPPROTO_UDP))
+        return;
+    out->quoted = true;
+    out->quoted_src_port = get16(p + 8 + ihl);
+    out->quoted_dst_port = get16(p + 8 + ihl + 2);
+}
+
 fot_decode_status
 fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out)
 {
@@ -64,6 +85,7 @@ fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out)
             return FOT_DECODE_TRUNCATED;
         out->icmp_type = p[0];
         out->src_port = out->dst_port = get16(p + 4);
+        decode_quote(p, avail, out);
         return FOT_DECODE_OK;
     }
 }

@@ -50,6 +50,8 @@ typedef struct fot_l4 {
     uint16_t src_port, dst_port; /* ICMP: bytes 4-5 (the echo identifier) in both */
     uint8_t tcp_flags;
     uint8_t icmp_type;
+    bool quoted; /* an ICMP error quoting TCP or UDP: that packet's ports */
+    uint16_t quoted_src_port, quoted_dst_port;
 } fot_l4;
 
 /* An IPv6 header found in packet data, with its extension headers walked. */

@@ -22,7 +22,7 @@ typedef struct value {
     char text[48];
 } value;
 
-#define MAX_FIELDS 24
+#define MAX_FIELDS 32
 
 typedef struct record {
     const fot_config *cfg;
@@ -212,6 +212,12 @@ sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event
     add_time(r, t, frac_digits);
     endpoint_fields(r, s);
     tunnel_fields(r, e, s);
+    if (fot_softwire_judges(r->cfg->softwire)) {
+        if (s && s->verdict != FOT_VERDICT_NONE)
+            add_text(r, "Verdict", "verdict", fot_verdict_name((fot_verdict)s->verdict));
+        else
+            add_none(r, "Verdict", "verdict");
+    }
     if (!r->cfg->ends)
         return;
     add_text(r, "Event", "event", events[what]);
@@ -246,17 +252,26 @@ whole_set(const fot_ce_info *ce)
     return ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
 }
 
-/* Ports of every address of the set (a CE may get a whole IPv4 prefix). */
-static uint64_t
-set_size(const fot_ce_info *ce)
+static void
+add_ipv4_or_none(record *r, const char *csv, const char *json, const char *ip)
 {
-    return (uint64_t)fot_port_set_size(&ce->set) << (32 - ce->set.ipv4_len);
+    if (ip[0])
+        add_text(r, csv, json, ip);
+    else
+        add_none(r, csv, json);
 }
+
+/* The verdict columns, in fot_verdict order after "none". */
+static const field verdict_fields[FOT_VERDICT_COUNT] = {
+    { NULL, NULL },           { "Bound", "bound" },        { "WrongPort", "wrong_port" },
+    { "WrongAddress", "wrong_address" }, { "WrongB4", "wrong_b4" }, { "Spoofed", "spoofed" },
+    { "WrongBR", "wrong_br" }, { "Unbound", "unbound" },  { "Conflict", "conflict" },
+};
 
 static void
 ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
 {
-    char addr[46], ip[24] = "";
+    char addr[46], ip[24] = "", used[24] = "";
     if (json(r->cfg))
         add_time(r, e ? fot_engine_now(e) : 0, 0);
     add_text(r, "CE", "ce", ce ? fot_ipv6_text(ce->addr, addr) : "");
@@ -268,18 +283,18 @@ ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
     } else if (ce && ce->mechanism != FOT_MECH_DSLITE && !ce->many_ips) {
         fot_ipv4_text(ce->client_ip, ip);
     }
-    if (ip[0])
-        add_text(r, "IPv4", "ipv4", ip);
-    else
-        add_none(r, "IPv4", "ipv4");
-    if (ce && (ce->source == FOT_SET_IID || (whole_set(ce) && ce->set.psid_len > 0)))
+    if (ce && ce->sessions && !ce->many_ips)
+        fot_ipv4_text(ce->client_ip, used);
+    add_ipv4_or_none(r, "IPv4", "ipv4", ip);
+    add_ipv4_or_none(r, "UsedIPv4", "used_ipv4", used);
+    if (ce && (ce->source == FOT_SET_IID || whole_set(ce)))
         add_uint(r, "PSID", "psid", ce->set.psid);
     else
         add_none(r, "PSID", "psid");
     if (ce && whole_set(ce)) {
         add_uint(r, "PSIDLen", "psid_len", ce->set.psid_len);
         add_uint(r, "Offset", "offset", ce->set.offset);
-        add_uint(r, "PortSetSize", "port_set_size", set_size(ce));
+        add_uint(r, "PortSetSize", "port_set_size", fot_ce_set_size(ce));
     } else {
         add_none(r, "PSIDLen", "psid_len");
         add_none(r, "Offset", "offset");
@@ -289,6 +304,8 @@ ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
     add_uint(r, "PeakPortsInUse", "peak_ports_in_use", ce ? ce->peak_ports : 0);
     add_uint(r, "Sessions", "sessions", ce ? ce->sessions : 0);
     add_uint(r, "OutOfSet", "out_of_set", ce ? ce->out_of_set : 0);
+    for (int v = FOT_VERDICT_BOUND; v < FOT_VERDICT_COUNT; v++)
+        add_uint(r, verdict_fields[v].csv, verdict_fields[v].json, ce ? ce->verdicts[v] : 0);
 }
 
 static void
@@ -297,25 +314,32 @@ collect_ce(const fot_ce_info *ce, void *ud)
     g_array_append_val((GArray *)ud, *ce);
 }
 
+/* By CE address, then a CE's sets by IPv4 and PSID. */
 static gint
-compare_ce_addr(gconstpointer a, gconstpointer b)
+compare_ce_row(gconstpointer pa, gconstpointer pb)
 {
-    return memcmp(((const fot_ce_info *)a)->addr, ((const fot_ce_info *)b)->addr, 16);
+    const fot_ce_info *a = pa, *b = pb;
+    int c = memcmp(a->addr, b->addr, 16);
+    if (c)
+        return c;
+    if (a->set.ipv4 != b->set.ipv4)
+        return a->set.ipv4 < b->set.ipv4 ? -1 : 1;
+    return (int)a->set.psid - (int)b->set.psid;
 }
 
 static GArray *
-ces_by_address(const fot_engine *e)
+ce_rows(const fot_engine *e)
 {
     GArray *ces = g_array_new(FALSE, FALSE, sizeof(fot_ce_info));
-    fot_engine_foreach_ce(e, collect_ce, ces);
-    g_array_sort(ces, compare_ce_addr);
+    fot_engine_foreach_ce_row(e, collect_ce, ces);
+    g_array_sort(ces, compare_ce_row);
     return ces;
 }
 
 void
 fot_records_ce(GString *out, const fot_engine *e)
 {
-    GArray *ces = ces_by_address(e);
+    GArray *ces = ce_rows(e);
     for (guint i = 0; i < ces->len; i++) {
         record r = { .cfg = fot_engine_config(e), .mode = "ce" };
         ce_fields(&r, e, &g_array_index(ces, fot_ce_info, i));
@@ -332,17 +356,24 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
         g_string_append_printf(out, "4o6top: %" PRIu64 " CE/B4 records without sessions were dropped to stay "
                                     "within max_sessions=%u; their rows are missing\n",
                                fot_engine_forgotten_ces(e), c->max_sessions);
-    GArray *ces = ces_by_address(e);
+    GArray *ces = ce_rows(e);
     for (guint i = 0; i < ces->len; i++) {
         const fot_ce_info *ce = &g_array_index(ces, fot_ce_info, i);
-        if (!whole_set(ce) || (uint64_t)ce->peak_ports * 100 < (uint64_t)c->threshold * set_size(ce))
+        if (!fot_ce_near_exhaustion(ce, c->threshold))
             continue;
-        char addr[46], when[48];
+        char addr[46], when[48], ip[24];
+        bool several = (i > 0 && g_array_index(ces, fot_ce_info, i - 1).node == ce->node) ||
+                       (i + 1 < ces->len && g_array_index(ces, fot_ce_info, i + 1).node == ce->node);
+        GString *which = g_string_new(NULL);
+        if (several)
+            g_string_printf(which, " (softwire %s PSID %u)", fot_ipv4_text(ce->set.ipv4, ip), ce->set.psid);
         fot_time_rfc3339(when, sizeof when, ce->peak_time, 0);
-        g_string_append_printf(out, "4o6top: CE %s near port exhaustion: peak %u of %" PRIu64
+        uint64_t size = fot_ce_set_size(ce);
+        g_string_append_printf(out, "4o6top: CE %s%s near port exhaustion: peak %u of %" PRIu64
                                     " ports (%" PRIu64 "%%) at %s\n",
-                               fot_ipv6_text(ce->addr, addr), ce->peak_ports, set_size(ce),
-                               (uint64_t)ce->peak_ports * 100 / set_size(ce), when);
+                               fot_ipv6_text(ce->addr, addr), which->str, ce->peak_ports, size,
+                               (uint64_t)ce->peak_ports * 100 / size, when);
+        g_string_free(which, TRUE);
     }
     g_array_free(ces, TRUE);
 }

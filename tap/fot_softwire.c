@@ -3,6 +3,10 @@
  * used when a > 0 (ports 0 to 2^(16-a) - 1). */
 #include "fot_softwire.h"
 
+#include <glib/gstdio.h>
+
+#include "fot_bindings.h"
+
 #include <arpa/inet.h>
 #include <glib.h>
 #include <string.h>
@@ -211,40 +215,69 @@ fot_map_rule_parse(const char *text, fot_map_rule *out, char **err)
     return true;
 }
 
-bool
-fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err)
+/* An exact address: the common form without allocating (a table may have a
+ * million lines), "ADDR/128" and "A.B.C.D/32" through the prefix parsers. */
+static bool
+exact_ipv6(const char *text, uint8_t out[16])
 {
-    gchar **f = g_strsplit(text, ";", -1);
-    guint n = g_strv_length(f);
-    unsigned psid = 0, len = 0, offset = 0;
-    uint8_t l6 = 0, l4 = 0;
-    const char *why = NULL;
-    memset(out, 0, sizeof *out);
-    if (n < 4 || n > 5)
-        why = "needs 4 or 5 fields separated by \";\"";
-    else if (!fot_ipv6_prefix_parse(f[0], out->b4, &l6) || l6 != 128)
-        why = "B4 address is not an IPv6 address";
-    else if (!fot_ipv4_prefix_parse(f[1], &out->set.ipv4, &l4) || l4 != 32)
-        why = "IPv4 is not an IPv4 address";
-    else if (!parse_small(f[3], 16, &len))
-        why = "PSID length is not 0..16";
-    else if (n == 5 && !parse_small(f[4], 15, &offset))
-        why = "PSID offset is not 0..15";
-    else if (len + offset > 16)
-        why = "PSID length + PSID offset exceeds 16";
-    else if (!parse_small(f[2], len ? (1u << len) - 1 : 0, &psid))
-        why = "PSID does not fit in PSID length bits";
-    if (why) {
-        *err = g_strdup(why);
-        g_strfreev(f);
-        return false;
+    uint8_t len;
+    return inet_pton(AF_INET6, text, out) == 1 || (fot_ipv6_prefix_parse(text, out, &len) && len == 128);
+}
+
+static bool
+exact_ipv4(const char *text, uint32_t *out)
+{
+    struct in_addr a;
+    uint8_t len;
+    if (inet_pton(AF_INET, text, &a) == 1) {
+        *out = ntohl(a.s_addr);
+        return true;
     }
+    return fot_ipv4_prefix_parse(text, out, &len) && len == 32;
+}
+
+bool
+fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, const char **why)
+{
+    unsigned psid = 0, len = 0, offset = 0;
+    memset(out, 0, sizeof *out);
+    *why = NULL;
+    if (n < 4 || n > 6)
+        *why = "needs 4 to 6 fields";
+    else if (!exact_ipv6(f[0], out->b4))
+        *why = "B4 address is not an IPv6 address";
+    else if (!exact_ipv4(f[1], &out->set.ipv4))
+        *why = "IPv4 is not an IPv4 address";
+    else if (!parse_small(f[3], 16, &len))
+        *why = "PSID length is not 0..16";
+    else if (n >= 5 && f[4][0] && !parse_small(f[4], 15, &offset))
+        *why = "PSID offset is not 0..15";
+    else if (len + offset > 16)
+        *why = "PSID length + PSID offset exceeds 16";
+    else if (!parse_small(f[2], len ? (1u << len) - 1 : 0, &psid))
+        *why = "PSID does not fit in PSID length bits";
+    else if (n == 6 && f[5][0] && !exact_ipv6(f[5], out->br))
+        *why = "BR address is not an IPv6 address";
+    if (*why)
+        return false;
+    out->has_br = n == 6 && f[5][0];
     out->set.ipv4_len = 32;
     out->set.psid = (uint16_t)psid;
     out->set.psid_len = (uint8_t)len;
     out->set.offset = (uint8_t)offset;
-    g_strfreev(f);
     return true;
+}
+
+bool
+fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err)
+{
+    gchar **f = g_strsplit(text, ";", -1);
+    const char *why;
+    bool ok = fot_lw_binding_from_fields(f, g_strv_length(f), out, &why);
+    if (!ok)
+        *err = g_strdup(why);
+    g_strfreev(f);
+    return ok;
 }
 
 /* ---- the configured knowledge ---- */
@@ -257,26 +290,11 @@ typedef struct br_prefix {
 struct fot_softwire {
     int refs;
     GArray *rules;          /* fot_map_rule */
-    GArray *bindings;       /* fot_lw_binding */
-    GHashTable *by_b4;      /* b4 bytes -> index + 1 in bindings */
+    GArray *bindings;       /* fot_lw_binding given one by one (lw_binding=, the table) */
+    char *bindings_file;    /* bindings=, or NULL */
+    fot_bindings *table;    /* built from both when first needed */
     GArray *brs;            /* br_prefix */
 };
-
-static guint
-addr_hash(gconstpointer p)
-{
-    const uint8_t *a = p;
-    guint h = 2166136261u;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ a[i]) * 16777619u;
-    return h;
-}
-
-static gboolean
-addr_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, 16) == 0;
-}
 
 fot_softwire *
 fot_softwire_new(void)
@@ -285,7 +303,6 @@ fot_softwire_new(void)
     sw->refs = 1;
     sw->rules = g_array_new(FALSE, FALSE, sizeof(fot_map_rule));
     sw->bindings = g_array_new(FALSE, FALSE, sizeof(fot_lw_binding));
-    sw->by_b4 = g_hash_table_new(addr_hash, addr_equal);
     sw->brs = g_array_new(FALSE, FALSE, sizeof(br_prefix));
     return sw;
 }
@@ -305,7 +322,8 @@ fot_softwire_unref(fot_softwire *sw)
         return;
     g_array_free(sw->rules, TRUE);
     g_array_free(sw->bindings, TRUE);
-    g_hash_table_destroy(sw->by_b4);
+    g_free(sw->bindings_file);
+    fot_bindings_unref(sw->table);
     g_array_free(sw->brs, TRUE);
     g_free(sw);
 }
@@ -317,8 +335,9 @@ fot_softwire_copy(const fot_softwire *sw)
     if (!sw)
         return c;
     g_array_append_vals(c->rules, sw->rules->data, sw->rules->len);
-    for (guint i = 0; i < sw->bindings->len; i++)
-        fot_softwire_add_binding(c, &g_array_index(sw->bindings, fot_lw_binding, i));
+    g_array_append_vals(c->bindings, sw->bindings->data, sw->bindings->len);
+    c->bindings_file = g_strdup(sw->bindings_file);
+    c->table = fot_bindings_ref(sw->table);
     g_array_append_vals(c->brs, sw->brs->data, sw->brs->len);
     return c;
 }
@@ -329,14 +348,32 @@ fot_softwire_add_rule(fot_softwire *sw, const fot_map_rule *r)
     g_array_append_val(sw->rules, *r);
 }
 
+static void
+drop_table(fot_softwire *sw)
+{
+    fot_bindings_unref(sw->table);
+    sw->table = NULL;
+}
+
 void
 fot_softwire_add_binding(fot_softwire *sw, const fot_lw_binding *b)
 {
     g_array_append_val(sw->bindings, *b);
-    /* The hash keys point into the array, which may move: rebuild. */
-    g_hash_table_remove_all(sw->by_b4);
-    for (guint i = 0; i < sw->bindings->len; i++)
-        g_hash_table_insert(sw->by_b4, g_array_index(sw->bindings, fot_lw_binding, i).b4, GUINT_TO_POINTER(i + 1));
+    drop_table(sw);
+}
+
+void
+fot_softwire_set_bindings_file(fot_softwire *sw, const char *path)
+{
+    g_free(sw->bindings_file);
+    sw->bindings_file = path && *path ? g_strdup(path) : NULL;
+    drop_table(sw);
+}
+
+const char *
+fot_softwire_bindings_file(const fot_softwire *sw)
+{
+    return sw ? sw->bindings_file : NULL;
 }
 
 void
@@ -358,7 +395,7 @@ void
 fot_softwire_clear_bindings(fot_softwire *sw)
 {
     g_array_set_size(sw->bindings, 0);
-    g_hash_table_remove_all(sw->by_b4);
+    drop_table(sw);
 }
 
 void
@@ -385,6 +422,87 @@ fot_softwire_br_count(const fot_softwire *sw)
     return sw ? sw->brs->len : 0;
 }
 
+bool
+fot_softwire_has_bindings(const fot_softwire *sw)
+{
+    return sw && (sw->bindings->len || sw->bindings_file);
+}
+
+bool
+fot_softwire_judges(const fot_softwire *sw)
+{
+    return sw && (sw->rules->len || fot_softwire_has_bindings(sw));
+}
+
+static char *binding_text(const fot_lw_binding *b);
+
+/* The last table built, and what it was built from: a preference reload or a
+ * second -z instance with the same sources gets the same table, unbuilt. */
+static struct {
+    fot_bindings *table;
+    char *file;
+    GStatBuf st;
+    GArray *entries; /* fot_lw_binding */
+} last_built;
+
+static bool
+same_sources(const fot_softwire *sw, const GStatBuf *st)
+{
+    if (!last_built.table || g_strcmp0(sw->bindings_file, last_built.file) != 0)
+        return false;
+    if (sw->bindings_file && (st->st_ino != last_built.st.st_ino || st->st_dev != last_built.st.st_dev ||
+                              st->st_size != last_built.st.st_size || st->st_mtime != last_built.st.st_mtime))
+        return false;
+    return sw->bindings->len == last_built.entries->len &&
+           memcmp(sw->bindings->data, last_built.entries->data, sw->bindings->len * sizeof(fot_lw_binding)) == 0;
+}
+
+fot_bindings *
+fot_softwire_table(fot_softwire *sw)
+{
+    if (!fot_softwire_has_bindings(sw) || sw->table)
+        return sw ? sw->table : NULL;
+    GStatBuf st;
+    memset(&st, 0, sizeof st);
+    if (sw->bindings_file && g_stat(sw->bindings_file, &st) != 0)
+        memset(&st, 0, sizeof st);
+    if (same_sources(sw, &st)) {
+        sw->table = fot_bindings_ref(last_built.table);
+        return sw->table;
+    }
+    fot_bindings_builder *b = fot_bindings_builder_new();
+    for (guint i = 0; i < sw->bindings->len; i++) {
+        const fot_lw_binding *e = &g_array_index(sw->bindings, fot_lw_binding, i);
+        char *text = binding_text(e);
+        char *where = g_strdup_printf("lw_binding=%s", text);
+        fot_bindings_builder_add(b, e, where);
+        g_free(where);
+        g_free(text);
+    }
+    if (sw->bindings_file)
+        fot_bindings_builder_add_file(b, sw->bindings_file);
+    sw->table = fot_bindings_build(b);
+    fot_bindings_unref(last_built.table);
+    g_free(last_built.file);
+    if (last_built.entries)
+        g_array_free(last_built.entries, TRUE);
+    last_built.table = fot_bindings_ref(sw->table);
+    last_built.file = g_strdup(sw->bindings_file);
+    last_built.st = st;
+    last_built.entries = g_array_copy(sw->bindings);
+    return sw->table;
+}
+
+void
+fot_softwire_forget_cache(void)
+{
+    fot_bindings_unref(last_built.table);
+    g_free(last_built.file);
+    if (last_built.entries)
+        g_array_free(last_built.entries, TRUE);
+    memset(&last_built, 0, sizeof last_built);
+}
+
 const fot_map_rule *
 fot_softwire_find_rule(const fot_softwire *sw, const uint8_t ce[16])
 {
@@ -397,13 +515,17 @@ fot_softwire_find_rule(const fot_softwire *sw, const uint8_t ce[16])
     return best;
 }
 
-const fot_lw_binding *
-fot_softwire_find_binding(const fot_softwire *sw, const uint8_t b4[16])
+const fot_map_rule *
+fot_softwire_find_rule_v4(const fot_softwire *sw, uint32_t ipv4)
 {
-    if (!sw)
-        return NULL;
-    guint i = GPOINTER_TO_UINT(g_hash_table_lookup(sw->by_b4, b4));
-    return i ? &g_array_index(sw->bindings, fot_lw_binding, i - 1) : NULL;
+    const fot_map_rule *best = NULL;
+    for (guint i = 0; sw && i < sw->rules->len; i++) {
+        const fot_map_rule *r = &g_array_index(sw->rules, fot_map_rule, i);
+        uint32_t mask = r->prefix4_len ? UINT32_MAX << (32 - r->prefix4_len) : 0;
+        if ((ipv4 & mask) == r->prefix4 && (!best || r->prefix4_len > best->prefix4_len))
+            best = r;
+    }
+    return best;
 }
 
 bool
@@ -446,11 +568,9 @@ fot_softwire_list_text(const fot_softwire *sw, fot_list which)
             append_ipv4(s, r->prefix4);
             g_string_append_printf(s, "/%u;%u;%u", r->prefix4_len, r->ea_len, r->offset);
         } else if (which == FOT_LIST_BINDINGS) {
-            const fot_lw_binding *b = &g_array_index(sw->bindings, fot_lw_binding, i);
-            append_ipv6(s, b->b4);
-            g_string_append_c(s, ';');
-            append_ipv4(s, b->set.ipv4);
-            g_string_append_printf(s, ";%u;%u;%u", b->set.psid, b->set.psid_len, b->set.offset);
+            char *text = binding_text(&g_array_index(sw->bindings, fot_lw_binding, i));
+            g_string_append(s, text);
+            g_free(text);
         } else {
             const br_prefix *b = &g_array_index(sw->brs, br_prefix, i);
             append_ipv6(s, b->prefix);
@@ -459,4 +579,190 @@ fot_softwire_list_text(const fot_softwire *sw, fot_list which)
         }
     }
     return g_string_free(s, FALSE);
+}
+
+static char *
+binding_text(const fot_lw_binding *b)
+{
+    GString *s = g_string_new(NULL);
+    append_ipv6(s, b->b4);
+    g_string_append_c(s, ';');
+    append_ipv4(s, b->set.ipv4);
+    g_string_append_printf(s, ";%u;%u;%u", b->set.psid, b->set.psid_len, b->set.offset);
+    if (b->has_br) {
+        g_string_append_c(s, ';');
+        append_ipv6(s, b->br);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* ---- MAP-E address derivation (RFC 7597 section 6) ---- */
+
+static void
+set_bits(uint8_t a[16], unsigned from, unsigned count, uint32_t v)
+{
+    for (unsigned i = 0; i < count; i++) {
+        unsigned b = from + i;
+        uint8_t bit = (uint8_t)(1u << (7 - b % 8));
+        if (v >> (count - 1 - i) & 1u)
+            a[b / 8] |= bit;
+        else
+            a[b / 8] &= (uint8_t)~bit;
+    }
+}
+
+void
+fot_map_rule_set_of(const fot_map_rule *r, uint32_t ipv4, uint16_t port, fot_port_set *out)
+{
+    unsigned suffix_len = 32u - r->prefix4_len;
+    memset(out, 0, sizeof *out);
+    out->offset = r->offset;
+    if (r->ea_len <= suffix_len) {
+        out->ipv4_len = (uint8_t)(r->prefix4_len + r->ea_len);
+        out->ipv4 = ipv4 & (out->ipv4_len ? UINT32_MAX << (32 - out->ipv4_len) : 0);
+        return;
+    }
+    out->ipv4_len = 32;
+    out->ipv4 = ipv4;
+    out->psid_len = (uint8_t)(r->ea_len - suffix_len);
+    out->psid = fot_port_psid(port, out->psid_len, out->offset);
+}
+
+void
+fot_map_address(const fot_map_rule *r, const fot_port_set *set, fot_iid_layout layout, uint8_t out[16])
+{
+    unsigned suffix_len = 32u - r->prefix4_len;
+    memset(out, 0, 16);
+    memcpy(out, r->prefix6, (r->prefix6_len + 7u) / 8u);
+    set_bits(out, r->prefix6_len, 64u - r->prefix6_len, 0); /* EA bits and subnet ID start at zero */
+    if (r->ea_len <= suffix_len) {
+        uint32_t ea = r->ea_len ? (set->ipv4 >> (suffix_len - r->ea_len)) & ((1u << r->ea_len) - 1) : 0;
+        set_bits(out, r->prefix6_len, r->ea_len, ea);
+    } else {
+        set_bits(out, r->prefix6_len, suffix_len, suffix_len ? set->ipv4 & (UINT32_MAX >> (32 - suffix_len)) : 0);
+        set_bits(out, r->prefix6_len + suffix_len, set->psid_len, set->psid);
+    }
+    uint32_t v4 = set->ipv4 & (set->ipv4_len ? UINT32_MAX << (32 - set->ipv4_len) : 0);
+    uint8_t *iid = out + 8;
+    unsigned at = layout == FOT_IID_LEGACY ? 1 : 2;
+    iid[at] = (uint8_t)(v4 >> 24), iid[at + 1] = (uint8_t)(v4 >> 16), iid[at + 2] = (uint8_t)(v4 >> 8);
+    iid[at + 3] = (uint8_t)v4;
+    iid[at + 4] = (uint8_t)(set->psid >> 8), iid[at + 5] = (uint8_t)set->psid;
+}
+
+bool
+fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16])
+{
+    uint8_t e[16];
+    fot_map_address(r, set, FOT_IID_RFC7597, e);
+    if (memcmp(e, ce, 16) == 0)
+        return true;
+    fot_map_address(r, set, FOT_IID_LEGACY, e);
+    return memcmp(e, ce, 16) == 0;
+}
+
+/* ---- verdicts ---- */
+
+const char *
+fot_verdict_name(fot_verdict v)
+{
+    static const char *const names[FOT_VERDICT_COUNT] = { "",        "bound",   "wrong-port", "wrong-address",
+                                                          "wrong-b4", "spoofed", "wrong-br",  "unbound",
+                                                          "conflict" };
+    return names[v];
+}
+
+static bool
+excluded_port(uint8_t psid_len, uint8_t offset, uint16_t port)
+{
+    /* RFC 7597 section 5.1: with a > 0, A = 0 (ports 0 .. 2^(16-a) - 1) is in no set. */
+    return psid_len && offset && (port >> (16 - offset)) == 0;
+}
+
+/* With the BR right: bound; else wrong-br. A softwire's own BR wins over br=. */
+static fot_verdict
+check_br(const fot_softwire *sw, const uint8_t *expected, const uint8_t br[16])
+{
+    if (expected)
+        return memcmp(expected, br, 16) == 0 ? FOT_VERDICT_BOUND : FOT_VERDICT_WRONG_BR;
+    if (sw->brs->len && !fot_softwire_is_br(sw, br))
+        return FOT_VERDICT_WRONG_BR;
+    return FOT_VERDICT_BOUND;
+}
+
+static fot_verdict
+judge_binding(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], uint32_t ipv4, uint16_t port,
+              fot_judgement *out)
+{
+    const fot_bindings *t = sw->table;
+    uint32_t rep = fot_bindings_of_ipv4(t, ipv4);
+    if (!rep)
+        return FOT_VERDICT_UNBOUND;
+    const fot_binding *r = fot_bindings_get(t, rep);
+    if (r->flags & FOT_BINDING_SHAPE_CONFLICT)
+        return FOT_VERDICT_CONFLICT;
+    uint32_t n = excluded_port(r->psid_len, r->offset, port)
+                     ? 0
+                     : fot_bindings_find(t, ipv4, fot_port_psid(port, r->psid_len, r->offset));
+    if (n) {
+        const fot_binding *s = fot_bindings_get(t, n);
+        fot_binding_port_set(s, &out->set);
+        out->softwire = n;
+        if (s->flags & FOT_BINDING_CONFLICT)
+            return FOT_VERDICT_CONFLICT;
+        if (memcmp(s->b4, ce, 16) != 0)
+            return FOT_VERDICT_WRONG_B4;
+        return check_br(sw, s->br ? fot_bindings_br(t, s->br) : NULL, br);
+    }
+    for (uint32_t m = fot_bindings_of_b4(t, ce); m; m = fot_bindings_get(t, m)->next_of_b4)
+        if (fot_bindings_get(t, m)->ipv4 == ipv4)
+            return FOT_VERDICT_WRONG_PORT;
+    return FOT_VERDICT_WRONG_ADDRESS;
+}
+
+static fot_verdict
+judge_rule(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], uint32_t ipv4, uint16_t port,
+           fot_judgement *out)
+{
+    const fot_map_rule *r = fot_softwire_find_rule_v4(sw, ipv4);
+    if (!r)
+        return FOT_VERDICT_UNBOUND;
+    fot_port_set set;
+    fot_map_rule_set_of(r, ipv4, port, &set);
+    if (fot_map_is_address(r, &set, ce)) {
+        out->set = set;
+        if (excluded_port(set.psid_len, set.offset, port))
+            return FOT_VERDICT_WRONG_PORT;
+        return check_br(sw, NULL, br);
+    }
+    /* Not the address the rule derives. A CE whose own address is consistent
+     * with its rule used an address or port of another; otherwise its source
+     * address is spoofed (or its IID, PSID or prefix misconfigured). */
+    const fot_map_rule *own_rule = fot_softwire_find_rule(sw, ce);
+    fot_port_set own;
+    if (!own_rule)
+        return FOT_VERDICT_SPOOFED;
+    fot_map_rule_port_set(own_rule, ce, &own);
+    if (!fot_map_is_address(own_rule, &own, ce))
+        return FOT_VERDICT_SPOOFED;
+    uint32_t mask = own.ipv4_len ? UINT32_MAX << (32 - own.ipv4_len) : 0;
+    return (ipv4 & mask) == own.ipv4 ? FOT_VERDICT_WRONG_PORT : FOT_VERDICT_WRONG_ADDRESS;
+}
+
+void
+fot_softwire_judge(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], uint32_t ipv4,
+                   uint16_t port, fot_judgement *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!sw)
+        return;
+    /* A B4 of the table is judged by the table; else a CE or IPv4 of a rule by the rules;
+     * else, with a table, every tunnelled packet is the lwAFTR's to judge. */
+    bool b4 = fot_bindings_of_b4(sw->table, ce) != 0;
+    if (!b4 && sw->rules->len && (fot_softwire_find_rule_v4(sw, ipv4) || fot_softwire_find_rule(sw, ce))) {
+        out->by_rule = true;
+        out->verdict = judge_rule(sw, ce, br, ipv4, port, out);
+    } else if (fot_bindings_count(sw->table)) {
+        out->verdict = judge_binding(sw, ce, br, ipv4, port, out);
+    }
 }

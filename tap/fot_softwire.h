@@ -32,16 +32,21 @@ typedef struct fot_map_rule {
     uint32_t prefix4;
 } fot_map_rule;
 
+/* One softwire as written in a table: B4, IPv4 + port set, optional BR. */
 typedef struct fot_lw_binding {
     uint8_t b4[16];
     fot_port_set set;
+    bool has_br;
+    uint8_t br[16];
 } fot_lw_binding;
 
 /* Parse "2001:db8::/40;192.0.2.0/24;16;6" (offset optional, default 6). On
  * error, *err (g_free it) says what is wrong. */
 bool fot_map_rule_parse(const char *text, fot_map_rule *out, char **err);
-/* Parse "B4_IPV6;IPV4;PSID;PSID_LEN;OFFSET" (offset optional, default 0). */
+/* Parse "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]]" (offset default 0, also when empty). */
 bool fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err);
+/* The same from fields already split (4 to 6 of them); *why says what is wrong. */
+bool fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, const char **why);
 
 /* The rule covers ce's address; derive its IPv4 address and PSID from the EA bits. */
 bool fot_map_rule_matches(const fot_map_rule *r, const uint8_t ce[16]);
@@ -65,6 +70,9 @@ fot_softwire *fot_softwire_copy(const fot_softwire *sw);
 
 void fot_softwire_add_rule(fot_softwire *sw, const fot_map_rule *r);
 void fot_softwire_add_binding(fot_softwire *sw, const fot_lw_binding *b);
+/* bindings=: a table file read when the table is first needed; NULL or "" for none. */
+void fot_softwire_set_bindings_file(fot_softwire *sw, const char *path);
+const char *fot_softwire_bindings_file(const fot_softwire *sw);
 void fot_softwire_add_br(fot_softwire *sw, const uint8_t prefix[16], uint8_t len);
 void fot_softwire_clear_rules(fot_softwire *sw);
 void fot_softwire_clear_bindings(fot_softwire *sw);
@@ -74,10 +82,65 @@ unsigned fot_softwire_rule_count(const fot_softwire *sw);
 unsigned fot_softwire_binding_count(const fot_softwire *sw);
 unsigned fot_softwire_br_count(const fot_softwire *sw);
 
+bool fot_softwire_has_bindings(const fot_softwire *sw);
+/* Rules or bindings are given: packets get verdicts. */
+bool fot_softwire_judges(const fot_softwire *sw);
+/* The binding table of every binding source, built once (and reused while its
+ * sources stay the same, file unchanged); NULL without bindings. Its messages
+ * (bad lines, conflicts) are fot_bindings_messages(). */
+struct fot_bindings;
+struct fot_bindings *fot_softwire_table(fot_softwire *sw);
+/* Drop the last table kept for reuse (tests, shutdown). */
+void fot_softwire_forget_cache(void);
+
 /* Longest Rule IPv6 prefix covering ce, or NULL. */
 const fot_map_rule *fot_softwire_find_rule(const fot_softwire *sw, const uint8_t ce[16]);
-const fot_lw_binding *fot_softwire_find_binding(const fot_softwire *sw, const uint8_t b4[16]);
+/* Longest Rule IPv4 prefix covering ipv4 (how a BR picks the rule of a packet). */
+const fot_map_rule *fot_softwire_find_rule_v4(const fot_softwire *sw, uint32_t ipv4);
 bool fot_softwire_is_br(const fot_softwire *sw, const uint8_t addr[16]);
+
+/* The CE's whole IPv6 address from a rule and a port set (RFC 7597 section 6:
+ * End-user prefix = Rule IPv6 prefix + EA bits, subnet ID 0, interface
+ * identifier 16 zero bits + IPv4 + PSID), or in the older layout. */
+void fot_map_address(const fot_map_rule *r, const fot_port_set *set, fot_iid_layout layout, uint8_t out[16]);
+/* ce is the address the rule derives for set, in either layout (a BR's source check). */
+bool fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16]);
+/* The set a rule gives the owner of ipv4:port (the PSID from the port). */
+void fot_map_rule_set_of(const fot_map_rule *r, uint32_t ipv4, uint16_t port, fot_port_set *out);
+
+/* What a BR/lwAFTR would do with a tunnelled packet, by the CE-side IPv4
+ * address and port (RFC 7596 section 6, RFC 7597 section 8.1). */
+typedef enum {
+    FOT_VERDICT_NONE,          /* not judged: no rule or binding applies, or the port is not the CE's */
+    FOT_VERDICT_BOUND,         /* IPv4 and port in a set of this CE, via this BR */
+    FOT_VERDICT_WRONG_PORT,    /* the address is this CE's, the port in none of its sets */
+    FOT_VERDICT_WRONG_ADDRESS, /* the IPv4 is not this CE's */
+    FOT_VERDICT_WRONG_B4,      /* LW4o6: the softwire of IPv4 + port names another B4 */
+    FOT_VERDICT_SPOOFED,       /* MAP-E: the CE address is not the one the rule derives */
+    FOT_VERDICT_WRONG_BR,      /* the softwire's (or the configured) BR is another */
+    FOT_VERDICT_UNBOUND,       /* no softwire or rule covers the IPv4 */
+    FOT_VERDICT_CONFLICT,      /* two entries, or two CEs, claim this IPv4 + PSID */
+    FOT_VERDICT_COUNT
+} fot_verdict;
+
+const char *fot_verdict_name(fot_verdict v);
+/* Bound and wrong-BR packets are in the CE's set; the others are out of it. */
+static inline bool
+fot_verdict_out_of_set(fot_verdict v)
+{
+    return v != FOT_VERDICT_NONE && v != FOT_VERDICT_BOUND && v != FOT_VERDICT_WRONG_BR;
+}
+
+typedef struct fot_judgement {
+    fot_verdict verdict;
+    bool by_rule;       /* judged by a MAP rule, not the binding table */
+    fot_port_set set;   /* the set ipv4:port falls in, when one does */
+    uint32_t softwire;  /* that set's binding number (fot_bindings_get), 0: a rule's */
+} fot_judgement;
+
+/* fot_softwire_table() must have been called once. */
+void fot_softwire_judge(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], uint32_t ipv4,
+                        uint16_t port, fot_judgement *out);
 
 /* The entries of one list in the text form their parsers accept, separated by spaces. */
 typedef enum { FOT_LIST_RULES, FOT_LIST_BINDINGS, FOT_LIST_BRS } fot_list;

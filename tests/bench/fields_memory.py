@@ -11,6 +11,7 @@ plugin's extra memory per tunnelled packet after the engine's session table
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -33,7 +34,6 @@ os.makedirs(a.workdir, exist_ok=True)
 generator = build_generator(a.workdir)
 capture = os.path.join(a.workdir, "fields-memory-%d.pcap" % a.packets)
 if not os.path.exists(capture):
-    import subprocess
     subprocess.run([generator, str(a.packets), capture], check=True)
 
 none_tree = tempfile.mkdtemp(prefix="4o6top-noplugin-")
@@ -56,19 +56,20 @@ try:
     for _ in range(a.repeat):
         for name, env in (("none", without), ("plugin", with_plugin)):
             (wall, cpu, rss), _ = run_measured(env, args, os.path.join(env.dir, "out.txt"))
-            results[name].append((wall, rss))
-            print("  %-6s wall %.2f s, peak RSS %.1f MiB" % (name, wall, rss), flush=True)
-    wall = {k: statistics.median(w for w, _ in v) for k, v in results.items()}
-    rss = {k: statistics.median(r for _, r in v) for k, v in results.items()}
+            results[name].append((wall, cpu, rss))
+            print("  %-6s wall %.2f s, CPU %.2f s, peak RSS %.1f MiB" % (name, wall, cpu, rss), flush=True)
+    wall = {k: statistics.median(x[0] for x in v) for k, v in results.items()}
+    cpu = {k: statistics.median(x[1] for x in v) for k, v in results.items()}
+    rss = {k: statistics.median(x[2] for x in v) for k, v in results.items()}
     extra = (rss["plugin"] - rss["none"]) * 1024 * 1024
     per_packet = (extra - SESSION_BYTES * sessions) / tunnelled
     print("capture: %d packets, %d tunnelled, %d sessions (make_bench_capture %d)" %
           (a.packets, tunnelled, sessions, a.packets))
     print("command: tshark %s (medians of %d, alternating)" % (" ".join(args), a.repeat))
-    print("| run | wall s | peak RSS MiB |\n| --- | ---: | ---: |")
+    print("| run | wall s | CPU s | peak RSS MiB |\n| --- | ---: | ---: | ---: |")
     for k in ("none", "plugin"):
-        print("| %s | %.2f | %.1f |" % (k, wall[k], rss[k]))
-    print("time ratio plugin/none: %.3f" % (wall["plugin"] / wall["none"]))
+        print("| %s | %.2f | %.2f | %.1f |" % (k, wall[k], cpu[k], rss[k]))
+    print("ratio plugin/none: wall %.3f, CPU %.3f" % (wall["plugin"] / wall["none"], cpu["plugin"] / cpu["none"]))
     print("extra memory: %.1f MiB = %.1f B per tunnelled packet; minus %d B x %d sessions: %.1f B per tunnelled packet" %
           (extra / 1048576, extra / tunnelled, SESSION_BYTES, sessions, per_packet))
 finally:

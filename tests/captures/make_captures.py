@@ -462,6 +462,205 @@ def lw4o6_bind(c):
     c.add(t + 2.0, tun(LW_B4_2, AFTR, udp("198.51.100.5", 3080, OTHER, 4500, 20)))
 
 
+# ---- softwire verdicts (issue 13): what a BR / lwAFTR would decide, packet by packet ----
+
+BR_OTHER = "2001:db8:fffe::1"
+ROUTER = "203.0.113.1"
+LWV = {k: "2001:db8:aaaa::" + k for k in "abcdef"}
+
+# The LW4o6 table of lw4o6-verdicts.pcap (b4, ipv4, psid, psid_len, offset, br):
+LWV_TABLE = [
+    (LWV["a"], "198.51.100.10", 1, 6, 0, AFTR),      # ports 1024-2047
+    (LWV["a"], "198.51.100.10", 2, 6, 0, AFTR),      # ports 2048-3071
+    (LWV["a"], "198.51.100.11", 1, 6, 0, AFTR),
+    (LWV["b"], "198.51.100.10", 3, 6, 0, BR_OTHER),  # ports 3072-4095, served by another BR
+    (LWV["c"], "198.51.100.12", 0, 0, 0, ""),        # PSID length 0: the whole address
+    (LWV["e"], "198.51.100.13", 5, 6, 0, ""),        # E and F claim the same softwire
+    (LWV["f"], "198.51.100.13", 5, 6, 0, ""),
+]
+
+
+def table_text(rows, comment):
+    lines = ["# " + comment, "b4,ipv4,psid,psid_len,offset,br"]
+    lines += [",".join(str(v) for v in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def quoted_udp(src, sport, dst, dport):
+    return bytes(IP(src=src, dst=dst, id=5, ttl=64) / UDP(sport=sport, dport=dport) / Raw(b"\0" * 20))[:28]
+
+
+def lw4o6_verdicts(c):
+    """LW4o6 verdicts against LWV_TABLE (B4s A..F = 2001:db8:aaaa::a..f; D is in no
+    softwire). UDP to OTHER:4500 (payload 20) unless said; replies come back the same way.
+
+    f1/f2   t+0.00  A  .10:1100 up, down                  bound (softwire .10 PSID 1)
+    f3/f4   t+0.10  A  TCP .10:2100 > WEB:443 SYN, SYN-ACK bound (.10 PSID 2)
+    f5      t+0.20  A  .11:1500                           bound (.11 PSID 1)
+    f6/f7   t+0.30  A  .10:5000 up, down                  wrong-port (PSID 4 is no one's; A holds .10)
+    f8/f9   t+0.40  B  .11:3500 up, down                  wrong-address (.11 PSID 3 no one's; B has none on .11)
+    f10/f11 t+0.50  B  .10:1200 via BR_OTHER up, down     wrong-b4 (.10 PSID 1 is A's)
+    f12/f13 t+0.60  B  .10:3100 via AFTR up, down         wrong-br (B's softwire is BR_OTHER's)
+    f14     t+0.70  B  .10:3200 via BR_OTHER              bound
+    f15/f16 t+0.80  D  192.168.7.2:4000 up, down          unbound
+    f17     t+0.90  D  .10:1300                           wrong-b4
+    f18/f19 t+1.00  E  .13:5200 up, down                  conflict
+    f20     t+1.10  F  .13:5300                           conflict
+    f21/f22 t+1.20  C  .12:80 up, down                    bound (PSID length 0: every port)
+    f23/f24 t+1.30  A  ICMP echo request id 1300 up, reply down        bound (A chose 1300)
+    f25/f26 t+1.40  A  ICMP echo request id 9999 from WEB down, reply up  no verdict (WEB chose it)
+    f27/f28 t+1.50  A  ICMP echo request id 9000 up, reply down        wrong-port (9000: PSID 8)
+    f29     t+1.60  ICMP port unreachable ROUTER > .10 (down) quoting UDP .10:1100 > OTHER:4500   bound
+    f30     t+1.70  ICMP time exceeded ROUTER > .10 (down) quoting UDP .10:9100 > OTHER:4500     wrong-port
+    f31     t+1.80  ICMP port unreachable .10 > OTHER (up) quoting UDP OTHER:4500 > .10:1150     bound
+    f32-f34 t+1.90  A  .10:1700, 3000 B of data in three inner IPv4 fragments: one packet, bound
+    f35     t+2.00  B  .10:1250 via BR_OTHER in VLAN 100   wrong-b4
+    """
+    t = Decimal(T0)
+    A, B, C, D, E, F = (LWV[k] for k in "abcdef")
+
+    def both(at, ce, ip, port, br=AFTR, reply=True, proto="udp"):
+        if proto == "udp":
+            c.add(at, tun(ce, br, udp(ip, port, OTHER, 4500, 20)))
+            if reply:
+                c.add(at + Decimal("0.01"), tun(br, ce, udp(OTHER, 4500, ip, port, 20)))
+        else:
+            c.add(at, tun(ce, br, tcp(ip, port, WEB, 443, "S")))
+            c.add(at + Decimal("0.01"), tun(br, ce, tcp(WEB, 443, ip, port, "SA")))
+
+    both(t + Decimal("0.00"), A, "198.51.100.10", 1100)
+    both(t + Decimal("0.10"), A, "198.51.100.10", 2100, proto="tcp")
+    both(t + Decimal("0.20"), A, "198.51.100.11", 1500, reply=False)
+    both(t + Decimal("0.30"), A, "198.51.100.10", 5000)
+    both(t + Decimal("0.40"), B, "198.51.100.11", 3500)
+    both(t + Decimal("0.50"), B, "198.51.100.10", 1200, br=BR_OTHER)
+    both(t + Decimal("0.60"), B, "198.51.100.10", 3100)
+    both(t + Decimal("0.70"), B, "198.51.100.10", 3200, br=BR_OTHER, reply=False)
+    both(t + Decimal("0.80"), D, "192.168.7.2", 4000)
+    both(t + Decimal("0.90"), D, "198.51.100.10", 1300, reply=False)
+    both(t + Decimal("1.00"), E, "198.51.100.13", 5200)
+    both(t + Decimal("1.10"), F, "198.51.100.13", 5300, reply=False)
+    both(t + Decimal("1.20"), C, "198.51.100.12", 80)
+    a10 = "198.51.100.10"
+    c.add(t + Decimal("1.30"), tun(A, AFTR, icmp(a10, WEB, 8, 1300)))
+    c.add(t + Decimal("1.31"), tun(AFTR, A, icmp(WEB, a10, 0, 1300)))
+    c.add(t + Decimal("1.40"), tun(AFTR, A, icmp(WEB, a10, 8, 9999)))
+    c.add(t + Decimal("1.41"), tun(A, AFTR, icmp(a10, WEB, 0, 9999)))
+    c.add(t + Decimal("1.50"), tun(A, AFTR, icmp(a10, WEB, 8, 9000)))
+    c.add(t + Decimal("1.51"), tun(AFTR, A, icmp(WEB, a10, 0, 9000)))
+    c.add(t + Decimal("1.60"), tun(AFTR, A, IP(src=ROUTER, dst=a10, id=2) / ICMP(type=3, code=3)
+                                    / Raw(quoted_udp(a10, 1100, OTHER, 4500))))
+    c.add(t + Decimal("1.70"), tun(AFTR, A, IP(src=ROUTER, dst=a10, id=3) / ICMP(type=11, code=0)
+                                    / Raw(quoted_udp(a10, 9100, OTHER, 4500))))
+    c.add(t + Decimal("1.80"), tun(A, AFTR, IP(src=a10, dst=OTHER, id=4) / ICMP(type=3, code=3)
+                                    / Raw(quoted_udp(OTHER, 4500, a10, 1150))))
+    big = IP(src=a10, dst=OTHER, id=80) / UDP(sport=1700, dport=4500) / Raw(b"x" * 2992)
+    for i, f in enumerate(fragment(big, fragsize=1400)):
+        c.add(t + Decimal("1.90") + Decimal(i) / 100, tun(A, AFTR, f))
+    c.add(t + Decimal("2.00"), tun(B, BR_OTHER, udp(a10, 1250, OTHER, 4500, 20), link=eth() / Dot1Q(vlan=100)))
+
+
+def lw4o6_verdicts_tables(outdir):
+    """The table of lw4o6-verdicts.pcap as a bindings= file, in its order and reversed
+    (the same verdicts must come out), and a file with every kind of bad line."""
+    with open(os.path.join(outdir, "lw4o6-verdicts.csv"), "w") as f:
+        f.write(table_text(LWV_TABLE, "LW4o6 softwires of lw4o6-verdicts.pcap"))
+    with open(os.path.join(outdir, "lw4o6-verdicts-reversed.csv"), "w") as f:
+        f.write(table_text(LWV_TABLE[::-1], "the same softwires, last first"))
+    bad = [
+        "# every kind of bad line, each after a good one's worth of context",
+        "",
+        "B4,IPv4,PSID,PSID_Len,Offset,BR",               # header: case-insensitive
+        "2001:db8:aaaa::a,198.51.100.10,1,6,0,2001:db8:ffff::1",
+        "not-an-address,198.51.100.10,2,6,0",             # line 5
+        "2001:db8:aaaa::a,198.51.100.300,2,6,0",          # 6
+        "2001:db8:aaaa::a,198.51.100.10,2,17,0",          # 7
+        "2001:db8:aaaa::a,198.51.100.10,2,6,16",          # 8
+        "2001:db8:aaaa::a,198.51.100.10,2,10,8",          # 9
+        "2001:db8:aaaa::a,198.51.100.10,64,6,0",          # 10
+        "2001:db8:aaaa::a,198.51.100.10,2,6,0,ffff::zz",  # 11
+        "2001:db8:aaaa::a,198.51.100.10",                 # 12
+        "2001:db8:aaaa::a,198.51.100.10,2,6,0,2001:db8:ffff::1,x",  # 13
+        "   # an indented comment",
+        "2001:db8:aaaa::a,198.51.100.10,1,6,0,2001:db8:ffff::1",   # 15: line 4 again
+        "2001:db8:aaaa::b,198.51.100.10,1,6,0",                    # 16: line 4's IPv4 and PSID
+        "2001:db8:aaaa::b,198.51.100.10,1,4,0",                    # 17: another PSID length on .10
+        "2001:db8:aaaa::c,198.51.100.12, 0 , 0 ,\r",               # 18: spaces, CR, empty offset: good
+    ]
+    with open(os.path.join(outdir, "bad-table.csv"), "w") as f:
+        f.write("\n".join(bad) + "\n")
+    with open(os.path.join(outdir, "no-header-table.csv"), "w") as f:
+        f.write("# no header line\n2001:db8:aaaa::a,198.51.100.10,1,6,0\n")
+
+
+MAP_V = {
+    "M1": map_ce_address(*RFC_RULE, "192.0.2.18", 0x34),
+    "M1L": map_ce_address(*RFC_RULE, "192.0.2.18", 0x34, legacy=True),
+    "M2": map_ce_address(*RFC_RULE, "192.0.2.18", 0x35),
+    "MP": "2001:db8:12:3400:0:c000:212:35",   # EA bits: PSID 0x34; interface identifier: 0x35
+    "MI": "2001:db8:12:3400:0:c000:213:34",   # EA bits: 192.0.2.18; interface identifier: .19
+    "MO": map_ce_address(*RFC_RULE, "192.0.2.18", 0x37),
+    "MX": "2001:db9:12:3400:0:c000:212:34",   # outside the rule's 2001:db8::/40
+}
+
+
+def mape_verdicts(c):
+    """MAP-E verdicts under the rule of RFC 7597 Appendix A (2001:db8::/40, 192.0.2.0/24,
+    16 EA bits, offset 6: PSID length 8) and br=AFTR. UDP to OTHER (payload 20), each
+    answered 10 ms later (down, judged by the destination):
+
+    g1/g2   t+0.0  M1  (.18 PSID 0x34) .18:1232 > :4500        bound
+    g3/g4   t+0.1  M2  (.18 PSID 0x35) .18:1233 > :4501        wrong-port (1233 is PSID 0x34's)
+    g5/g6   t+0.2  M2  192.0.2.99:1236 > :4500                 wrong-address (M2 holds .18)
+    g7/g8   t+0.3  MP  .18:1234 > :4502   wrong PSID in the IID   spoofed
+    g9/g10  t+0.4  MI  .19:1232 > :4503   wrong IPv4 in the IID   spoofed
+    g11/g12 t+0.5  MO  198.18.0.5:1244 > :4500  IPv4 outside the rule  unbound
+    g13/g14 t+0.6  MX  .18:1235 > :4504   EA prefix outside the rule's prefix  spoofed
+    g15/g16 t+0.7  M1L (M1's IPv4 + PSID, older IID layout) .18:2256 > :4505  conflict (M1 was first)
+    g17/g18 t+0.8  M1 .18:2257 > :4500 via 2001:db8:fffe::1   wrong-br
+    """
+    t = Decimal(T0)
+    plan = [("M1", "192.0.2.18", 1232, 4500, AFTR), ("M2", "192.0.2.18", 1233, 4501, AFTR),
+            ("M2", "192.0.2.99", 1236, 4500, AFTR), ("MP", "192.0.2.18", 1234, 4502, AFTR),
+            ("MI", "192.0.2.19", 1232, 4503, AFTR), ("MO", "198.18.0.5", 1244, 4500, AFTR),
+            ("MX", "192.0.2.18", 1235, 4504, AFTR), ("M1L", "192.0.2.18", 2256, 4505, AFTR),
+            ("M1", "192.0.2.18", 2257, 4500, BR_OTHER)]
+    for i, (ce, ip, port, dport, br) in enumerate(plan):
+        at = t + Decimal(i) / 10
+        c.add(at, tun(MAP_V[ce], br, udp(ip, port, OTHER, dport, 20)))
+        c.add(at + Decimal("0.01"), tun(br, MAP_V[ce], udp(OTHER, dport, ip, port, 20)))
+
+
+PSID_B4 = {n: "2001:db8:bbbb::%d" % n for n in (4, 6, 8, 10, 16)}
+PSID_BINDINGS = [  # b4, ipv4, psid, psid_len, offset
+    (PSID_B4[10], "198.51.100.20", 0, 0, 0),      # every port
+    (PSID_B4[4], "198.51.100.21", 5, 4, 0),       # 20480-24575
+    (PSID_B4[6], "198.51.100.22", 9, 6, 6),       # A | 9 | j: 1168-1183, 2192-2207, ... (63 x 16)
+    (PSID_B4[8], "198.51.100.23", 154, 8, 4),     # A | 154 | j: 6560-6575, ... (15 x 16)
+    (PSID_B4[16], "198.51.100.24", 4000, 16, 0),  # port 4000 only
+]
+
+
+def psid_lengths(c):
+    """LW4o6 softwires of PSID length 0, 4, 6, 8 and 16 (PSID_BINDINGS); UDP to OTHER:4500
+    (payload 20), 0.1 s apart, in this order:
+
+    ::10 .20:7, .20:65000                 bound, bound (PSID length 0)
+    ::4  .21:20480, .21:24576             bound, wrong-port (PSID 6)
+    ::6  .22:1168, .22:100, .22:1184      bound, wrong-port (A = 0), wrong-port (PSID 10)
+    ::8  .23:6560, .23:6576               bound, wrong-port (PSID 155)
+    ::16 .24:4000, .24:4000 > OTHER:4501, .24:4001   bound, bound, wrong-port
+         (one port in use of one: the exhaustion warning once, from the first session)
+    """
+    plan = [(10, "198.51.100.20", 7, 4500), (10, "198.51.100.20", 65000, 4500),
+            (4, "198.51.100.21", 20480, 4500), (4, "198.51.100.21", 24576, 4500),
+            (6, "198.51.100.22", 1168, 4500), (6, "198.51.100.22", 100, 4500), (6, "198.51.100.22", 1184, 4500),
+            (8, "198.51.100.23", 6560, 4500), (8, "198.51.100.23", 6576, 4500),
+            (16, "198.51.100.24", 4000, 4500), (16, "198.51.100.24", 4000, 4501), (16, "198.51.100.24", 4001, 4500)]
+    for i, (b4, ip, port, dport) in enumerate(plan):
+        c.add(Decimal(T0) + Decimal(i) / 10, tun(PSID_B4[b4], AFTR, udp(ip, port, OTHER, dport, 20)))
+
+
 def sample(c):
     """The README's sample: 3 DS-Lite B4s and a MAP-E CE over two minutes,
     web, DNS, NTP and ping traffic (seeded pseudo-random)."""
@@ -576,14 +775,23 @@ CAPTURES = {
     "lw4o6-bind.pcap": (lw4o6_bind, "pcap", 1),
     "sample.pcapng": (sample, "pcapng", 1),
     "mixed.pcap": (mixed, "pcap", 1),
+    "lw4o6-verdicts.pcap": (lw4o6_verdicts, "pcap", 1),
+    "mape-verdicts.pcap": (mape_verdicts, "pcap", 1),
+    "psid-lengths.pcap": (psid_lengths, "pcap", 1),
 }
+
+# Binding-table files, written with the captures (bindings= reads them).
+TABLES = {"lw4o6-verdicts.csv": lw4o6_verdicts_tables}
 
 
 def main():
     outdir = sys.argv[1]
-    names = sys.argv[2:] or list(CAPTURES)
+    names = sys.argv[2:] or list(CAPTURES) + list(TABLES)
     os.makedirs(outdir, exist_ok=True)
     for name in names:
+        if name in TABLES:
+            TABLES[name](outdir)
+            continue
         build, fmt, linktype = CAPTURES[name]
         c = Capture()
         build(c)

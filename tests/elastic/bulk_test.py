@@ -29,6 +29,7 @@ import sys
 import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PROFILE = "4o6top-fast"  # the command's profile: FOT_CLI_PROFILE in cli/tshark_run.h
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 from tshark_env import TsharkEnv  # noqa: E402
@@ -129,8 +130,8 @@ def main():
         return r.returncode, r.stdout.decode(), r.stderr.decode()
 
     try:
-        _, want_sum, _ = run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,sum"])
-        _, stat, _ = run("tshark", ["-r", sample, "-q", "-C", "4o6top", "-z", "4o6top,stat,format=json"])
+        _, want_sum, _ = run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,sum"])
+        _, stat, _ = run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,stat,format=json"])
         want_docs = stat.splitlines()
         runs = []
         for attempt in (1, 2):

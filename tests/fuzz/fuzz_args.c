@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fot_config.h"
+#include "fot_bindings.h"
 #include "fot_softwire.h"
 
 static void
@@ -221,7 +222,7 @@ lw_binding(const char *text)
 
     fot_softwire *sw = fot_softwire_new();
     fot_softwire_add_binding(sw, &b);
-    CHECK(fot_softwire_find_binding(sw, b.b4) != NULL);
+    CHECK(fot_bindings_of_b4(fot_softwire_table(sw), b.b4) != 0);
     char *listed = fot_softwire_list_text(sw, FOT_LIST_BINDINGS);
     fot_lw_binding again;
     CHECK(fot_lw_binding_parse(listed, &again, &err));

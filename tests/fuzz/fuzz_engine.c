@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fot_bindings.h"
 #include "fot_engine.h"
 #include "fot_mode.h"
 #include "fot_packet.h"
@@ -363,18 +364,28 @@ check_ce(const harness *h, const fot_ce_info *ce, GPtrArray *all)
             ports[n_ports++] = s->client_port;
     }
     CHECK(ce->active_sessions == active);
-    CHECK(ce->ports_in_use == distinct(ports, n_ports));
+    /* A CE with whole port sets counts in-set ports only. */
+    if (ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING)
+        CHECK(ce->ports_in_use <= n_ports); /* each in-set port of a set is some session's */
+    else
+        CHECK(ce->ports_in_use == distinct(ports, n_ports));
     g_free(ports);
     CHECK(ce->ports_in_use <= ce->peak_ports && ce->peak_ports <= 65536);
     CHECK(ce->peak_ports == 0 || ce->peak_time <= fot_engine_now(e)); /* no peak yet: time 0 */
     CHECK(ce->active_sessions <= ce->sessions);
 
     /* A whole port set comes from the configuration only; the rest is evidence. */
-    const fot_lw_binding *b = fot_softwire_find_binding(sw, ce->addr);
-    if (b) {
+    const fot_bindings *t = fot_softwire_table((fot_softwire *)sw);
+    uint32_t first = fot_bindings_of_b4(t, ce->addr);
+    if (first) {
         CHECK(ce->source == FOT_SET_BINDING && ce->mechanism == FOT_MECH_LW4O6);
-        CHECK(ce->set.ipv4 == b->set.ipv4 && ce->set.psid == b->set.psid && ce->set.psid_len == b->set.psid_len &&
-              ce->set.offset == b->set.offset);
+        bool one_of_its = false; /* the CE's first set in (IPv4, PSID) order is one of its softwires */
+        for (uint32_t n = first; n; n = fot_bindings_get(t, n)->next_of_b4) {
+            const fot_binding *b = fot_bindings_get(t, n);
+            one_of_its |= ce->set.ipv4 == b->ipv4 && ce->set.psid == b->psid && ce->set.psid_len == b->psid_len &&
+                          ce->set.offset == b->offset;
+        }
+        CHECK(one_of_its);
     } else {
         CHECK(ce->source != FOT_SET_BINDING);
     }
@@ -382,8 +393,10 @@ check_ce(const harness *h, const fot_ce_info *ce, GPtrArray *all)
         CHECK(fot_softwire_find_rule(sw, ce->addr) != NULL);
     if (ce->source == FOT_SET_RULE || ce->source == FOT_SET_IID)
         CHECK(ce->mechanism == FOT_MECH_MAPE);
-    if (ce->source == FOT_SET_NONE || ce->source == FOT_SET_IID)
-        CHECK(ce->out_of_set == 0);
+    uint64_t refused = 0;
+    for (int v = 0; v < FOT_VERDICT_COUNT; v++)
+        refused += fot_verdict_out_of_set((fot_verdict)v) ? ce->verdicts[v] : 0;
+    CHECK(ce->out_of_set == refused);
     if (ce->mechanism == FOT_MECH_DSLITE)
         CHECK(ce->source == FOT_SET_NONE);
     if (ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING) {
@@ -538,12 +551,9 @@ check_result(const harness *h, const fot_event *ev, const fot_packet_result *res
     }
     fot_ce_info ce;
     fot_engine_ce(e, s->ce, &ce);
-    bool whole_set = ce.source == FOT_SET_RULE || ce.source == FOT_SET_BINDING;
-    CHECK(whole_set || (!res->out_of_set && !res->crossed_threshold));
-    if (res->crossed_threshold) {
-        uint64_t set_size = (uint64_t)fot_port_set_size(&ce.set) << (32 - ce.set.ipv4_len);
-        CHECK((uint64_t)ce.peak_ports * 100 >= (uint64_t)config_of(h)->threshold * set_size);
-    }
+    CHECK(res->out_of_set == fot_verdict_out_of_set(res->verdict));
+    CHECK(!res->crossed_threshold ||
+          (res->set_size && (uint64_t)res->set_ports * 100 >= (uint64_t)config_of(h)->threshold * res->set_size));
 }
 
 /* ---- records ---- */

@@ -10,6 +10,8 @@ TESTLIST line:  NAME  CAPTURE  ZARGS  [TOKEN...]
             4o6top statistic and no -q (for -T fields, -Y and other -z tests)
   TOKEN     KEY=VALUE sets the environment (TZ=Asia/Tokyo), rc=N the expected
             exit status (default 0), anything else goes to tshark as is.
+@CAPTURES@ in ZARGS or a TOKEN stands for the folder of the staged captures (where
+the generated binding-table files are too).
 Lines are split like a shell would (shlex); # starts a comment.
 """
 import argparse
@@ -33,7 +35,7 @@ def parse_testlist(path):
 
 
 def run_one(env, expected_dir, version, words, profile=None):
-    name, capture, zargs, *tokens = words
+    name, capture, zargs, *tokens = (w.replace("@CAPTURES@", env.captures) for w in words)
     extra, tenv, rc = [], {}, 0
     for tok in tokens:
         if tok.startswith("rc="):

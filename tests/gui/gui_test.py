@@ -16,7 +16,6 @@ Exit 77 (skipped) when the live scenario cannot run (not root, no tcpreplay).
 import argparse
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -29,29 +28,30 @@ from tshark_env import TsharkEnv  # noqa: E402
 SKIP = 77
 
 
+def display_free(n):
+    """No X server on display n: neither its socket file nor its abstract
+    socket, which a chroot (tests/versions) shares with the host's network."""
+    if os.path.exists("/tmp/.X11-unix/X%d" % n):
+        return False
+    with open("/proc/net/unix") as f:
+        return "@/tmp/.X11-unix/X%d\n" % n not in f.read()
+
+
 class Screen:
     """An Xvfb display and the X tools that act on it."""
 
     def __init__(self):
-        # Xvfb picks a free display and writes its number to the pipe: a folder
-        # test cannot see a display of another root on the same network (chroot).
-        read_end, write_end = os.pipe()
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1600x1000x24",
-                                      "-nolisten", "tcp"], pass_fds=(write_end,),
+        self.number = next(n for n in range(90, 200) if display_free(n))
+        self.display = ":%d" % self.number
+        self.xvfb = subprocess.Popen(["Xvfb", self.display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(write_end)
-        number = b""
-        if select.select([read_end], [], [], 10)[0]:
-            number = os.read(read_end, 16).strip()
-        os.close(read_end)
-        if not number.isdigit():
-            raise AssertionError("Xvfb did not start")
-        self.display = ":" + number.decode()
+        self.wait(lambda: os.path.exists("/tmp/.X11-unix/X%d" % self.number), 10, "Xvfb did not start")
         self.work = tempfile.mkdtemp(prefix="4o6top-gui-")
 
     def run(self, *argv, check=True):
         env = dict(os.environ, DISPLAY=self.display)
-        return subprocess.run(argv, env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return subprocess.run(argv, env=env, check=check, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              timeout=60)
 
     @staticmethod
     def wait(cond, seconds, why):
@@ -110,7 +110,7 @@ class Screen:
         return [(" ".join(w[0] for w in words), x0 + (b[0] + b[2]) // 2, y0 + (b[1] + b[3]) // 2, words)
                 for words, b in found.values()]
 
-    def click_text(self, text, crop=None, seconds=10):
+    def click_text(self, text, crop=None, seconds=40):
         """Click the screen line that reads exactly `text`, or else such a word."""
         def find():
             lines = self.lines(crop)
@@ -142,24 +142,60 @@ class Screen:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def start_wireshark(env, screen, args):
+def start_wireshark(env, screen, args, extra_env=None, stderr=subprocess.DEVNULL):
     xdg = os.path.join(env.dir, "xdg")
     os.makedirs(xdg, exist_ok=True)
     os.chmod(xdg, 0o700)
-    argv, e = env.command([], {"DISPLAY": screen.display, "XDG_RUNTIME_DIR": xdg})
+    argv, e = env.command([], dict({"DISPLAY": screen.display, "XDG_RUNTIME_DIR": xdg}, **(extra_env or {})))
     if os.geteuid() == 0:
         shutil.chown(xdg, "nobody", "nogroup")
     argv = [a if a != "tshark" else "wireshark" for a in argv] + args
-    return subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def process_mib(pid, field):
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM...), in MiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def write_prefs(env, text):
+    """Wireshark preferences for the staged home, which Wireshark (as nobody) may write."""
+    prefs = os.path.join(env.home, ".config", "wireshark")
+    os.makedirs(prefs, exist_ok=True)
+    with open(os.path.join(prefs, "preferences"), "w") as f:
+        f.write(text)
+    for root, dirs, files in os.walk(env.home):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o777)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666)
+
+
+def open_stat(screen, main, item, window):
+    """Statistics > item; the window it opens, at the size Wireshark gives it. A slow
+    Wireshark (sanitizers, a loaded machine) may miss a click: up to three tries."""
+    screen.place(main, 0, 0, 1580, 980)
+    known = set(screen.windows(window))
+    for attempt in range(3):
+        try:
+            screen.click_text("Statistics", crop=(0, 0, 800, 30))
+            time.sleep(1.5)
+            screen.click_text(item, crop=(250, 20, 500, 700))
+            screen.wait(lambda: set(screen.windows(window)) - known, 30, "no window named %r" % window)
+            return sorted(set(screen.windows(window)) - known)[-1]
+        except AssertionError:
+            screen.run("xdotool", "key", "Escape")
+            time.sleep(1)
+            if attempt == 2:
+                raise
 
 
 def open_top_window(screen, main):
-    screen.place(main, 0, 0, 1580, 980)
-    screen.click_text("Statistics", crop=(0, 0, 800, 30))
-    screen.click_text("4o6top", crop=(250, 20, 500, 700))
-    top = screen.wait_window("4o6top")
-    screen.place(top, 100, 100, 1300, 760)
-    return top
+    return open_stat(screen, main, "4o6top", "4o6top")
 
 
 WINDOW_COLUMNS = 72  # FOT_REPORT_WINDOW_COLUMNS: what the window first shows without wrapping
@@ -221,8 +257,10 @@ def live_scenario(env, screen, capture, shot):
     fifo = os.path.join(env.dir, "lo.fifo")
     os.mkfifo(fifo, 0o666)
     os.chmod(fifo, 0o666)
-    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", fifo, "ip6"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    # Only this capture's B4s: other tests (the soak) may replay on lo meanwhile.
+    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", fifo,
+                                "ip6 and (host 2001:db8:1::2 or host 2001:db8:2::2)"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ws = start_wireshark(env, screen, ["-k", "-i", fifo])
     try:
         main = screen.wait_window("lo.fifo")
@@ -254,29 +292,121 @@ def live_scenario(env, screen, capture, shot):
     return 0
 
 
+def sanitizer_scenario(env, screen, capture, shot):
+    """The AddressSanitizer + UBSan plugin (tests/robustness/build_asan_plugin.py) in
+    Wireshark, libasan and libubsan preloaded: every window and button of the plugin,
+    a reload, and a normal quit, with no sanitizer report and a clean exit."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "robustness"))
+    from rob_common import SANITIZER_RE, needs_asan, sanitizer_env, sanitizer_preload
+    so = os.path.join(env.dir, "plugins", "4.0", "epan", "4o6top.so")
+    preload = sanitizer_preload()
+    if not preload or not needs_asan(so):
+        print("sanitizer scenario skipped: needs gcc's libasan/libubsan and the sanitizer plugin (%s)" % so)
+        return SKIP
+    log_path = os.path.join(env.dir, "wireshark.stderr")
+    log = open(log_path, "wb")
+    # No extcap helpers: they would inherit the preload (and hang starting up under it).
+    extcap = os.path.join(env.dir, "extcap")
+    os.makedirs(extcap, exist_ok=True)
+    os.chmod(extcap, 0o755)
+    ws = start_wireshark(env, screen, ["-r", env.capture(capture)],
+                         dict(sanitizer_env(preload), WIRESHARK_EXTCAP_DIR=extcap), stderr=log)
+    try:
+        main = screen.wait_window(capture, 120)
+        time.sleep(3)
+        top = open_top_window(screen, main)
+        screen.wait(lambda: "Total Sess" in screen.window_text(top), 60, "the 4o6top window stays empty")
+        steps = []
+
+        def step(text):
+            steps.append(text)
+            print(text, flush=True)
+        # Filter for session: session 2 is TCP 192.168.1.2:40000 behind 2001:db8:2::2 (2 packets).
+        screen.click_text("session", crop=window_box(screen, top))
+        answer_dialog(screen, "apply the filter", "2")
+        screen.wait(lambda: any("Displayed: 2" in t for t, _, _, _ in screen.lines()), 60,
+                    "Filter for session 2 did not show its 2 packets")
+        step("Filter for session 2: 2 packets displayed")
+        screen.click_text("Copy", crop=window_box(screen, top))
+        answer_dialog(screen, "copy the filter", "2")
+        screen.wait(lambda: "Copied: ipv6.addr == 2001:db8:2::2" in screen.window_text(top), 30,
+                    "Copy filter did not report the copied filter")
+        step("Copy filter 2: " + screen.run("xclip", "-o", "-selection", "clipboard", check=False)
+                     .stdout.decode())
+        screen.click_text("Limit", crop=window_box(screen, top))
+        screen.wait(lambda: "Total Sess:1" in screen.window_text(top), 60,
+                    "Limit to display filter did not count only session 2")
+        step("Limit to display filter: Total Sess:1")
+        for item in ("4o6top Sessions", "4o6top CEs"):
+            dialog = open_stat(screen, main, item, item)
+            time.sleep(3)
+            step("opened " + item)
+            screen.run("xdotool", "windowfocus", dialog, check=False)
+            screen.run("xdotool", "key", "Escape")
+        screen.run("xdotool", "windowfocus", main, check=False)
+        screen.run("xdotool", "key", "ctrl+r")  # View > Reload
+        time.sleep(5)
+        screen.wait(lambda: "Total Sess" in screen.window_text(top), 60, "the 4o6top window is empty after reload")
+        step("reloaded: " + next(line for line in screen.window_text(top).splitlines() if "Total Sess" in line))
+        screen.run("xdotool", "windowfocus", top, check=False)
+        screen.run("xdotool", "key", "Escape")  # closes the 4o6top window
+        time.sleep(2)
+        screen.run("xdotool", "windowfocus", main, check=False)
+        screen.run("xdotool", "key", "ctrl+q")
+        rc = ws.wait(120)
+    except AssertionError:
+        if shot:
+            screen.shot(shot)  # where it stopped
+        raise
+    finally:
+        if ws.poll() is None:
+            ws.kill()
+            ws.wait()
+        log.close()
+    with open(log_path, "rb") as f:
+        err = f.read().decode("utf-8", "replace")
+    reports = [line for line in err.splitlines() if SANITIZER_RE.search(line)]
+    if reports or rc != 0:
+        print(err[-20000:])
+        raise AssertionError("Wireshark exited with %d, %d sanitizer report lines" % (rc, len(reports)))
+    print("Wireshark quit with status 0, no sanitizer report (stderr %d bytes)" % len(err))
+    return 0
+
+
+def answer_dialog(screen, title, text):
+    """Type text into the one-field dialog whose title holds `title`, and press OK.
+    Under Xvfb there is no window manager to give a new dialog the focus."""
+    dialog = screen.wait_window(title, 60)
+    screen.run("xdotool", "windowfocus", dialog, check=False)
+    x, y, w, h = window_box(screen, dialog)
+    screen.click(x + w * 2 // 3, y + 25)  # the field, right of its label
+    screen.run("xdotool", "type", text)
+    screen.run("xdotool", "key", "Return")
+
+
+def window_box(screen, window):
+    geo = dict(line.split("=") for line in
+               screen.run("xdotool", "getwindowgeometry", "--shell", window).stdout.decode().split())
+    return int(geo["X"]), int(geo["Y"]), int(geo["WIDTH"]), int(geo["HEIGHT"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugins", required=True)
     ap.add_argument("--capture", required=True)
-    ap.add_argument("--scenario", choices=["file", "live"], required=True)
+    ap.add_argument("--scenario", choices=["file", "live", "sanitizer"], required=True)
     ap.add_argument("--shot", help="save a screenshot of the window here")
     a = ap.parse_args()
     env = TsharkEnv(a.plugins, [a.capture])
-    prefs = os.path.join(env.home, ".config", "wireshark")
-    os.makedirs(prefs, exist_ok=True)
-    with open(os.path.join(prefs, "preferences"), "w") as f:
-        f.write("statistics.update_interval: 500\ngui.ask_unsaved: FALSE\n")
-    for root, dirs, files in os.walk(env.home):
-        for d in dirs:
-            os.chmod(os.path.join(root, d), 0o777)
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o666)
+    write_prefs(env, "statistics.update_interval: 500\ngui.ask_unsaved: FALSE\n")
     screen = Screen()
     try:
         capture = os.path.basename(a.capture)
         if a.scenario == "file":
             file_scenario(env, screen, capture, a.shot)
             return 0
+        if a.scenario == "sanitizer":
+            return sanitizer_scenario(env, screen, capture, a.shot)
         return live_scenario(env, screen, capture, a.shot)
     finally:
         screen.close()

@@ -95,7 +95,7 @@ def live(env, capture):
     caps = ["--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin"]
     argv, e = env.command(["-i", "lo", "-f", "ip6", "-q", "-z", "4o6top,log", "-z", "4o6top,stat",
                            "-z", "4o6top,sum,height=0"])
-    argv = argv[:4] + caps + argv[4:] if argv[0] == "setpriv" else argv
+    argv = argv[:4] + caps + argv[4:] if os.path.basename(argv[0]) == "setpriv" else argv
     out_path = os.path.join(env.dir, "live.out")
     with open(out_path, "wb") as out:
         tshark = subprocess.Popen(argv, env=e, stdout=out, stderr=subprocess.PIPE, cwd=env.dir)

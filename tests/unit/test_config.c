@@ -99,13 +99,13 @@ test_errors_name_the_bad_part(void)
         { "sum,intervall=5", "intervall=5: unknown option (accepted: interval, height, src, delimiter, noheader, "
                              "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
                              "bytes, refresh, tunnel, ce_ports, threshold, map_rule, lw_binding, br, max_sessions, "
-                             "evicted, format, ends, filter)" },
+                             "evicted, format, ends, output, bindings, filter)" },
         { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs 3 or 4 "
                                                     "fields separated by \";\" (accepted: "
                                                     "PREFIX6;PREFIX4;EA_LEN[;OFFSET])" },
         { "ce,lw_binding=2001:db8::5;198.51.100.5;64;6", "lw_binding=2001:db8::5;198.51.100.5;64;6: PSID does not "
                                                           "fit in PSID length bits (accepted: "
-                                                          "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET])" },
+                                                          "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]])" },
         { "sum,br=2001:db8::1::", "br=2001:db8::1::: not an IPv6 address or prefix (accepted: an IPv6 address or "
                                   "prefix)" },
         { "ce,threshold=0", "threshold=0: not valid (accepted: a whole number 1..100)" },

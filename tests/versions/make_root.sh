@@ -34,6 +34,8 @@ case "$kind" in
     packages=(
       # build, as packaging/install-deps.sh does on Debian 12
       build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
+      # the 4o6top command's Elasticsearch bulk requests
+      libcurl4-openssl-dev
       # the tshark suites: the capture generator, time zones, live input
       tshark python3 python3-scapy tzdata file tcpdump tcpreplay
       # the package test: build, man page, lint
@@ -54,9 +56,12 @@ aptopt='Acquire::Check-Valid-Until "false"'
 key=$(printf '%s\n' "$suite" "$mirror" "$aptopt" "${packages[@]}" | sha256sum | cut -c1-12)
 tarball="$cache/$suite-$kind-$key.tar"
 
+mkdir -p "$cache"
+# One maker per root at a time; a second caller waits and then reuses it.
+exec 9>"$cache/.$suite-$kind.lock"
+flock 9
 if [ ! -s "$tarball" ]; then
   command -v mmdebstrap >/dev/null || { echo "make_root.sh: needs mmdebstrap (packaging/install-deps.sh)" >&2; exit 1; }
-  mkdir -p "$cache"
   start=$(date +%s)
   include=$(IFS=,; echo "${packages[*]}")
   # Written beside the final name, renamed only when complete: a killed run leaves no half root.

@@ -22,9 +22,10 @@ suite=${1:?$usage}
 out=$(realpath -m "${2:?$usage}")
 captures=$(realpath "${3:?$usage}")
 
-# The suites that run tshark (and the unit tests, quick), by ctest name; the
-# Wireshark window under Qt 6 only in the trixie root (make_root.sh).
-tests='^(unit|captures|golden|oracle|errors|fields|live|package|readme)/'
+# The suites that run tshark (and the 4o6top command, which runs it; the unit
+# tests, quick), by ctest name; the Wireshark window under Qt 6 only in the
+# trixie root (make_root.sh).
+tests='^(unit|captures|golden|oracle|errors|fields|live|package|readme|cli|elastic)/'
 if [ "$suite" = trixie ]; then
   tests="$tests|^gui/file\$"
 fi
@@ -34,29 +35,8 @@ fi
 skip='^captures/sample-is-generated$'
 
 tarball=$(bash "$here/make_root.sh" "$suite" build)
-root=$(mktemp -d "${TMPDIR:-/var/tmp}/4o6top-root-$suite.XXXXXX")
-mounts=()
-cleanup() {
-  local i
-  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-    umount -R "${mounts[i]}" 2>/dev/null || umount -R -l "${mounts[i]}" || true
-  done
-  # Never delete through a mount that is still there.
-  if findmnt -rn -o TARGET | grep -q "^$root/"; then
-    echo "run_in_root.sh: $root still has mounts; left in place" >&2
-  else
-    rm -rf --one-file-system "$root"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-tar -xf "$tarball" -C "$root"
-mount_in() { mount "$@"; mounts+=("${@: -1}"); }
-mount_in -t proc proc "$root/proc"
-mount_in -t sysfs sysfs "$root/sys"
-mount_in --rbind /dev "$root/dev"
-mount --make-rslave "$root/dev"
+source "$here/root.sh"
+root_open "$tarball" "root-$suite"
 
 mkdir -p "$root/src" "$root/captures" "$out"
 cp "$captures"/* "$root/captures/"

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""Live soak: Wireshark capturing from loopback for MINUTES while tcpreplay plays
+a tunnelled capture in a loop at a steady rate, Statistics > 4o6top open.
+
+Two Wiresharks watch the same packets (root's tcpdump on lo, one per Wireshark,
+feeds a FIFO that Wireshark, unprivileged, captures from): one with the plugin,
+one with no plugin. Passes when neither crashes, the 4o6top window's clock line
+moves on at every sample (it keeps refreshing), and the plugin's Wireshark grew
+by at most what the other grew plus 40 bytes a frame (the post-dissector's kept
+notes, README "Fields on every tunnelled packet") plus SLACK_MIB (the window's
+own engine and the session tables of the looped capture).
+
+Only this test's packets are watched: its capture's CE/B4s are in
+2001:db8:200::/48 and 2001:db8:1000::/40 (tests/bench/make_bench_capture.c),
+which no other test replays. Exit 77 (skipped) without root, tcpdump or tcpreplay.
+
+  /usr/bin/python3 tests/live/soak.py --plugins build/plugins --minutes 20
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "gui"))
+sys.path.insert(0, os.path.join(HERE, "..", "bench"))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from gui_test import Screen, open_top_window, process_mib, start_wireshark, write_prefs  # noqa: E402
+from run_bench import build_generator  # noqa: E402
+from tshark_env import TsharkEnv  # noqa: E402
+
+SKIP = 77
+PER_FRAME_BYTES = 40
+SLACK_MIB = 16
+FILTER = "ip6 and (net 2001:db8:200::/48 or net 2001:db8:1000::/40)"
+CLOCK_RE = re.compile(r"^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d)  Total Sess:(\d+)", re.M)
+
+
+def rss_mib(pid):
+    return process_mib(pid, "VmRSS")
+
+
+class Watcher:
+    """tcpdump on lo into a FIFO, and a Wireshark capturing from it on its own display."""
+
+    def __init__(self, name, plugin_tree):
+        self.name = name
+        self.env = TsharkEnv(plugin_tree)
+        write_prefs(self.env, "statistics.update_interval: 1000\ngui.ask_unsaved: FALSE\n")
+        self.screen = Screen()
+        fifo = os.path.join(self.env.dir, "lo.fifo")
+        os.mkfifo(fifo, 0o666)
+        os.chmod(fifo, 0o666)
+        self.tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", fifo, FILTER],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        extcap = os.path.join(self.env.dir, "extcap")  # no extcap helpers: a faster start
+        os.makedirs(extcap)
+        os.chmod(extcap, 0o755)
+        self.ws = start_wireshark(self.env, self.screen, ["-k", "-i", fifo], {"WIRESHARK_EXTCAP_DIR": extcap})
+        self.main = self.screen.wait_window("lo.fifo", 300)
+
+    def alive(self):
+        return self.ws.poll() is None
+
+    def stop(self):
+        """Frames tcpdump passed on (its count when it stops)."""
+        self.tcpdump.send_signal(signal.SIGINT)
+        err = self.tcpdump.communicate(timeout=30)[1].decode()
+        m = re.search(r"(\d+) packets? captured", err)
+        self.ws.terminate()
+        try:
+            self.ws.wait(60)
+        except subprocess.TimeoutExpired:
+            self.ws.kill()
+        self.screen.close()
+        self.env.close()
+        return int(m.group(1)) if m else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--plugins", required=True)
+    ap.add_argument("--minutes", type=float, default=2)
+    ap.add_argument("--pps", type=int, default=500, help="tcpreplay's steady rate, packets a second")
+    ap.add_argument("--packets", type=int, default=20000, help="size of the looped bench capture")
+    ap.add_argument("--sample", type=float, default=20, help="seconds between samples")
+    a = ap.parse_args()
+    if os.geteuid() != 0 or not shutil.which("tcpreplay") or not shutil.which("tcpdump"):
+        print("soak skipped: needs root, tcpdump and tcpreplay (to put packets on lo)")
+        return SKIP
+    work = tempfile.mkdtemp(prefix="4o6top-soak-")
+    capture = os.path.join(work, "loop.pcap")
+    subprocess.run([build_generator(work), str(a.packets), capture], check=True, stderr=subprocess.DEVNULL)
+    none_tree = os.path.join(work, "noplugin")
+    os.makedirs(os.path.join(none_tree, "4.0", "epan"))
+    watchers = []
+    replay = None
+    try:
+        watchers = [Watcher("plugin", a.plugins), Watcher("none", none_tree)]
+        plugin = watchers[0]
+        top = open_top_window(plugin.screen, plugin.main)
+        time.sleep(5)
+        start_rss = {w.name: rss_mib(w.ws.pid) for w in watchers}
+        replay = subprocess.Popen(["tcpreplay", "-i", "lo", "--loop=0", "--pps=%d" % a.pps, capture],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        start = time.time()
+        clocks, problems = [], []
+        while time.time() - start < a.minutes * 60:
+            time.sleep(a.sample)
+            for w in watchers:
+                if not w.alive():
+                    problems.append("%s Wireshark exited (status %s)" % (w.name, w.ws.returncode))
+            if problems:
+                break
+            text = plugin.screen.window_text(top)
+            m = CLOCK_RE.search(text)
+            clock = m.group(1) if m else None
+            if clocks and (clock is None or clock <= clocks[-1]):
+                problems.append("the 4o6top window did not refresh: clock %s after %s" % (clock, clocks[-1]))
+            clocks.append(clock or "")
+            print("  %4.0f s: plugin %.0f MiB, none %.0f MiB; window: %s" %
+                  (time.time() - start, rss_mib(plugin.ws.pid), rss_mib(watchers[1].ws.pid),
+                   m.group(0) if m else "(no clock line)"), flush=True)
+        end_rss = {w.name: rss_mib(w.ws.pid) for w in watchers if w.alive()}
+        replay.send_signal(signal.SIGINT)
+        replay.wait(30)
+        time.sleep(3)
+        frames = {w.name: w.stop() for w in watchers}
+        watchers = []
+    finally:
+        if replay and replay.poll() is None:
+            replay.kill()
+        for w in watchers:
+            w.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    if problems:
+        print("FAIL: " + "; ".join(problems))
+        return 1
+    grow = {k: end_rss[k] - start_rss[k] for k in end_rss}
+    n = max(frames.values())
+    allowed = grow["none"] + (PER_FRAME_BYTES * n) / 1048576 + SLACK_MIB
+    print("%.1f minutes at %d packets/s: %d frames (plugin's Wireshark) and %d (the other); %d window samples" %
+          (a.minutes, a.pps, frames["plugin"], frames["none"], len(clocks)))
+    for k in ("plugin", "none"):
+        print("  %-6s RSS %.0f -> %.0f MiB: +%.1f MiB, %.0f B per frame" %
+              (k, start_rss[k], end_rss[k], grow[k], grow[k] * 1048576 / max(n, 1)))
+    print("  the plugin's extra: %.1f MiB (%.1f B per frame); allowed %.1f MiB (+%d B per frame + %d MiB)" %
+          (grow["plugin"] - grow["none"], (grow["plugin"] - grow["none"]) * 1048576 / max(n, 1),
+           allowed - grow["none"], PER_FRAME_BYTES, SLACK_MIB))
+    if n == 0 or grow["plugin"] > allowed:
+        print("FAIL: no frames" if n == 0 else "FAIL: the plugin's Wireshark grew more than allowed")
+        return 1
+    print("ok: no crash, the window refreshed at every sample, memory within bounds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
