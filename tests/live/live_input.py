@@ -86,6 +86,14 @@ def piped(env, capture):
             print(f"piped {zargs}: same {len(got.splitlines())} lines as from the file")
 
 
+def is_log_row(line):
+    return line.count(",") == 6 and line[:1].isdigit()
+
+
+def log_rows(text):
+    return sum(1 for line in text.splitlines() if is_log_row(line))
+
+
 def live(env, capture):
     if os.geteuid() != 0 or not shutil.which("tcpreplay"):
         print("live part skipped: needs root (to give tshark capture rights) and tcpreplay")
@@ -109,7 +117,12 @@ def live(env, capture):
                 fail("tshark -i lo did not start capturing")
             subprocess.run(["tcpreplay", "-i", "lo", capture], check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-            time.sleep(1)
+            # Rows are flushed one by one on live input: wait (up to 10 s) until every
+            # replayed packet's row is out, so SIGINT does not race the last packets.
+            deadline = time.time() + 10
+            while time.time() < deadline and log_rows(open(out_path).read()) < len(want_log):
+                time.sleep(0.2)
+            time.sleep(0.5)
             tshark.send_signal(signal.SIGINT)
             err = tshark.stderr.read().decode()
             rc = tshark.wait(timeout=60)
@@ -124,7 +137,7 @@ def live(env, capture):
     if plugin_lines:
         fail(f"unexpected 4o6top messages: {plugin_lines}")
 
-    log = [line for line in text.splitlines() if line.count(",") == 6 and line[:1].isdigit()]
+    log = [line for line in text.splitlines() if is_log_row(line)]
     got_log = [line.split(",", 1)[1] for line in log]
     if got_log != want_log:
         fail("live log rows (without time) differ from the file's:\n" + diff(got_log, want_log))
