@@ -5,6 +5,8 @@
 
 #include "ws_compat.h"
 
+#include <string.h>
+
 #include <epan/stat_groups.h>
 #include <epan/stat_tap_ui.h>
 
@@ -67,7 +69,15 @@ static stat_tap_table_item ce_columns[C_COLUMNS] = {
 };
 
 static GHashTable *row_of_session; /* Sessions table: session number -> row + 1 */
+static GArray *row_side;          /* Sessions table: row_orientation per row */
 static bool ces_listed;           /* CEs table: this retap's rows are in */
+
+/* Who a row names as CE/B4 and client: a later SYN can turn a session around. */
+typedef struct row_orientation {
+    uint8_t ce[16];
+    uint32_t client_ip;
+    uint16_t client_port;
+} row_orientation;
 
 static stat_tap_table *
 only_table(stat_tap_table_ui *ui)
@@ -107,13 +117,16 @@ reset_sessions(stat_tap_table *t)
 {
     drop_rows(t);
     g_hash_table_remove_all(row_of_session);
+    g_array_set_size(row_side, 0);
 }
 
 static void
 init_sessions(stat_tap_table_ui *ui)
 {
-    if (!row_of_session)
+    if (!row_of_session) {
         row_of_session = g_hash_table_new(g_direct_hash, g_direct_equal);
+        row_side = g_array_new(FALSE, FALSE, sizeof(row_orientation));
+    }
     reset_sessions(only_table(ui));
 }
 
@@ -154,20 +167,45 @@ float_item(double d)
     return v;
 }
 
+static void
+set_text(stat_tap_table *t, guint row, guint column, const char *s)
+{
+    stat_tap_table_item_type *v = stat_tap_get_field_data(t, row, column);
+    g_free((char *)v->value.string_value);
+    v->value.string_value = g_strdup(s);
+}
+
+/* The cells that name the session's ends, as the frame's note sees them. */
+static void
+set_ends(stat_tap_table *t, guint row, const fot_note *n)
+{
+    char ce[46], client[16], server[16];
+    char *filter = fot_session_filter(n->ce, n->br, n->proto, n->client_ip, n->client_port, n->server_ip,
+                                      n->server_port);
+    set_text(t, row, S_CE, fot_ipv6_text(n->ce, ce));
+    set_text(t, row, S_CLIENT, fot_ipv4_text(n->client_ip, client));
+    stat_tap_get_field_data(t, row, S_CLIENT_PORT)->value.uint_value = n->client_port;
+    set_text(t, row, S_SERVER, fot_ipv4_text(n->server_ip, server));
+    stat_tap_get_field_data(t, row, S_SERVER_PORT)->value.uint_value = n->server_port;
+    set_text(t, row, S_FILTER, filter);
+    g_free(filter);
+    row_orientation *o = &g_array_index(row_side, row_orientation, row);
+    memcpy(o->ce, n->ce, 16);
+    o->client_ip = n->client_ip;
+    o->client_port = n->client_port;
+}
+
 static guint
 new_session_row(stat_tap_table *t, const fot_note *n, double now_s)
 {
-    char ce[46], client[16], server[16];
     stat_tap_table_item_type row[S_COLUMNS];
-    char *filter = fot_session_filter(n->ce, n->br, n->proto, n->client_ip, n->client_port, n->server_ip,
-                                      n->server_port);
     row[S_SESSION] = uint_item(n->session);
     row[S_PROTO] = text_item(fot_proto_name(n->proto));
-    row[S_CE] = text_item(fot_ipv6_text(n->ce, ce));
-    row[S_CLIENT] = text_item(fot_ipv4_text(n->client_ip, client));
-    row[S_CLIENT_PORT] = uint_item(n->client_port);
-    row[S_SERVER] = text_item(fot_ipv4_text(n->server_ip, server));
-    row[S_SERVER_PORT] = uint_item(n->server_port);
+    row[S_CE] = text_item("");
+    row[S_CLIENT] = text_item("");
+    row[S_CLIENT_PORT] = uint_item(0);
+    row[S_SERVER] = text_item("");
+    row[S_SERVER_PORT] = uint_item(0);
     row[S_PACKETS_UP] = uint_item(0);
     row[S_BYTES_UP] = uint_item(0);
     row[S_PACKETS_DOWN] = uint_item(0);
@@ -175,12 +213,35 @@ new_session_row(stat_tap_table *t, const fot_note *n, double now_s)
     row[S_FIRST] = float_item(now_s);
     row[S_LAST] = float_item(now_s);
     row[S_LEFT] = uint_item(0);
-    row[S_FILTER] = text_item(filter);
-    g_free(filter);
+    row[S_FILTER] = text_item("");
     guint index = t->num_elements;
     stat_tap_init_table_row(t, index, S_COLUMNS, row);
+    g_array_set_size(row_side, index + 1);
+    set_ends(t, index, n);
     g_hash_table_insert(row_of_session, GUINT_TO_POINTER(n->session), GUINT_TO_POINTER(index + 1));
     return index;
+}
+
+static void
+swap_cells(stat_tap_table *t, guint row, guint a, guint b)
+{
+    stat_tap_table_item_type *x = stat_tap_get_field_data(t, row, a), *y = stat_tap_get_field_data(t, row, b);
+    stat_tap_table_item_type keep = *x;
+    *x = *y;
+    *y = keep;
+}
+
+/* The engine turned the session around (a SYN from the side first taken for
+ * the server): the row follows, as -z 4o6top,sess does, up and down included. */
+static void
+follow_orientation(stat_tap_table *t, guint row, const fot_note *n)
+{
+    const row_orientation *o = &g_array_index(row_side, row_orientation, row);
+    if (o->client_ip == n->client_ip && o->client_port == n->client_port && memcmp(o->ce, n->ce, 16) == 0)
+        return;
+    swap_cells(t, row, S_PACKETS_UP, S_PACKETS_DOWN);
+    swap_cells(t, row, S_BYTES_UP, S_BYTES_DOWN);
+    set_ends(t, row, n);
 }
 
 /* Table cells are 32 bits (Wireshark 4.0): a count past that stays at the maximum. */
@@ -218,7 +279,10 @@ session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const voi
     stat_tap_table *t = only_table(sd->stat_tap_data);
     double now_s = nstime_to_sec(&pinfo->rel_ts);
     guint row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_session, GUINT_TO_POINTER(n.session)));
-    row = row ? row - 1 : new_session_row(t, &n, now_s);
+    if (row)
+        follow_orientation(t, --row, &n);
+    else
+        row = new_session_row(t, &n, now_s);
     add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
     add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
     stat_tap_get_field_data(t, row, S_LAST)->value.float_value = now_s;

@@ -10,9 +10,8 @@ nstat:4o6top-ces. Then checks the rows against tshark on the same file:
     packets and bytes (up + down) from its end row;
   CEs: the rows of -z 4o6top,ce,format=json (CE, mechanism, IPv4, PSID,
     port set size, ports in use, peak, sessions, out of set).
-Not mixed.pcap: there 22 of 3547 reopened sessions are oriented differently by
-the Wireshark-side tables (as their earlier instance) and by -z 4o6top,sess
-(by the reopening packet): a known difference, reported in issue 14's notes.
+mixed.pcap holds sessions whose first packet came from the server and that a
+later SYN turns around: their rows must follow, as -z 4o6top,sess does.
 """
 import argparse
 import collections
