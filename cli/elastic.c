@@ -87,6 +87,21 @@ collect_reply(char *data, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+/* A cluster's own CA (Elasticsearch makes one at install), named as the curl
+ * command takes it: libcurl itself reads no environment for this. */
+static void
+set_trust(CURL *c)
+{
+    const char *bundle = g_getenv("CURL_CA_BUNDLE");
+    if (!bundle || !*bundle)
+        bundle = g_getenv("SSL_CERT_FILE");
+    if (bundle && *bundle)
+        curl_easy_setopt(c, CURLOPT_CAINFO, bundle);
+    const char *dir = g_getenv("SSL_CERT_DIR");
+    if (dir && *dir)
+        curl_easy_setopt(c, CURLOPT_CAPATH, dir);
+}
+
 /* One bulk request; false with *why (g_free it) when it is to be retried. */
 static bool
 post(fot_elastic *e, const GString *body, unsigned *rejected, char **why)
@@ -105,6 +120,7 @@ post(fot_elastic *e, const GString *body, unsigned *rejected, char **why)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    set_trust(c);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -8,6 +8,8 @@ packages=(
   build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
   # the 4o6top command's Elasticsearch bulk requests
   libcurl4-openssl-dev
+  # elastic/bulk's HTTPS case makes its certificate with openssl
+  openssl
   # run and test: the real tshark, and the capture generator's scapy
   tshark python3 python3-scapy
   # sharkd (tests/sharkd): Wireshark's web back-end, in wireshark-common

@@ -16,7 +16,11 @@ what a server would be sent, as its bulk API documents it:
   - the local run is not lost: stdout is the sum table tshark prints;
   - a second run stores the same _ids (a re-run overwrites, not doubles);
   - an endpoint that refuses connections: one line per failed try, the
-    number of documents not stored, exit status 1, and still the sum table.
+    number of documents not stored, exit status 1, and still the sum table;
+  - HTTPS, with a self-signed certificate for 127.0.0.1 made here by openssl:
+    trusted through CURL_CA_BUNDLE, every document is stored as over HTTP;
+    not trusted, each try is one line naming the certificate problem and no
+    request reaches the server.
 """
 import argparse
 import base64
@@ -24,6 +28,7 @@ import http.server
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
 import threading
@@ -62,10 +67,12 @@ class Bulk(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def serve():
+def serve(tls=None):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bulk)
     server.requests = []
     server.lock = threading.Lock()
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -112,6 +119,45 @@ def check_requests(requests, want_docs, properties):
     return problems, [(i, d) for i, d, _ in stored]
 
 
+def make_certificate(folder):
+    """A self-signed certificate for 127.0.0.1; its file is also the CA to trust."""
+    cert, key = os.path.join(folder, "es-cert.pem"), os.path.join(folder, "es-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.chmod(cert, 0o644)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    return cert, tls
+
+
+def check_https(env, run, cli, sample, want_sum, want_docs, properties):
+    problems = []
+    cert, tls = make_certificate(env.dir)
+    server = serve(tls)
+    port = server.server_address[1]
+    url = "https://elastic:s3cret@127.0.0.1:%d" % port
+    rc, out, err = run(cli, ["-r", sample, "-m", "elastic", "-E", url], {"CURL_CA_BUNDLE": cert})
+    server.shutdown()
+    if rc != 0 or out != want_sum:
+        problems.append("https: rc=%d, stdout %s tshark's sum; stderr %s" % (rc, "is" if out == want_sum else "is not", err))
+    p, stored = check_requests(server.requests, want_docs, properties)
+    problems += ["https: %s" % x for x in p]
+    print("https, CA trusted: %d requests, %d documents stored" % (len(server.requests), len(stored)))
+
+    server = serve(tls)
+    port = server.server_address[1]
+    rc, out, err = run(cli, ["-r", sample, "-m", "elastic", "-E", "https://127.0.0.1:%d" % port])
+    server.shutdown()
+    lines = err.splitlines()
+    tries = [x for x in lines if re.match(r"^4o6top: elastic: https://127\.0\.0\.1:%d/: .*certificate" % port, x)]
+    if rc != 1 or out != want_sum or server.requests or len(tries) < 4 or len(tries) != len(lines) - 1:
+        problems.append("https, CA not trusted: rc=%d, %d requests reached the server, stderr:\n%s"
+                        % (rc, len(server.requests), err))
+    print("https, CA not trusted: %d lines, the first: %s" % (len(lines), lines[0] if lines else ""))
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugins", required=True)
@@ -125,8 +171,8 @@ def main():
     sample = env.capture("sample.pcapng")
     problems = []
 
-    def run(program, args):
-        r = env.run(args, {"TZ": "Asia/Tokyo"}, program=program, timeout=600)
+    def run(program, args, extra_env=None):
+        r = env.run(args, dict({"TZ": "Asia/Tokyo"}, **(extra_env or {})), program=program, timeout=600)
         return r.returncode, r.stdout.decode(), r.stderr.decode()
 
     try:
@@ -168,6 +214,7 @@ def main():
             problems.append("refused: rc=%d, stdout %s the sum table, stderr:\n%s" % (
                 rc, "is" if out == want_sum else "is not", err))
         print("refused endpoint: %d lines, the last: %s" % (len(lines), lines[-1] if lines else ""))
+        problems += check_https(env, run, cli, sample, want_sum, want_docs, properties)
     finally:
         env.close()
     print("\n".join(problems) or "bulk requests: ok")

@@ -36,6 +36,8 @@ case "$kind" in
       build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
       # the 4o6top command's Elasticsearch bulk requests
       libcurl4-openssl-dev
+      # elastic/bulk's HTTPS case makes its certificate with openssl
+      openssl
       # the tshark suites: the capture generator, time zones, live input
       tshark python3 python3-scapy tzdata file tcpdump tcpreplay
       # the package test: build, man page, lint
