@@ -10,6 +10,11 @@ by at most what the other grew plus 40 bytes a frame (the post-dissector's kept
 notes, README "Fields on every tunnelled packet") plus SLACK_MIB (the window's
 own engine and the session tables of the looped capture).
 
+At the end, where gdb is installed, glibc's own heap figures of both
+Wiresharks (malloc_stats, called through gdb: bytes in use, and what
+malloc_trim gives back) tell memory that is held apart from freed memory the
+allocator keeps (fragmentation).
+
 Only this test's packets are watched: its capture's CE/B4s are in
 2001:db8:200::/48 and 2001:db8:1000::/40 (tests/bench/make_bench_capture.c),
 which no other test replays. Exit 77 (skipped) without root, tcpdump or tcpreplay.
@@ -61,11 +66,33 @@ class Watcher:
         extcap = os.path.join(self.env.dir, "extcap")  # no extcap helpers: a faster start
         os.makedirs(extcap)
         os.chmod(extcap, 0o755)
-        self.ws = start_wireshark(self.env, self.screen, ["-k", "-i", fifo], {"WIRESHARK_EXTCAP_DIR": extcap})
+        self.stderr_path = os.path.join(self.env.dir, "wireshark.err")
+        self.stderr = open(self.stderr_path, "w")
+        self.ws = start_wireshark(self.env, self.screen, ["-k", "-i", fifo], {"WIRESHARK_EXTCAP_DIR": extcap},
+                                  stderr=self.stderr)
         self.main = self.screen.wait_window("lo.fifo", 300)
 
     def alive(self):
         return self.ws.poll() is None
+
+    def heap(self):
+        """(MiB in use, MiB the heap holds from the system, MiB of RSS after malloc_trim), or None."""
+        if not shutil.which("gdb"):
+            return None
+        mark = os.path.getsize(self.stderr_path)
+        subprocess.run(["gdb", "-p", str(self.ws.pid), "-batch", "-ex", "call (void)malloc_stats()",
+                        "-ex", "call (int)malloc_trim(0)"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=120)
+        time.sleep(1)
+        with open(self.stderr_path) as f:
+            f.seek(mark)
+            text = f.read()
+        total = text.rsplit("Total (incl. mmap):", 1)[-1]
+        system = re.search(r"system bytes\s*=\s*(\d+)", total)
+        in_use = re.search(r"in use bytes\s*=\s*(\d+)", total)
+        if not system or not in_use:
+            return None
+        return int(in_use.group(1)) / 1048576, int(system.group(1)) / 1048576, rss_mib(self.ws.pid)
 
     def stop(self):
         """Frames tcpdump passed on (its count when it stops)."""
@@ -78,6 +105,7 @@ class Watcher:
         except subprocess.TimeoutExpired:
             self.ws.kill()
         self.screen.close()
+        self.stderr.close()
         self.env.close()
         return int(m.group(1)) if m else 0
 
@@ -127,6 +155,7 @@ def main():
                   (time.time() - start, rss_mib(plugin.ws.pid), rss_mib(watchers[1].ws.pid),
                    m.group(0) if m else "(no clock line)"), flush=True)
         end_rss = {w.name: rss_mib(w.ws.pid) for w in watchers if w.alive()}
+        heaps = {w.name: w.heap() for w in watchers if w.alive()}
         replay.send_signal(signal.SIGINT)
         replay.wait(30)
         time.sleep(3)
@@ -149,6 +178,10 @@ def main():
     for k in ("plugin", "none"):
         print("  %-6s RSS %.0f -> %.0f MiB: +%.1f MiB, %.0f B per frame" %
               (k, start_rss[k], end_rss[k], grow[k], grow[k] * 1048576 / max(n, 1)))
+    for k, h in heaps.items():
+        if h:
+            print("  %-6s heap at the end: %.1f MiB in use, %.1f MiB held from the system; RSS %.0f MiB after malloc_trim"
+                  % (k, h[0], h[1], h[2]))
     print("  the plugin's extra: %.1f MiB (%.1f B per frame); allowed %.1f MiB (+%d B per frame + %d MiB)" %
           (grow["plugin"] - grow["none"], (grow["plugin"] - grow["none"]) * 1048576 / max(n, 1),
            allowed - grow["none"], PER_FRAME_BYTES, SLACK_MIB))
