@@ -278,8 +278,56 @@ static const char *const verdict_meaning[FOT_VERDICT_COUNT] = {
 };
 
 static void
+expert_reopened(packet_info *pinfo, proto_item *pi, const fot_note *n)
+{
+    expert_add_info_format(pinfo, pi, &ei_reopened,
+                           "Session reopened %.3f s after the same 5-tuple timed out (timeout %u s)",
+                           (double)n->reopen_gap / 1e9, fot_engine_config(engine)->timeout_s[n->ended_class]);
+}
+
+static void
+expert_threshold(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
+{
+    expert_add_info_format(pinfo, pi, &ei_threshold, "CE/B4 %s uses %u of its %u ports: past the port-use threshold",
+                           ce_text, n->ce_ports_in_use, n->ce_port_set_size);
+}
+
+static void
+expert_verdict(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
+{
+    char ip[16];
+    expert_add_info_format(pinfo, pi, &ei_verdict[n->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
+                           fot_verdict_name((fot_verdict)n->verdict), fot_ipv4_text(n->client_ip, ip),
+                           n->client_port, ce_text, verdict_meaning[n->verdict]);
+}
+
+/* The tree is shown, or a filter or -e names 4o6top or one of its fields
+ * (which marks the protocol referenced too). Not proto_field_is_referenced
+ * on the protocol: that is true of every protocol whenever protocols are not
+ * faked, as for -T fields. */
+static bool
+wanted_in(proto_tree *tree)
+{
+    return proto_field_is_referenced(tree, hf_session) ||
+           (tree && proto_registrar_get_nth(proto_4o6top)->ref_type != HF_REF_TYPE_NONE);
+}
+
+/* A packet with an expert info gets the whole tree: the info's own
+ * _ws.expert items hang from one of ours. */
+static bool
+has_expert_info(const fot_note *n)
+{
+    return (n->flags & (FOT_NOTE_REOPENED | FOT_NOTE_CROSSED_THRESHOLD)) ||
+           (n->verdict != FOT_VERDICT_NONE && n->verdict != FOT_VERDICT_BOUND);
+}
+
+static void
 add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
 {
+    /* Nothing shows or filters on 4o6top in this tree (-T fields of other
+     * fields; the GUI's first pass, for coloring rules): some 20 items saved. */
+    if (!has_expert_info(n) && !wanted_in(tree))
+        return;
     char ce_text[46];
     fot_ipv6_text(n->ce, ce_text);
     bool up = n->flags & FOT_NOTE_UPSTREAM;
@@ -299,9 +347,7 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
     if (n->flags & FOT_NOTE_REOPENED) {
         pi = proto_tree_add_item(t, hf_reopened, tvb, 0, 0, ENC_NA);
         proto_item_set_generated(pi);
-        expert_add_info_format(pinfo, pi, &ei_reopened,
-                               "Session reopened %.3f s after the same 5-tuple timed out (timeout %u s)",
-                               (double)n->reopen_gap / 1e9, fot_engine_config(engine)->timeout_s[n->ended_class]);
+        expert_reopened(pinfo, pi, n);
     }
     proto_item_set_generated(proto_tree_add_ipv6(t, hf_ce, tvb, 0, 0, &ce));
     proto_item_set_generated(proto_tree_add_ipv6(t, hf_br, tvb, 0, 0, &br));
@@ -325,20 +371,14 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
     pi = proto_tree_add_uint(t, hf_ce_ports_in_use, tvb, 0, 0, n->ce_ports_in_use);
     proto_item_set_generated(pi);
     if (n->flags & FOT_NOTE_CROSSED_THRESHOLD)
-        expert_add_info_format(pinfo, pi, &ei_threshold,
-                               "CE/B4 %s uses %u of its %u ports: past the port-use threshold", ce_text,
-                               n->ce_ports_in_use, n->ce_port_set_size);
+        expert_threshold(pinfo, pi, n, ce_text);
     if (n->flags & FOT_NOTE_OUT_OF_SET)
         proto_item_set_generated(proto_tree_add_item(t, hf_out_of_set, tvb, 0, 0, ENC_NA));
     if (n->verdict != FOT_VERDICT_NONE) {
         pi = proto_tree_add_uint(t, hf_verdict, tvb, 0, 0, n->verdict);
         proto_item_set_generated(pi);
-        if (n->verdict != FOT_VERDICT_BOUND) {
-            char ip[16];
-            expert_add_info_format(pinfo, pi, &ei_verdict[n->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
-                                   fot_verdict_name((fot_verdict)n->verdict), fot_ipv4_text(n->client_ip, ip),
-                                   n->client_port, ce_text, verdict_meaning[n->verdict]);
-        }
+        if (n->verdict != FOT_VERDICT_BOUND)
+            expert_verdict(pinfo, pi, n, ce_text);
     }
 }
 

@@ -299,6 +299,24 @@ fot_frame_reader_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hd
     read_inner(r, pinfo, hdr, len, in_frame);
 }
 
+/* Bytes from hdr to the end of the IPv6 payload it sits in (G_MAXUINT: not
+ * found). Mostly the IPv6 header is right in front, with no extension header. */
+static guint
+ipv6_payload_left(const fot_frame_reader *r, const guint8 *base, guint len, const guint8 *hdr)
+{
+    size_t at = (size_t)(hdr - base);
+    const guint8 *ip6 = hdr - 40;
+    if (at >= 40 && ip6[0] >> 4 == 6 && ip6[6] == IP_PROTO_IPV4 && memcmp(ip6 + 8, r->ipv6_src, 16) == 0 &&
+        memcmp(ip6 + 24, r->ipv6_dst, 16) == 0) {
+        size_t end = at + (size_t)(ip6[4] << 8 | ip6[5]);
+        return end < len ? (guint)(end - at) : G_MAXUINT;
+    }
+    fot_ipv6_found found;
+    if (fot_find_ipv6(base, len, r->ipv6_src, r->ipv6_dst, &found) && base + found.payload == hdr && found.end < len)
+        return (guint)(found.end - found.payload);
+    return G_MAXUINT;
+}
+
 void
 fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 *h)
 {
@@ -315,10 +333,8 @@ fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 
     guint avail = len - (guint)(hdr - base);
     /* Nor past the outer IPv6 payload: what the IPv4 dissector (and the
      * post-dissector's hook) was given. */
-    fot_ipv6_found found;
-    if (in_frame && fot_find_ipv6(base, len, r->ipv6_src, r->ipv6_dst, &found) && base + found.payload == hdr &&
-        found.end < len)
-        avail = (guint)(found.end - found.payload);
+    if (in_frame)
+        avail = MIN(avail, ipv6_payload_left(r, base, len, hdr));
     read_inner(r, pinfo, hdr, avail, in_frame);
 }
 
