@@ -144,7 +144,7 @@ fot_capture_stop(fot_capture *c)
 void
 fot_capture_conclude(fot_capture *c, const char *who)
 {
-    c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, fot_frame_reader_drop_pending(c->reader));
+    c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, fot_frame_reader_drop_pending(c->reader) + fot_fast_path_pending());
     if (c->malformed)
         fprintf(stderr, "%s: %" G_GUINT64_FORMAT " tunnelled packet%s not counted: malformed (first: frame %u, %s)\n",
                 who, c->malformed, c->malformed == 1 ? "" : "s", c->first_malformed_frame, c->first_malformed_why);

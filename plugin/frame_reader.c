@@ -344,6 +344,9 @@ fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunne
     begin_frame(r, pinfo->num);
     if (r->inner_taken)
         return;
+    r->result.unreassembled += pkt->unreassembled;
+    if (pkt->held)
+        return;
     r->have_ipv6 = TRUE;
     memcpy(r->ipv6_src, pkt->src, 16);
     memcpy(r->ipv6_dst, pkt->dst, 16);
@@ -351,6 +354,10 @@ fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunne
     r->ipv6_len = pkt->ipv6_len;
     if (!take_inner(r, pinfo))
         return;
+    if (pkt->malformed_why) {
+        malformed(r, pkt->malformed_why);
+        return;
+    }
     r->result.ev.ipv6_len = pkt->ipv6_len;
     r->result.ev.ipv4_len = pkt->ip.total_len;
     set_event(r, &pkt->ip, &pkt->l4);

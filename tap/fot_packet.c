@@ -106,6 +106,8 @@ walk_ipv6(const uint8_t *ip6, size_t avail, fot_ipv6_found *out)
             out->fragment = true;
             out->frag_offset = (uint16_t)(get16(ip6 + off + 2) & 0xfff8);
             out->frag_id = get32(ip6 + off + 4);
+            out->frag_more = ip6[off + 3] & 1;
+            out->frag_next = ip6[off];
             next = ip6[off];
             off += 8;
         } else if (next == HOPOPTS || next == ROUTING || next == DSTOPTS) {
@@ -166,7 +168,53 @@ fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out)
     out->src = p + 8;
     out->dst = p + 24;
     out->ipv6_len = found.payload_len;
+    out->malformed_why = NULL;
+    out->held = false;
+    out->unreassembled = 0;
     return true;
+}
+
+bool
+fot_read_tunnel_fragment(const uint8_t *p, size_t len, fot_tunnel_fragment *out)
+{
+    if (len < 40 || p[0] >> 4 != 6)
+        return false;
+    size_t end = 40 + (size_t)get16(p + 4);
+    if (end == 40 || end > len)
+        return false;
+    fot_ipv6_found found;
+    /* IPv4 right after the Fragment header: the walk stops there. */
+    if (!walk_ipv6(p, end, &found) || !found.fragment || found.routing || found.frag_next != 4 || found.next != 4)
+        return false;
+    out->src = p + 8;
+    out->dst = p + 24;
+    out->ipv6_len = found.payload_len;
+    out->id = found.frag_id;
+    out->offset = found.frag_offset;
+    out->more = found.frag_more;
+    out->data = p + found.payload;
+    out->len = end - found.payload;
+    fot_ipv4 ip;
+    out->starts_plain = out->offset == 0 && fot_decode_ipv4(out->data, out->len, &ip) == FOT_DECODE_OK &&
+                        ip.header_len == 20 && !fot_ipv4_is_fragment(&ip) &&
+                        (ip.proto == FOT_IPPROTO_TCP || ip.proto == FOT_IPPROTO_UDP || ip.proto == FOT_IPPROTO_ICMP);
+    return true;
+}
+
+/* As the frame reader's read_inner: the L4 header within the total length. */
+const char *
+fot_read_reassembled_ipv4(const uint8_t *head, size_t head_len, size_t length, fot_ipv4 *ip, fot_l4 *l4)
+{
+    fot_decode_status st = fot_decode_ipv4(head, head_len, ip);
+    if (st != FOT_DECODE_OK)
+        return fot_decode_status_text(st);
+    size_t l4_len = (length < ip->total_len ? length : ip->total_len) - ip->header_len;
+    if (l4_len > head_len - ip->header_len)
+        l4_len = head_len - ip->header_len;
+    st = fot_decode_l4(ip->proto, head + ip->header_len, l4_len, l4);
+    if (st == FOT_DECODE_TRUNCATED && ip->total_len < length)
+        return "inner L4 header longer than the IPv4 total length allows";
+    return st == FOT_DECODE_OK ? NULL : fot_decode_status_text(st);
 }
 
 const char *

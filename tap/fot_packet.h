@@ -64,6 +64,8 @@ typedef struct fot_ipv6_found {
     bool fragment;        /* a Fragment header was walked: */
     uint32_t frag_id;
     uint16_t frag_offset; /* in bytes */
+    bool frag_more;       /* its M flag */
+    uint8_t frag_next;    /* its Next Header */
 } fot_ipv6_found;
 
 fot_decode_status fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out);
@@ -83,12 +85,16 @@ fot_decode_status fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, f
 bool fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8_t dst[16],
                    fot_ipv6_found *out);
 
-/* One plain IPv4-in-IPv6 packet, read whole by 4o6top (the fast path). */
+/* One IPv4-in-IPv6 packet read by 4o6top (the fast path): a plain one, or one
+ * whose outer fragments it put together (fot_defrag). */
 typedef struct fot_tunnel_packet {
     const uint8_t *src, *dst; /* the outer IPv6 addresses, in the data */
-    uint16_t ipv6_len;        /* outer Payload Length */
+    uint32_t ipv6_len;        /* outer Payload Length (of all its fragments) */
     fot_ipv4 ip;
     fot_l4 l4;
+    const char *malformed_why; /* reassembled, but its inner header is not usable; NULL: counted */
+    bool held;                 /* a fragment kept for later: nothing to count in this frame */
+    uint64_t unreassembled;    /* fragments given up meanwhile (never counted) */
 } fot_tunnel_packet;
 
 /* Read the IPv6 packet at p (len bytes captured) when it is one whose count
@@ -100,6 +106,30 @@ typedef struct fot_tunnel_packet {
  * Wireshark's own IPv6 dissector, so that it counts exactly as without the
  * fast path. */
 bool fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out);
+
+/* One outer IPv6 fragment of an IPv4-in-IPv6 packet (for fot_defrag). */
+typedef struct fot_tunnel_fragment {
+    const uint8_t *src, *dst; /* the outer IPv6 addresses, in the data */
+    uint16_t ipv6_len;        /* outer Payload Length */
+    uint32_t id;
+    uint16_t offset;          /* bytes */
+    bool more;                /* M flag */
+    const uint8_t *data;      /* this fragment's part of the IPv4 packet */
+    size_t len;
+    bool starts_plain;        /* offset 0, and an IPv4 header the fast path counts: no
+                               * options, no IPv4 fragment, TCP, UDP or ICMP */
+} fot_tunnel_fragment;
+
+/* Read the IPv6 packet at p as such a fragment: version 6, the whole payload
+ * captured, Hop-by-Hop and Destination Options headers only before the
+ * Fragment header, IPv4 (4) right after it. Anything else returns false. */
+bool fot_read_tunnel_fragment(const uint8_t *p, size_t len, fot_tunnel_fragment *out);
+
+/* The inner IPv4 packet a reassembly completed (head: its first head_len
+ * bytes of length), read as the frame reader reads one Wireshark
+ * reassembled; NULL, or why it is malformed. */
+const char *fot_read_reassembled_ipv4(const uint8_t *head, size_t head_len, size_t length, fot_ipv4 *ip,
+                                      fot_l4 *l4);
 
 const char *fot_decode_status_text(fot_decode_status s);
 

@@ -14,7 +14,7 @@ import struct
 import sys
 from decimal import Decimal
 
-from scapy.all import (CookedLinux, Dot1AD, Dot1Q, Ether, GRE, ICMP, ICMPv6PacketTooBig, IP, IPv6,
+from scapy.all import (CookedLinux, Dot1AD, Dot1Q, Ether, GRE, ICMP, ICMPv6PacketTooBig, IP, IPOption, IPv6,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, PadN, PPP, PPPoE,
                        Raw, TCP, UDP, PcapNgWriter, fragment)
 from scapy.layers.inet6 import HBHOptUnknown
@@ -299,6 +299,49 @@ def frag_outer(c):
     lost = udp("192.168.1.2", 40501, OTHER, 6000, 3000)
     c.add(t + 1.0, outer_fragments(lost, 0x99, 1248)[0])
     c.add(t + 2.0, tun(B4_1, AFTR, udp("192.168.1.2", 40502, OTHER, 6000, 100)))
+
+
+def fragment_at(inner, ident, start, end):
+    """The outer IPv6 fragment of bytes [start, end) of inner."""
+    raw = bytes(inner)
+    return (eth() / IPv6(src=B4_1, dst=AFTR, nh=44)
+            / IPv6ExtHdrFragment(nh=4, offset=start // 8, m=int(end < len(raw)), id=ident) / Raw(raw[start:end]))
+
+
+def frag_outer_order(c):
+    """Outer IPv6 fragments out of order, doubled, overlapping, never whole, or of an
+    inner header with options; each series counts as Wireshark's own reassembly has it.
+    Every inner packet is UDP 192.168.1.2 > OTHER:6000 of 3000 bytes (IPv4 3028 B).
+
+    t+0, 0.1, 0.2       40600, id 0x51: fragments 3 (540 B IPv6 payload), 1 (1256), 2 (1256):
+                        counted once at t+0.2, 3052 B
+    t+1 .. 1.3          40601, id 0x52: fragment 1, fragment 1 again, 2, 3: counted at t+1.3 with
+                        the doubled one's length too (1256 * 3 + 540 = 4308 B)
+    t+2, 2.1            40602, id 0x53: fragments 2 and 3 only: 2 unreassembled
+    t+3, 3.1, 3.2       40603, id 0x54: inner IPv4 header with 4 bytes of options (IPv4 3032 B),
+                        fragments 1, 2, 3 (1256, 1256, 544): counted at t+3.2, 3056 B
+    t+4, 4.1, 4.2       40604, id 0x55: bytes 0-1248, 1240-2488 (8 bytes again), 2488-3028:
+                        counted at t+4.2, 1256 + 1256 + 548 = 3060 B
+    t+5                 40605, unfragmented (IPv6 payload 3028 B)
+    """
+    t = T0
+    a = udp("192.168.1.2", 40600, OTHER, 6000, 3000)
+    for i, (start, end) in enumerate([(2496, 3028), (0, 1248), (1248, 2496)]):
+        c.add(t + 0.1 * i, fragment_at(a, 0x51, start, end))
+    b = udp("192.168.1.2", 40601, OTHER, 6000, 3000)
+    for i, (start, end) in enumerate([(0, 1248), (0, 1248), (1248, 2496), (2496, 3028)]):
+        c.add(t + 1 + 0.1 * i, fragment_at(b, 0x52, start, end))
+    d = udp("192.168.1.2", 40602, OTHER, 6000, 3000)
+    for i, (start, end) in enumerate([(1248, 2496), (2496, 3028)]):
+        c.add(t + 2 + 0.1 * i, fragment_at(d, 0x53, start, end))
+    e = IP(src="192.168.1.2", dst=OTHER, id=1, ttl=64, options=[IPOption(b"\x01\x01\x01\x00")]) \
+        / UDP(sport=40603, dport=6000) / Raw(b"\x00" * 3000)
+    for i, (start, end) in enumerate([(0, 1248), (1248, 2496), (2496, 3032)]):
+        c.add(t + 3 + 0.1 * i, fragment_at(e, 0x54, start, end))
+    f = udp("192.168.1.2", 40604, OTHER, 6000, 3000)
+    for i, (start, end) in enumerate([(0, 1248), (1240, 2488), (2488, 3028)]):
+        c.add(t + 4 + 0.1 * i, fragment_at(f, 0x55, start, end))
+    c.add(t + 5, tun(B4_1, AFTR, udp("192.168.1.2", 40605, OTHER, 6000, 3000)))
 
 
 def icmp_errors(c):
@@ -766,6 +809,7 @@ CAPTURES = {
     "exthdr.pcap": (exthdr, "pcap", 1),
     "frag-inner.pcap": (frag_inner, "pcap", 1),
     "frag-outer.pcap": (frag_outer, "pcap", 1),
+    "frag-outer-order.pcap": (frag_outer_order, "pcap", 1),
     "icmp-errors.pcap": (icmp_errors, "pcap", 1),
     "malformed.pcap": (malformed, "pcap", 1),
     "timeouts.pcap": (timeouts, "pcap", 1),

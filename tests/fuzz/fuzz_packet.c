@@ -3,13 +3,16 @@
  * past its end: as an inner IPv4 header and what follows it, as a TCP, UDP
  * and ICMP header, and as a frame in which fot_find_ipv6 looks for the IPv6
  * header with two addresses taken from the input, then reads on from there
- * as the plugin does, and as an IPv6 packet the fast path may read whole
- * (fot_read_tunnel_packet). What the readers say must agree with the bytes. */
+ * as the plugin does, as an IPv6 packet the fast path may read whole
+ * (fot_read_tunnel_packet), and as outer fragments the fast path puts
+ * together (fot_read_tunnel_fragment, fot_defrag, fot_read_reassembled_ipv4).
+ * What the readers say must agree with the bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fot_defrag.h"
 #include "fot_packet.h"
 
 static void
@@ -94,6 +97,28 @@ tunnel_packet(const uint8_t *p, size_t len)
     decode_l4(pkt.ip.proto, ip + 20, pkt.ip.total_len - 20u);
 }
 
+/* As the fast path: an outer fragment at p, into the series of d. */
+static void
+tunnel_fragment(fot_defrag *d, const uint8_t *p, size_t len, int64_t now)
+{
+    fot_tunnel_fragment f;
+    if (!fot_read_tunnel_fragment(p, len, &f))
+        return;
+    size_t end = 40 + (size_t)get16(p + 4);
+    CHECK(end <= len && f.ipv6_len == end - 40 && f.src == p + 8 && f.dst == p + 24);
+    CHECK(f.data >= p + 48 && f.data + f.len == p + end && f.offset % 8 == 0);
+    CHECK(!f.starts_plain || (f.offset == 0 && f.len >= 20 && f.data[0] == 0x45));
+    fot_defrag_packet whole;
+    uint64_t given_up;
+    if (fot_defrag_add(d, &f, now, &whole, &given_up) != FOT_DEFRAG_COMPLETE)
+        return;
+    CHECK(whole.head_len <= FOT_DEFRAG_HEAD && whole.head_len <= whole.length && whole.head_len >= 20);
+    fot_ipv4 ip;
+    fot_l4 l4;
+    const char *why = fot_read_reassembled_ipv4(whole.head, whole.head_len, whole.length, &ip, &l4);
+    CHECK(why != NULL || (ip.header_len == 20 && ip.total_len >= 20));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -113,6 +138,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tunnel_packet(p + 14, n - 14);
     if (n >= 32)
         tunnel_packet(p + 32, n - 32);
+    /* Fragments: the input from the same starts, as fragments of one or more series. */
+    static const size_t starts[] = { 0, 14, 32, 46 };
+    fot_defrag *d = fot_defrag_new();
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0] && starts[i] < n; i++)
+        tunnel_fragment(d, p + starts[i], n - starts[i], (int64_t)i * 1000000000);
+    CHECK(fot_defrag_pending(d) <= 4);
+    fot_defrag_free(d);
 
     /* The addresses: 32 bytes before the frame, or (so that a match is
      * there) the frame's own bytes at an offset the first byte chooses. */

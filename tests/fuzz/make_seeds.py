@@ -281,6 +281,7 @@ PACKET_SEEDS = {
     "ipv6-routing-ipv4-icmp": addresses_first(ipv6(43, extension(4, 2) + ipv4(1, ICMP_ECHO))),
     "ipv6-first-fragment": in_frame(ETHERNET + ipv6(44, fragment(4, 0, 1) + ipv4(6, TCP_SYN))),
     "ipv6-later-fragment": addresses_first(ETHERNET + ipv6(44, fragment(4, 1448, 0) + bytes(24))),
+    "fast-ipv6-atomic-fragment": b"\x00" + ipv6(44, fragment(4, 0, 0) + ipv4(17, UDP_DNS)),
     "fast-ipv6-ipv4-tcp": b"\x00" + ipv6(4, ipv4(6, TCP_SYN)),
     "fast-ipv6-hop-dst-ipv4-icmp": b"\x00" + ipv6(0, extension(60, 1) + extension(4) + ipv4(1, ICMP_ECHO)),
     "fast-ipv6-ipv4-udp-trailer": in_frame(ETHERNET + ipv6(4, ipv4(17, UDP_DNS)) + bytes(4)),
