@@ -22,7 +22,7 @@ static gboolean
 take_fragment(tvbuff_t *tvb, packet_info *pinfo, const guint8 *p, guint len, fot_tunnel_packet *pkt)
 {
     fot_tunnel_fragment f;
-    if (!ipv6_defragment || !fot_read_tunnel_fragment(p, len, &f))
+    if (!ipv6_defragment || !defrag || !fot_read_tunnel_fragment(p, len, &f))
         return FALSE;
     fot_defrag_packet whole;
     uint64_t given_up;
@@ -81,15 +81,14 @@ fast_path_init(void)
 {
     if (!defrag)
         defrag = fot_defrag_new();
-    fot_defrag_clear(defrag);
     ipv6_defragment = fot_ws_pref_bool("ipv6", "defragment", true);
 }
 
 static void
 fast_path_cleanup(void)
 {
-    if (defrag)
-        fot_defrag_clear(defrag);
+    fot_defrag_free(defrag);
+    defrag = NULL;
 }
 
 void

@@ -7,17 +7,12 @@
 #include "fot_frag.h"
 #include "fot_time.h"
 
-typedef struct series_key {
-    uint8_t src[16], dst[16];
-    uint32_t id;
-} series_key;
-
 typedef struct span {
     size_t start, end;
 } span;
 
 typedef struct series {
-    series_key key;
+    fot_frag_key key;   /* FOT_FRAG_OUTER_IPV6: addresses and identification */
     int64_t first;
     bool theirs;
     bool have_end;
@@ -33,22 +28,6 @@ struct fot_defrag {
     int64_t last_sweep;
 };
 
-static guint
-key_hash(gconstpointer p)
-{
-    const uint8_t *b = p;
-    guint h = 2166136261u;
-    for (size_t i = 0; i < sizeof(series_key); i++)
-        h = (h ^ b[i]) * 16777619u;
-    return h;
-}
-
-static gboolean
-key_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(series_key)) == 0;
-}
-
 static void
 series_free(gpointer p)
 {
@@ -61,7 +40,7 @@ fot_defrag *
 fot_defrag_new(void)
 {
     fot_defrag *d = g_new0(fot_defrag, 1);
-    d->series = g_hash_table_new_full(key_hash, key_equal, NULL, series_free);
+    d->series = g_hash_table_new_full(fot_frag_key_hash, fot_frag_key_equal, NULL, series_free);
     return d;
 }
 
@@ -72,13 +51,6 @@ fot_defrag_free(fot_defrag *d)
         return;
     g_hash_table_destroy(d->series);
     g_free(d);
-}
-
-void
-fot_defrag_clear(fot_defrag *d)
-{
-    g_hash_table_remove_all(d->series);
-    d->last_sweep = 0;
 }
 
 static uint64_t
@@ -139,7 +111,7 @@ cover(GArray *covered, size_t start, size_t end)
 }
 
 static series *
-start_series(fot_defrag *d, const series_key *key, int64_t now, bool theirs)
+start_series(fot_defrag *d, const fot_frag_key *key, int64_t now, bool theirs)
 {
     if (g_hash_table_size(d->series) >= FOT_FRAG_MAX_ENTRIES)
         return NULL;
@@ -158,10 +130,11 @@ fot_defrag_add(fot_defrag *d, const fot_tunnel_fragment *f, int64_t now, fot_def
     *given_up = 0;
     if (g_hash_table_size(d->series) > 0 && now - d->last_sweep >= FOT_NS_PER_SEC)
         *given_up = sweep(d, now);
-    series_key key;
+    fot_frag_key key;
     memset(&key, 0, sizeof key);
-    memcpy(key.src, f->src, 16);
-    memcpy(key.dst, f->dst, 16);
+    key.kind = FOT_FRAG_OUTER_IPV6;
+    memcpy(key.src6, f->src, 16);
+    memcpy(key.dst6, f->dst, 16);
     key.id = f->id;
     series *s = g_hash_table_lookup(d->series, &key);
     if (!s) {

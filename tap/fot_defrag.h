@@ -42,7 +42,6 @@ typedef enum {
 
 fot_defrag *fot_defrag_new(void);
 void fot_defrag_free(fot_defrag *d);
-void fot_defrag_clear(fot_defrag *d);
 
 /* Add a fragment seen at time now (ns); its starts_plain claims a series
  * it is the first of (see above). *given_up gets the

@@ -17,8 +17,8 @@ struct fot_frag_table {
     int64_t last_sweep;
 };
 
-static guint
-key_hash(gconstpointer p)
+guint
+fot_frag_key_hash(gconstpointer p)
 {
     const uint8_t *b = p;
     guint h = 2166136261u;
@@ -27,8 +27,8 @@ key_hash(gconstpointer p)
     return h;
 }
 
-static gboolean
-key_equal(gconstpointer a, gconstpointer b)
+gboolean
+fot_frag_key_equal(gconstpointer a, gconstpointer b)
 {
     return memcmp(a, b, sizeof(fot_frag_key)) == 0;
 }
@@ -37,7 +37,7 @@ fot_frag_table *
 fot_frag_new(void)
 {
     fot_frag_table *t = g_new0(fot_frag_table, 1);
-    t->entries = g_hash_table_new_full(key_hash, key_equal, NULL, g_free);
+    t->entries = g_hash_table_new_full(fot_frag_key_hash, fot_frag_key_equal, NULL, g_free);
     return t;
 }
 

@@ -17,6 +17,10 @@ typedef struct fot_frag_key {
     uint8_t src6[16], dst6[16];
 } fot_frag_key;
 
+/* For hash tables keyed by a fot_frag_key (GHashFunc, GEqualFunc). */
+unsigned int fot_frag_key_hash(const void *key);
+int fot_frag_key_equal(const void *a, const void *b);
+
 typedef struct fot_frag_sum {
     uint32_t fragments;
     uint64_t ipv6_len;

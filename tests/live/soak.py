@@ -117,6 +117,8 @@ def main():
     ap.add_argument("--pps", type=int, default=500, help="tcpreplay's steady rate, packets a second")
     ap.add_argument("--packets", type=int, default=20000, help="size of the looped bench capture")
     ap.add_argument("--sample", type=float, default=20, help="seconds between samples")
+    ap.add_argument("--no-window-too", action="store_true",
+                    help="a third Wireshark with the plugin but no 4o6top window: what the window costs")
     a = ap.parse_args()
     if os.geteuid() != 0 or not shutil.which("tcpreplay") or not shutil.which("tcpdump"):
         print("soak skipped: needs root, tcpdump and tcpreplay (to put packets on lo)")
@@ -130,6 +132,8 @@ def main():
     replay = None
     try:
         watchers = [Watcher("plugin", a.plugins), Watcher("none", none_tree)]
+        if a.no_window_too:
+            watchers.append(Watcher("nowin", a.plugins))
         plugin = watchers[0]
         top = open_top_window(plugin.screen, plugin.main)
         time.sleep(5)
@@ -151,8 +155,8 @@ def main():
             if clocks and (clock is None or clock <= clocks[-1]):
                 problems.append("the 4o6top window did not refresh: clock %s after %s" % (clock, clocks[-1]))
             clocks.append(clock or "")
-            print("  %4.0f s: plugin %.0f MiB, none %.0f MiB; window: %s" %
-                  (time.time() - start, rss_mib(plugin.ws.pid), rss_mib(watchers[1].ws.pid),
+            print("  %4.0f s: %s; window: %s" %
+                  (time.time() - start, ", ".join("%s %.0f MiB" % (w.name, rss_mib(w.ws.pid)) for w in watchers),
                    m.group(0) if m else "(no clock line)"), flush=True)
         end_rss = {w.name: rss_mib(w.ws.pid) for w in watchers if w.alive()}
         heaps = {w.name: w.heap() for w in watchers if w.alive()}
@@ -175,7 +179,7 @@ def main():
     allowed = grow["none"] + (PER_FRAME_BYTES * n) / 1048576 + SLACK_MIB
     print("%.1f minutes at %d packets/s: %d frames (plugin's Wireshark) and %d (the other); %d window samples" %
           (a.minutes, a.pps, frames["plugin"], frames["none"], len(clocks)))
-    for k in ("plugin", "none"):
+    for k in grow:
         print("  %-6s RSS %.0f -> %.0f MiB: +%.1f MiB, %.0f B per frame" %
               (k, start_rss[k], end_rss[k], grow[k], grow[k] * 1048576 / max(n, 1)))
     for k, h in heaps.items():
@@ -185,6 +189,10 @@ def main():
     print("  the plugin's extra: %.1f MiB (%.1f B per frame); allowed %.1f MiB (+%d B per frame + %d MiB)" %
           (grow["plugin"] - grow["none"], (grow["plugin"] - grow["none"]) * 1048576 / max(n, 1),
            allowed - grow["none"], PER_FRAME_BYTES, SLACK_MIB))
+    if "nowin" in grow:
+        print("  of which the 4o6top window: %.1f MiB; the plugin without it: %.1f MiB (%.1f B per frame)" %
+              (grow["plugin"] - grow["nowin"], grow["nowin"] - grow["none"],
+               (grow["nowin"] - grow["none"]) * 1048576 / max(n, 1)))
     if n == 0 or grow["plugin"] > allowed:
         print("FAIL: no frames" if n == 0 else "FAIL: the plugin's Wireshark grew more than allowed")
         return 1
