@@ -51,6 +51,7 @@ static fot_engine *engine;
 static fot_frame_reader *reader;
 static fot_notes *notes;  /* what each frame got, when frames are dissected again later */
 static int expert_tap;    /* -z expert wants expert infos, tree or not */
+static int proto_ws_expert;  /* _ws.expert: a filter or -e on it wants them in the tree */
 static char *pref_error;  /* a bad preference, told with the first computed frame */
 
 /* Sessions that timed out lately, to notice a quick reopen of the same key. */
@@ -121,6 +122,7 @@ annotate_init(void)
     fot_config cfg;
     char *err = NULL;
     expert_tap = find_tap_id("expert");
+    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     if (engine)
         return; /* tshark -M: dissection restarts within the same capture; keep counting */
     /* Told at the first frame: a -z 4o6top statistic, set up later, stops tshark on it first. */
@@ -312,6 +314,15 @@ wanted_in(proto_tree *tree)
            (tree && proto_registrar_get_nth(proto_4o6top)->ref_type != HF_REF_TYPE_NONE);
 }
 
+/* A dissection again that anything looks at: the tree or its expert infos
+ * (not so for -T fields of other fields, -z io,stat and the like). */
+static bool
+shown(proto_tree *tree)
+{
+    return wanted_in(tree) || have_tap_listener(expert_tap) ||
+           (tree && proto_ws_expert > 0 && proto_registrar_get_nth(proto_ws_expert)->ref_type != HF_REF_TYPE_NONE);
+}
+
 /* A packet with an expert info gets the whole tree: the info's own
  * _ws.expert items hang from one of ours. */
 static bool
@@ -392,7 +403,7 @@ dissect_4o6top(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
             return 0;
         if (notes)
             fot_notes_put(notes, pinfo->num, &n);
-    } else if (!notes || !fot_notes_get(notes, pinfo->num, &n)) {
+    } else if (!notes || !shown(tree) || !fot_notes_get(notes, pinfo->num, &n)) {
         return 0;
     }
     add_tree(tree, tvb, pinfo, &n);
