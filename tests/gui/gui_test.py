@@ -129,7 +129,12 @@ class Screen:
         raise AssertionError("no %r on screen" % text)
 
     def window_text(self, window):
-        """What a text window shows: select all and copy, then read the clipboard."""
+        """What a text window shows: select all and copy, then read the clipboard
+        (emptied first, so that a copy that did not happen reads as nothing, not
+        as the text of an earlier copy)."""
+        subprocess.run(["xclip", "-selection", "clipboard", "/dev/null"], env=dict(os.environ, DISPLAY=self.display),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        self.run("xdotool", "windowactivate", "--sync", window, check=False)
         geo = dict(line.split("=") for line in
                    self.run("xdotool", "getwindowgeometry", "--shell", window).stdout.decode().split())
         self.click(int(geo["X"]) + 60, int(geo["Y"]) + 60)

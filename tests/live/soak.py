@@ -149,9 +149,13 @@ def main():
                     problems.append("%s Wireshark exited (status %s)" % (w.name, w.ws.returncode))
             if problems:
                 break
-            text = plugin.screen.window_text(top)
-            m = CLOCK_RE.search(text)
-            clock = m.group(1) if m else None
+            # A copy can miss (focus): read again, a few seconds apart, before calling it stuck.
+            for _ in range(3):
+                m = CLOCK_RE.search(plugin.screen.window_text(top))
+                clock = m.group(1) if m else None
+                if clock and (not clocks or clock > clocks[-1]):
+                    break
+                time.sleep(3)
             if clocks and (clock is None or clock <= clocks[-1]):
                 problems.append("the 4o6top window did not refresh: clock %s after %s" % (clock, clocks[-1]))
             clocks.append(clock or "")
