@@ -145,22 +145,36 @@ fot_find_ipv6(const uint8_t *buf, size_t len, const uint8_t src[16], const uint8
     return false;
 }
 
-bool
-fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out)
+/* The fast path's IPv6 packet: whole payload captured, IPv4 after the
+ * extension headers it walks, no Routing header; *end: just past the payload. */
+static bool
+walk_tunnel_ipv6(const uint8_t *p, size_t len, fot_ipv6_found *found, size_t *end)
 {
     if (len < 40 || p[0] >> 4 != 6)
         return false;
-    size_t end = 40 + (size_t)get16(p + 4);
-    if (end == 40 || end > len) /* a jumbogram, no payload, or a payload cut short */
+    *end = 40 + (size_t)get16(p + 4);
+    if (*end == 40 || *end > len) /* a jumbogram, no payload, or a payload cut short */
         return false;
+    return walk_ipv6(p, *end, found) && !found->routing && found->next == 4;
+}
+
+/* An inner IPv4 header the fast path counts: no options, no fragment, TCP, UDP or ICMP. */
+static bool
+plain_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *ip)
+{
+    return fot_decode_ipv4(p, avail, ip) == FOT_DECODE_OK && ip->header_len == 20 && !fot_ipv4_is_fragment(ip) &&
+           (ip->proto == FOT_IPPROTO_TCP || ip->proto == FOT_IPPROTO_UDP || ip->proto == FOT_IPPROTO_ICMP);
+}
+
+bool
+fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out)
+{
     fot_ipv6_found found;
-    if (!walk_ipv6(p, end, &found) || found.fragment || found.routing || found.next != 4)
+    size_t end;
+    if (!walk_tunnel_ipv6(p, len, &found, &end) || found.fragment)
         return false;
     fot_ipv4 *ip = &out->ip;
-    if (fot_decode_ipv4(p + found.payload, end - found.payload, ip) != FOT_DECODE_OK ||
-        ip->header_len != 20 || ip->total_len != end - found.payload || fot_ipv4_is_fragment(ip))
-        return false;
-    if (ip->proto != FOT_IPPROTO_TCP && ip->proto != FOT_IPPROTO_UDP && ip->proto != FOT_IPPROTO_ICMP)
+    if (!plain_ipv4(p + found.payload, end - found.payload, ip) || ip->total_len != end - found.payload)
         return false;
     size_t l4 = found.payload + ip->header_len;
     if (fot_decode_l4(ip->proto, p + l4, end - l4, &out->l4) != FOT_DECODE_OK)
@@ -177,14 +191,10 @@ fot_read_tunnel_packet(const uint8_t *p, size_t len, fot_tunnel_packet *out)
 bool
 fot_read_tunnel_fragment(const uint8_t *p, size_t len, fot_tunnel_fragment *out)
 {
-    if (len < 40 || p[0] >> 4 != 6)
-        return false;
-    size_t end = 40 + (size_t)get16(p + 4);
-    if (end == 40 || end > len)
-        return false;
     fot_ipv6_found found;
+    size_t end;
     /* IPv4 right after the Fragment header: the walk stops there. */
-    if (!walk_ipv6(p, end, &found) || !found.fragment || found.routing || found.frag_next != 4 || found.next != 4)
+    if (!walk_tunnel_ipv6(p, len, &found, &end) || !found.fragment || found.frag_next != 4)
         return false;
     out->src = p + 8;
     out->dst = p + 24;
@@ -195,9 +205,7 @@ fot_read_tunnel_fragment(const uint8_t *p, size_t len, fot_tunnel_fragment *out)
     out->data = p + found.payload;
     out->len = end - found.payload;
     fot_ipv4 ip;
-    out->starts_plain = out->offset == 0 && fot_decode_ipv4(out->data, out->len, &ip) == FOT_DECODE_OK &&
-                        ip.header_len == 20 && !fot_ipv4_is_fragment(&ip) &&
-                        (ip.proto == FOT_IPPROTO_TCP || ip.proto == FOT_IPPROTO_UDP || ip.proto == FOT_IPPROTO_ICMP);
+    out->starts_plain = out->offset == 0 && plain_ipv4(out->data, out->len, &ip);
     return true;
 }
 
