@@ -1270,32 +1270,60 @@ session_flip(fot_engine *e, uint32_t item)
     ce_attach(e, s);
 }
 
+void
+fot_engine_fetch_slots(const fot_engine *e, const fot_event *ev, fot_lookahead *la)
+{
+    la->src_hash = fot_hash_addr16(ev->outer_src);
+    la->dst_hash = fot_hash_addr16(ev->outer_dst);
+    session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
+    session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
+    la->up_hash = key_hash(la->src_hash, &up);
+    la->down_hash = key_hash(la->dst_hash, &down);
+    fot_index_prefetch(&e->node_index, la->src_hash);
+    fot_index_prefetch(&e->node_index, la->dst_hash);
+    fot_index_prefetch(&e->sessions, la->up_hash);
+    fot_index_prefetch(&e->sessions, la->down_hash);
+}
+
+/* The records the slots name first: the candidate sessions and the nodes. */
+void
+fot_engine_fetch_records(const fot_engine *e, const fot_lookahead *la)
+{
+    uint32_t up = fot_index_peek(&e->sessions, la->up_hash), down = fot_index_peek(&e->sessions, la->down_hash);
+    if (up)
+        __builtin_prefetch(item_session(e, up));
+    if (down)
+        __builtin_prefetch(item_session(e, down));
+    uint32_t src = fot_index_peek(&e->node_index, la->src_hash), dst = fot_index_peek(&e->node_index, la->dst_hash);
+    if (src)
+        __builtin_prefetch(&e->nodes[src - 1]);
+    if (dst)
+        __builtin_prefetch(&e->nodes[dst - 1]);
+}
+
 fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
+{
+    fot_lookahead la;
+    fot_engine_fetch_slots(e, ev, &la);
+    fot_engine_fetch_records(e, &la);
+    return fot_engine_packet_ahead(e, ev, &la);
+}
+
+fot_packet_result
+fot_engine_packet_ahead(fot_engine *e, const fot_event *ev, const fot_lookahead *la)
 {
     fot_engine_advance(e, ev->time);
     fot_packet_result r = { NULL, FOT_DIR_UP, false, FOT_VERDICT_NONE, false, false, 0, 0, -1 };
     e->crossed_threshold = false;
 
-    /* Only a node that is a CE can hold the session's key. At 200 000
-     * sessions the index slots miss the caches: ask for all four at once. */
+    /* Only a node that is a CE can hold the session's key. */
     uint32_t item = 0;
-    uint32_t src_hash = fot_hash_addr16(ev->outer_src), dst_hash = fot_hash_addr16(ev->outer_dst);
     session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
     session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
-    uint32_t up_hash = key_hash(src_hash, &up), down_hash = key_hash(dst_hash, &down);
-    fot_index_prefetch(&e->node_index, src_hash);
-    fot_index_prefetch(&e->node_index, dst_hash);
-    fot_index_prefetch(&e->sessions, up_hash);
-    fot_index_prefetch(&e->sessions, down_hash);
-    /* And the sessions those slots hold, while the nodes are looked up. */
-    uint32_t up_peek = fot_index_peek(&e->sessions, up_hash), down_peek = fot_index_peek(&e->sessions, down_hash);
-    if (up_peek)
-        __builtin_prefetch(item_session(e, up_peek));
-    if (down_peek)
-        __builtin_prefetch(item_session(e, down_peek));
-    uint32_t src_any = node_find(e, ev->outer_src, src_hash);
-    uint32_t dst_any = node_find(e, ev->outer_dst, dst_hash);
+    uint32_t up_hash = la->up_hash, down_hash = la->down_hash;
+    uint32_t src_any = node_find(e, ev->outer_src, la->src_hash);
+    uint32_t dst_any = node_find(e, ev->outer_dst, la->dst_hash);
     uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
     uint32_t dst_node = dst_any && e->nodes[dst_any - 1].is_ce ? dst_any : 0;
     if (src_node) {

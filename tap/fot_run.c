@@ -8,6 +8,17 @@
 #include "fot_report.h"
 #include "fot_time.h"
 
+/* sum, stat and ce print nothing per packet: their packets wait in a batch,
+ * whose memory the engine asks for at once (fot_engine_fetch_slots), and are
+ * counted before anything reads the engine. Each keeps the clock the frames
+ * before it had set, so the engine sees the same steps in the same order. */
+#define BATCH 16
+
+typedef struct pending {
+    fot_event ev;
+    int64_t clock;
+} pending;
+
 struct fot_run {
     fot_config cfg;
     const fot_mode_info *mode;
@@ -19,7 +30,29 @@ struct fot_run {
     int64_t first_boundary, next_boundary, last_time;
     int stat_digits;
     int time_digits; /* of the capture, for rows not tied to a packet */
+    bool batched;
+    unsigned queued;
+    pending queue[BATCH];
 };
+
+/* Count the packets waiting, then catch up with the frames after them. */
+static void
+count_queued(fot_run *r)
+{
+    if (r->queued == 0)
+        return;
+    fot_lookahead la[BATCH];
+    for (unsigned i = 0; i < r->queued; i++)
+        fot_engine_fetch_slots(r->engine, &r->queue[i].ev, &la[i]);
+    for (unsigned i = 0; i < r->queued; i++)
+        fot_engine_fetch_records(r->engine, &la[i]);
+    for (unsigned i = 0; i < r->queued; i++) {
+        fot_engine_advance(r->engine, r->queue[i].clock);
+        fot_engine_packet_ahead(r->engine, &r->queue[i].ev, &la[i]);
+    }
+    r->queued = 0;
+    fot_engine_advance(r->engine, r->last_time);
+}
 
 static void
 emit(fot_run *r)
@@ -53,6 +86,7 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
     r->buf = g_string_sized_new(4096);
     r->stat_digits = fot_time_digits_for_step(cfg->interval_ns);
     r->time_digits = 6;
+    r->batched = r->mode->packet == NULL;
     if (mode == FOT_MODE_SESS && cfg->ends)
         fot_engine_on_end(r->engine, session_ended, r);
     if (r->mode->header) {
@@ -75,14 +109,16 @@ fot_run_free(fot_run *r)
 }
 
 const fot_engine *
-fot_run_engine(const fot_run *r)
+fot_run_engine(fot_run *r)
 {
+    count_queued(r);
     return r->engine;
 }
 
 static void
 stat_row(fot_run *r, int64_t boundary)
 {
+    count_queued(r);
     fot_engine_advance(r->engine, boundary);
     fot_records_stat(r->buf, r->engine, boundary, r->stat_digits);
     emit(r);
@@ -91,6 +127,7 @@ stat_row(fot_run *r, int64_t boundary)
 static void
 sum_table(fot_run *r)
 {
+    count_queued(r);
     if (r->io.clear_screen)
         g_string_append(r->buf, "\033[H\033[2J");
     fot_report_sum(r->buf, r->engine, r->filter, false);
@@ -113,6 +150,7 @@ sum_frame(fot_run *r, int64_t t)
     if (!redraws(r) || r->next_boundary >= t)
         return;
     int64_t boundary = fot_time_floor(t - 1, step);
+    count_queued(r);
     fot_engine_advance(r->engine, boundary);
     sum_table(r);
     r->next_boundary = boundary + step;
@@ -162,13 +200,21 @@ fot_run_frame(fot_run *r, int64_t t)
     if (r->mode->frame)
         r->mode->frame(r, t);
     r->last_time = t;
-    fot_engine_advance(r->engine, t);
+    if (r->queued == 0)
+        fot_engine_advance(r->engine, t);
 }
 
 void
 fot_run_packet(fot_run *r, const fot_event *ev, int frac_digits)
 {
     r->time_digits = frac_digits;
+    if (r->batched) {
+        r->queue[r->queued].ev = *ev;
+        r->queue[r->queued].clock = r->last_time;
+        if (++r->queued == BATCH)
+            count_queued(r);
+        return;
+    }
     fot_packet_result res = fot_engine_packet(r->engine, ev);
     if (r->mode->packet)
         r->mode->packet(r, ev, &res, frac_digits);
@@ -288,6 +334,7 @@ fot_run_finish(fot_run *r)
     if (r->finished)
         return;
     r->finished = true;
+    count_queued(r);
     if (r->mode->finish)
         r->mode->finish(r);
     fflush(r->io.out);

@@ -34,6 +34,7 @@ void fot_run_tally(fot_run *r, fot_tally which, uint64_t n);
 /* End of the capture: the last stat rows, the final sum table. */
 void fot_run_finish(fot_run *r);
 
-const fot_engine *fot_run_engine(const fot_run *r);
+/* The engine, with every packet given so far counted. */
+const fot_engine *fot_run_engine(fot_run *r);
 
 #endif
