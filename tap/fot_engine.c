@@ -1270,8 +1270,15 @@ session_flip(fot_engine *e, uint32_t item)
     ce_attach(e, s);
 }
 
-void
-fot_engine_fetch_slots(const fot_engine *e, const fot_event *ev, fot_lookahead *la)
+/* Where a packet's lookups go, computed once for the requests and the lookups. */
+typedef struct lookahead {
+    uint32_t src_hash, dst_hash; /* the outer addresses' */
+    uint32_t up_hash, down_hash; /* the session's key, either way round */
+} lookahead;
+
+/* Ask memory for the index slots of a packet's lookups (hints only). */
+static void
+fetch_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
     la->src_hash = fot_hash_addr16(ev->outer_src);
     la->dst_hash = fot_hash_addr16(ev->outer_dst);
@@ -1285,9 +1292,9 @@ fot_engine_fetch_slots(const fot_engine *e, const fot_event *ev, fot_lookahead *
     fot_index_prefetch(&e->sessions, la->down_hash);
 }
 
-/* The records the slots name first: the candidate sessions and the nodes. */
-void
-fot_engine_fetch_records(const fot_engine *e, const fot_lookahead *la)
+/* And for the records the slots name first: the candidate sessions and the nodes. */
+static void
+fetch_records(const fot_engine *e, const lookahead *la)
 {
     uint32_t up = fot_index_peek(&e->sessions, la->up_hash), down = fot_index_peek(&e->sessions, la->down_hash);
     if (up)
@@ -1301,17 +1308,34 @@ fot_engine_fetch_records(const fot_engine *e, const fot_lookahead *la)
         __builtin_prefetch(&e->nodes[dst - 1]);
 }
 
+static fot_packet_result packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la);
+
 fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
 {
-    fot_lookahead la;
-    fot_engine_fetch_slots(e, ev, &la);
-    fot_engine_fetch_records(e, &la);
-    return fot_engine_packet_ahead(e, ev, &la);
+    lookahead la;
+    fetch_slots(e, ev, &la);
+    fetch_records(e, &la);
+    return packet_ahead(e, ev, &la);
 }
 
-fot_packet_result
-fot_engine_packet_ahead(fot_engine *e, const fot_event *ev, const fot_lookahead *la)
+void
+fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
+{
+    lookahead la[FOT_ENGINE_BATCH];
+    g_assert(n <= FOT_ENGINE_BATCH);
+    for (unsigned i = 0; i < n; i++)
+        fetch_slots(e, &batch[i].ev, &la[i]);
+    for (unsigned i = 0; i < n; i++)
+        fetch_records(e, &la[i]);
+    for (unsigned i = 0; i < n; i++) {
+        fot_engine_advance(e, batch[i].clock);
+        packet_ahead(e, &batch[i].ev, &la[i]);
+    }
+}
+
+static fot_packet_result
+packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la)
 {
     fot_engine_advance(e, ev->time);
     fot_packet_result r = { NULL, FOT_DIR_UP, false, FOT_VERDICT_NONE, false, false, 0, 0, -1 };

@@ -105,19 +105,19 @@ typedef struct fot_packet_result {
 /* Count one tunnelled packet (advancing time to it first). */
 fot_packet_result fot_engine_packet(fot_engine *e, const fot_event *ev);
 
-/* With a large table most of a packet's cost is waiting for memory: the index
- * slots that name its session and CE/B4, then the records they name. A batch
- * of packets can ask for all of them first, in two steps (slots, then
- * records), so that the waits overlap; then count each packet in order with
- * fot_engine_packet_ahead. The requests are hints only: the results are those
- * of fot_engine_packet whatever happened in between. */
-typedef struct fot_lookahead {
-    uint32_t src_hash, dst_hash; /* the outer addresses' */
-    uint32_t up_hash, down_hash; /* the session's key, either way round */
-} fot_lookahead;
-void fot_engine_fetch_slots(const fot_engine *e, const fot_event *ev, fot_lookahead *la);
-void fot_engine_fetch_records(const fot_engine *e, const fot_lookahead *la);
-fot_packet_result fot_engine_packet_ahead(fot_engine *e, const fot_event *ev, const fot_lookahead *la);
+/* A packet to count once the frames before it have moved the clock to `clock`. */
+typedef struct fot_timed_event {
+    fot_event ev;
+    int64_t clock;
+} fot_timed_event;
+
+/* Up to FOT_ENGINE_BATCH packets, counted as fot_engine_advance(clock) then
+ * fot_engine_packet for each in order, for views that need no result per
+ * packet. With a large table most of a packet's cost is waiting for memory
+ * (the index slots that name its session and CE/B4, then the records they
+ * name): a batch asks for all of them first, so that the waits overlap. */
+#define FOT_ENGINE_BATCH 16
+void fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n);
 
 /* Told of every session that ends, just before it goes: at its expiry time
  * (timed out) or now (evicted at the session cap). */

@@ -8,16 +8,10 @@
 #include "fot_report.h"
 #include "fot_time.h"
 
-/* sum, stat and ce print nothing per packet: their packets wait in a batch,
- * whose memory the engine asks for at once (fot_engine_fetch_slots), and are
- * counted before anything reads the engine. Each keeps the clock the frames
- * before it had set, so the engine sees the same steps in the same order. */
-#define BATCH 16
-
-typedef struct pending {
-    fot_event ev;
-    int64_t clock;
-} pending;
+/* sum, stat and ce print nothing per packet: their packets wait to be
+ * counted in a batch (fot_engine_packets), and are counted before anything
+ * reads the engine. Each keeps the clock the frames before it had set, so
+ * the engine sees the same steps in the same order. */
 
 struct fot_run {
     fot_config cfg;
@@ -32,7 +26,7 @@ struct fot_run {
     int time_digits; /* of the capture, for rows not tied to a packet */
     bool batched;
     unsigned queued;
-    pending queue[BATCH];
+    fot_timed_event queue[FOT_ENGINE_BATCH];
 };
 
 /* Count the packets waiting, then catch up with the frames after them. */
@@ -41,15 +35,7 @@ count_queued(fot_run *r)
 {
     if (r->queued == 0)
         return;
-    fot_lookahead la[BATCH];
-    for (unsigned i = 0; i < r->queued; i++)
-        fot_engine_fetch_slots(r->engine, &r->queue[i].ev, &la[i]);
-    for (unsigned i = 0; i < r->queued; i++)
-        fot_engine_fetch_records(r->engine, &la[i]);
-    for (unsigned i = 0; i < r->queued; i++) {
-        fot_engine_advance(r->engine, r->queue[i].clock);
-        fot_engine_packet_ahead(r->engine, &r->queue[i].ev, &la[i]);
-    }
+    fot_engine_packets(r->engine, r->queue, r->queued);
     r->queued = 0;
     fot_engine_advance(r->engine, r->last_time);
 }
@@ -211,7 +197,7 @@ fot_run_packet(fot_run *r, const fot_event *ev, int frac_digits)
     if (r->batched) {
         r->queue[r->queued].ev = *ev;
         r->queue[r->queued].clock = r->last_time;
-        if (++r->queued == BATCH)
+        if (++r->queued == FOT_ENGINE_BATCH)
             count_queued(r);
         return;
     }

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "fot_engine.h"
-#define FOT_BATCH 16
 #include "fot_packet.h"
 #include "fot_time.h"
 
@@ -101,26 +100,22 @@ main(int argc, char **argv)
         fot_engine_packet(e, &ev);
     }
     double train_s = seconds() - start;
-    /* Random order again, counted as fot_run does: batches whose memory is asked for first. */
+    /* Random order again, counted as fot_run does: in batches whose memory is asked for first. */
     start = seconds();
-    for (uint32_t i = 0; i < events; i += FOT_BATCH) {
-        fot_event batch[FOT_BATCH];
-        fot_lookahead la[FOT_BATCH];
-        uint32_t n = events - i < FOT_BATCH ? events - i : FOT_BATCH;
+    for (uint32_t i = 0; i < events; i += FOT_ENGINE_BATCH) {
+        fot_timed_event batch[FOT_ENGINE_BATCH];
+        uint32_t n = events - i < FOT_ENGINE_BATCH ? events - i : FOT_ENGINE_BATCH;
         for (uint32_t k = 0; k < n; k++) {
-            event_of(&batch[k], order[(i + k) % events], (i + k) & 1, t + sessions + 2 * (int64_t)events + i + k);
-            fot_engine_fetch_slots(e, &batch[k], &la[k]);
+            event_of(&batch[k].ev, order[i + k], (i + k) & 1, t + sessions + 2 * (int64_t)events + i + k);
+            batch[k].clock = batch[k].ev.time;
         }
-        for (uint32_t k = 0; k < n; k++)
-            fot_engine_fetch_records(e, &la[k]);
-        for (uint32_t k = 0; k < n; k++)
-            fot_engine_packet_ahead(e, &batch[k], &la[k]);
+        fot_engine_packets(e, batch, n);
     }
     double batch_s = seconds() - start;
     printf("events/s, random order: %.2f M (%u events in %.3f s)\n", events / random_s / 1e6, events, random_s);
     printf("events/s, trains of 8:  %.2f M (%u events in %.3f s)\n", events / train_s / 1e6, events, train_s);
-    printf("events/s, random, batches of %d: %.2f M (%u events in %.3f s)\n", FOT_BATCH, events / batch_s / 1e6, events,
-           batch_s);
+    printf("events/s, random, batches of %d: %.2f M (%u events in %.3f s)\n", FOT_ENGINE_BATCH,
+           events / batch_s / 1e6, events, batch_s);
     free(order);
 
     /* 3. Expire them all at once. */
