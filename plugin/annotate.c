@@ -53,6 +53,7 @@ static fot_notes *notes;  /* what each frame got, when frames are dissected agai
 static int expert_tap;    /* -z expert wants expert infos, tree or not */
 static int proto_ws_expert;  /* _ws.expert: a filter or -e on it wants them in the tree */
 static char *pref_error;  /* a bad preference, told with the first computed frame */
+static bool fields_leave_out; /* tshark -e names fields, none of 4o6top's nor an expert info */
 
 /* Sessions that timed out lately, to notice a quick reopen of the same key. */
 typedef struct ended_session {
@@ -136,6 +137,9 @@ annotate_init(void)
      * tshark in one pass keeps nothing per packet. */
     if (!fot_host_is_tshark() || fot_host_two_pass())
         notes = fot_notes_new();
+    /* 4o6top's expert infos hang from its items: -e _ws.expert wants them too. */
+    static const char *const printed[] = { "4o6top", "_ws.expert", NULL };
+    fields_leave_out = fot_host_fields_leave_out(printed);
     ended = g_array_new(FALSE, FALSE, sizeof(ended_session));
     fot_index_init(&ended_index);
 }
@@ -303,15 +307,17 @@ expert_verdict(packet_info *pinfo, proto_item *pi, const fot_note *n, const char
                            n->client_port, ce_text, verdict_meaning[n->verdict]);
 }
 
-/* The tree is shown, or a filter or -e names 4o6top or one of its fields
+/* The tree is shown, or a filter or column names 4o6top or one of its fields
  * (which marks the protocol referenced too). Not proto_field_is_referenced
  * on the protocol: that is true of every protocol whenever protocols are not
- * faked, as for -T fields. */
+ * faked, as for -T fields; and tshark marks nothing for -e, so its
+ * arguments tell whether -e names 4o6top. */
 static bool
 wanted_in(proto_tree *tree)
 {
-    return proto_field_is_referenced(tree, hf_session) ||
-           (tree && proto_registrar_get_nth(proto_4o6top)->ref_type != HF_REF_TYPE_NONE);
+    if (tree && proto_registrar_get_nth(proto_4o6top)->ref_type != HF_REF_TYPE_NONE)
+        return true;
+    return !fields_leave_out && proto_field_is_referenced(tree, hf_session);
 }
 
 /* A dissection again that anything looks at: the tree or its expert infos

@@ -28,7 +28,7 @@ is_stream(const char *path)
 
 /* Calls fn on each argument of this process until it returns true. */
 static bool
-any_argument(bool (*fn)(const char *arg, const char *next))
+any_argument(bool (*fn)(const char *arg, const char *next, void *data), void *data)
 {
     gchar *cmdline;
     gsize len;
@@ -38,28 +38,30 @@ any_argument(bool (*fn)(const char *arg, const char *next))
     const char *end = cmdline + len;
     for (const char *a = cmdline; a < end && !found; a += strlen(a) + 1) {
         const char *next = a + strlen(a) + 1;
-        found = fn(a, next < end ? next : NULL);
+        found = fn(a, next < end ? next : NULL, data);
     }
     g_free(cmdline);
     return found;
 }
 
 static bool
-two_pass_flag(const char *a, const char *next)
+two_pass_flag(const char *a, const char *next, void *data)
 {
     (void)next;
+    (void)data;
     return strcmp(a, "-2") == 0;
 }
 
 bool
 fot_host_two_pass(void)
 {
-    return fot_host_is_tshark() && any_argument(two_pass_flag);
+    return fot_host_is_tshark() && any_argument(two_pass_flag, NULL);
 }
 
 static bool
-live_source(const char *a, const char *next)
+live_source(const char *a, const char *next, void *data)
 {
+    (void)data;
     if (strcmp(a, "-i") == 0 || strncmp(a, "--interface", 11) == 0 || (a[0] == '-' && a[1] == 'i' && a[2]))
         return true;
     if ((strcmp(a, "-r") == 0 || strcmp(a, "--read-file") == 0) && next)
@@ -72,5 +74,49 @@ live_source(const char *a, const char *next)
 bool
 fot_host_input_is_live(void)
 {
-    return any_argument(live_source);
+    return any_argument(live_source, NULL);
+}
+
+/* The value of -e in an argument, as getopt reads tshark's short options:
+ * "-e F", "-eF", or after flags that take no value ("-qe F"). */
+static const char *
+field_value(const char *a, const char *next)
+{
+    if (a[0] != '-' || a[1] == '-')
+        return NULL;
+    for (const char *c = a + 1; *c; c++) {
+        if (*c == 'e')
+            return c[1] ? c + 1 : next;
+        if (!strchr("2DghIlLnpPqQvVx", *c))
+            return NULL; /* an option that takes the rest as its value */
+    }
+    return NULL;
+}
+
+typedef struct {
+    const char *const *names;
+    bool any_field;
+} field_search;
+
+static bool
+names_one(const char *a, const char *next, void *data)
+{
+    field_search *s = data;
+    const char *field = field_value(a, next);
+    if (!field)
+        return false;
+    s->any_field = true;
+    for (const char *const *p = s->names; *p; p++) {
+        size_t n = strlen(*p);
+        if (strncmp(field, *p, n) == 0 && (field[n] == '\0' || field[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+bool
+fot_host_fields_leave_out(const char *const names[])
+{
+    field_search s = { names, false };
+    return fot_host_is_tshark() && !any_argument(names_one, &s) && s.any_field;
 }

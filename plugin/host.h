@@ -21,5 +21,9 @@ bool fot_host_is_sharkd(void);
 bool fot_host_two_pass(void);
 /* tshark reads an interface (-i), or -r names "-", a FIFO, socket or character device. */
 bool fot_host_input_is_live(void);
+/* tshark prints only the fields that -e names (-T fields, ek, json, pdml) and
+ * none of them is one of names (NULL-terminated protocols) or one of their
+ * fields: their tree items go unseen, though the tree is visible. */
+bool fot_host_fields_leave_out(const char *const names[]);
 
 #endif
