@@ -180,10 +180,13 @@ def write_prefs(env, text):
             os.chmod(os.path.join(root, name), 0o666)
 
 
+MAIN_GEOMETRY = (0, 0, 1580, 980)  # x, y, width, height of Wireshark's main window in these tests
+
+
 def open_stat(screen, main, item, window):
     """Statistics > item; the window it opens, at the size Wireshark gives it. A slow
     Wireshark (sanitizers, a loaded machine) may miss a click: up to three tries."""
-    screen.place(main, 0, 0, 1580, 980)
+    screen.place(main, *MAIN_GEOMETRY)
     known = set(screen.windows(window))
     for attempt in range(3):
         try:

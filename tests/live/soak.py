@@ -35,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "gui"))
 sys.path.insert(0, os.path.join(HERE, "..", "bench"))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from gui_test import Screen, open_top_window, process_mib, start_wireshark, write_prefs  # noqa: E402
+from gui_test import MAIN_GEOMETRY, Screen, open_top_window, process_mib, start_wireshark, write_prefs  # noqa: E402
 from run_bench import build_generator  # noqa: E402
 from tshark_env import TsharkEnv  # noqa: E402
 
@@ -71,6 +71,9 @@ class Watcher:
         self.ws = start_wireshark(self.env, self.screen, ["-k", "-i", fifo], {"WIRESHARK_EXTCAP_DIR": extcap},
                                   stderr=self.stderr)
         self.main = self.screen.wait_window("lo.fifo", 300)
+        # Every main window at the size the 4o6top window's opener gives its own: the packet
+        # list keeps the column text of each row it paints, so a taller list grows faster.
+        self.screen.place(self.main, *MAIN_GEOMETRY)
 
     def alive(self):
         return self.ws.poll() is None
