@@ -51,7 +51,7 @@ static fot_engine *engine;
 static fot_frame_reader *reader;
 static fot_notes *notes;  /* what each frame got, when frames are dissected again later */
 static int expert_tap;    /* -z expert wants expert infos, tree or not */
-static int proto_ws_expert;  /* _ws.expert: a filter or -e on it wants them in the tree */
+static int proto_ws_expert;  /* _ws.expert: a filter on it wants them in the tree */
 static char *pref_error;  /* a bad preference, told with the first computed frame */
 static bool fields_leave_out; /* tshark -e names fields, none of 4o6top's nor an expert info */
 

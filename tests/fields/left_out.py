@@ -23,11 +23,16 @@ options = [x for o in a.option for x in ("-o", o)]
 failed = False
 
 
-def fields(cap, names, extra=()):
-    r = env.run(list(extra) + ["-r", cap] + options + ["-T", "fields"] + [x for f in names for x in ("-e", f)])
+def rows(cap, args):
+    """tshark -T fields with these arguments (its -e among them): each line's columns."""
+    r = env.run(["-r", cap] + options + ["-T", "fields"] + args)
     if r.returncode != 0 or r.stderr:
         raise SystemExit("tshark failed: %s" % r.stderr.decode())
     return [line.split("\t") for line in r.stdout.decode().splitlines()]
+
+
+def fields(cap, names, extra=()):
+    return rows(cap, list(extra) + [x for f in names for x in ("-e", f)])
 
 
 def check(name, got, want):
@@ -57,10 +62,8 @@ try:
             check(label + ": -Y on 4o6top, -e frame.number only", picked, up)
             check(label + ": -e _ws.expert.message without 4o6top fields",
                   fields(cap, ["frame.number", "_ws.expert.message"], two_pass), [[row[0], row[3]] for row in full])
-        r = env.run(["-r", cap] + options + ["-T", "fields", "-e", "frame.number", "-qe", "4o6top.session"])
-        check(base + ": -qe 4o6top.session", [line.split("\t") for line in r.stdout.decode().splitlines()], sessions)
-        r = env.run(["-r", cap] + options + ["-T", "fields", "-e", "frame.number", "-e4o6top.session"])
-        check(base + ": -e4o6top.session", [line.split("\t") for line in r.stdout.decode().splitlines()], sessions)
+        check(base + ": -qe 4o6top.session", rows(cap, ["-e", "frame.number", "-qe", "4o6top.session"]), sessions)
+        check(base + ": -e4o6top.session", rows(cap, ["-e", "frame.number", "-e4o6top.session"]), sessions)
 finally:
     env.close()
 sys.exit(1 if failed else 0)
