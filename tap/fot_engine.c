@@ -24,7 +24,8 @@
 #include "fot_packet.h"
 #include "fot_time.h"
 
-/* An outer IPv6 address; the fields after is_ce matter once it is a CE/B4.
+/* An outer IPv6 address; the fields from is_ce on matter once it is a CE/B4.
+ * A packet reads the fields up to verdicts (fetch_nodes asks for them).
  * Nodes no session refers to wait on an idle list, oldest first, and are
  * reused when the node table is full. */
 typedef struct node {
@@ -36,7 +37,11 @@ typedef struct node {
     bool many_ips;       /* more than one client IPv4 behind it */
     bool private_ip;     /* a private client IPv4 behind it */
     uint8_t mechanism;   /* fot_mechanism */
+    uint32_t accounts;   /* its first port-set account, number (0: none) */
+    uint64_t *verdicts;  /* a CE without accounts: packets by verdict, allocated when first judged */
     uint8_t source;      /* fot_set_source */
+    bool conflict;       /* another CE claimed its MAP IPv4 + PSID first */
+    bool claimed;        /* it holds a claim in the engine's claims */
     fot_port_set set;
     uint32_t client_ip;  /* the first client IPv4 seen */
     uint16_t port_min, port_max;
@@ -44,10 +49,6 @@ typedef struct node {
     uint32_t active_sessions;
     int64_t peak_time;
     uint64_t sessions;
-    uint32_t accounts;   /* its first port-set account, number (0: none) */
-    bool conflict;       /* another CE claimed its MAP IPv4 + PSID first */
-    bool claimed;        /* it holds a claim in the engine's claims */
-    uint64_t *verdicts;  /* a CE without accounts: packets by verdict, allocated when first judged */
 } node;
 
 /* One port set a CE holds (a softwire of a B4, or its MAP set): the in-set
@@ -667,7 +668,7 @@ ce_forget(fot_engine *e, node *n)
         e->free_accounts = a;
         a = next;
     }
-    size_t keep = offsetof(node, is_ce);
+    size_t keep = offsetof(node, is_ce); /* accounts and verdicts too */
     memset((char *)n + keep, 0, sizeof *n - keep);
 }
 
@@ -1274,11 +1275,15 @@ session_flip(fot_engine *e, uint32_t item)
 typedef struct lookahead {
     uint32_t src_hash, dst_hash; /* the outer addresses' */
     uint32_t up_hash, down_hash; /* the session's key, either way round */
+    bool up, down;               /* which of the two a CE/B4 node (as seen ahead) can hold */
 } lookahead;
 
-/* Ask memory for the index slots of a packet's lookups (hints only). */
+/* Memory is asked for in steps, each step for all of a batch's packets, so
+ * that one packet's waits overlap the others' (hints only: packet_ahead looks
+ * everything up again, as packets before it in the batch may change the
+ * table). First the node slots of the outer addresses. */
 static void
-fetch_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
+fetch_node_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
     la->src_hash = fot_hash_addr16(ev->outer_src);
     la->dst_hash = fot_hash_addr16(ev->outer_dst);
@@ -1288,24 +1293,53 @@ fetch_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
     la->down_hash = key_hash(la->dst_hash, &down);
     fot_index_prefetch(&e->node_index, la->src_hash);
     fot_index_prefetch(&e->node_index, la->dst_hash);
-    fot_index_prefetch(&e->sessions, la->up_hash);
-    fot_index_prefetch(&e->sessions, la->down_hash);
 }
 
-/* And for the records the slots name first: the candidate sessions and the nodes. */
-static void
-fetch_records(const fot_engine *e, const lookahead *la)
+/* Every cache line of [p, p + len). */
+static inline void
+prefetch_span(const void *p, size_t len)
 {
-    uint32_t up = fot_index_peek(&e->sessions, la->up_hash), down = fot_index_peek(&e->sessions, la->down_hash);
-    if (up)
-        __builtin_prefetch(item_session(e, up));
-    if (down)
-        __builtin_prefetch(item_session(e, down));
+    const char *c = p;
+    for (size_t at = 0; at < len; at += 64)
+        __builtin_prefetch(c + at);
+    __builtin_prefetch(c + len - 1);
+}
+
+/* Then the nodes those slots name, each line a packet reads of them. */
+static void
+fetch_nodes(const fot_engine *e, const lookahead *la)
+{
     uint32_t src = fot_index_peek(&e->node_index, la->src_hash), dst = fot_index_peek(&e->node_index, la->dst_hash);
     if (src)
-        __builtin_prefetch(&e->nodes[src - 1]);
+        prefetch_span(&e->nodes[src - 1], offsetof(node, source));
     if (dst)
-        __builtin_prefetch(&e->nodes[dst - 1]);
+        prefetch_span(&e->nodes[dst - 1], offsetof(node, source));
+}
+
+/* Then the session slot on the side that is a CE/B4 (mostly one: the other
+ * side is the BR/AFTR); a side with no node yet holds no session. */
+static void
+fetch_session_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
+{
+    uint32_t src = node_find(e, ev->outer_src, la->src_hash), dst = node_find(e, ev->outer_dst, la->dst_hash);
+    la->up = src && e->nodes[src - 1].is_ce;
+    la->down = dst && e->nodes[dst - 1].is_ce;
+    if (la->up)
+        fot_index_prefetch(&e->sessions, la->up_hash);
+    if (la->down)
+        fot_index_prefetch(&e->sessions, la->down_hash);
+}
+
+/* Last the session that slot names: the lines a packet reads of it (two for most). */
+static void
+fetch_session(const fot_engine *e, const lookahead *la)
+{
+    uint32_t up = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
+    uint32_t down = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
+    if (up)
+        prefetch_span(item_session(e, up), offsetof(fot_session, hash));
+    if (down)
+        prefetch_span(item_session(e, down), offsetof(fot_session, hash));
 }
 
 static fot_packet_result packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la);
@@ -1314,8 +1348,10 @@ fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
 {
     lookahead la;
-    fetch_slots(e, ev, &la);
-    fetch_records(e, &la);
+    fetch_node_slots(e, ev, &la);
+    fetch_nodes(e, &la);
+    fetch_session_slots(e, ev, &la);
+    fetch_session(e, &la);
     return packet_ahead(e, ev, &la);
 }
 
@@ -1325,9 +1361,13 @@ fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
     lookahead la[FOT_ENGINE_BATCH];
     g_assert(n <= FOT_ENGINE_BATCH);
     for (unsigned i = 0; i < n; i++)
-        fetch_slots(e, &batch[i].ev, &la[i]);
+        fetch_node_slots(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++)
-        fetch_records(e, &la[i]);
+        fetch_nodes(e, &la[i]);
+    for (unsigned i = 0; i < n; i++)
+        fetch_session_slots(e, &batch[i].ev, &la[i]);
+    for (unsigned i = 0; i < n; i++)
+        fetch_session(e, &la[i]);
     for (unsigned i = 0; i < n; i++) {
         fot_engine_advance(e, batch[i].clock);
         packet_ahead(e, &batch[i].ev, &la[i]);

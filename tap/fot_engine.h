@@ -41,19 +41,24 @@ typedef enum {
 } fot_orient;
 
 typedef struct fot_session {
-    uint32_t ce, br;           /* node numbers of the CE/B4 and BR/AFTR IPv6 addresses */
+    /* What a packet of the session reads and writes, in its first 64 bytes
+     * (fot_engine_packets asks memory for those lines before counting). */
+    uint32_t ce;               /* node numbers of the CE/B4 and BR/AFTR IPv6 addresses */
     uint32_t client_ip, server_ip;
     uint16_t client_port, server_port;
     uint8_t proto;
     uint8_t tclass;            /* fot_class */
     uint8_t orient;            /* fot_orient */
     uint8_t verdict;           /* fot_verdict of its client IPv4:port, judged when it opened */
+    uint32_t br;
+    int64_t last;              /* capture time of its last packet, ns */
+    uint64_t packets[2];       /* by fot_dir */
+    uint64_t bytes[2];
+    /* Read when it opens, moves in its expiry list or ends. */
     uint32_t hash;
     uint32_t prev, next;       /* expiry list of the class, item numbers (0: none) */
     uint32_t serial;           /* 1, 2, ...: order of opening within the engine */
-    uint64_t packets[2];       /* by fot_dir */
-    uint64_t bytes[2];
-    int64_t first, last;       /* capture time, ns */
+    int64_t first;             /* capture time, ns */
 } fot_session;
 
 typedef enum { FOT_P_TCP, FOT_P_UDP, FOT_P_ICMP, FOT_P_COUNT } fot_proto_index;
