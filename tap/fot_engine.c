@@ -98,6 +98,7 @@ struct fot_engine {
     int bucket_shift[FOT_CLASS_COUNT]; /* a bucket is 2^shift ns */
     bool started;
     int64_t now;
+    int64_t quiet_until; /* no session can expire before this time (a lower bound) */
 
     fot_session **chunks;
     uint32_t chunk_count, pool_used, free_head;
@@ -155,6 +156,7 @@ init_state(fot_engine *e)
 {
     e->started = false;
     e->now = 0;
+    e->quiet_until = INT64_MIN;
     e->chunks = NULL;
     e->chunk_count = e->pool_used = e->free_head = e->active = 0;
     fot_index_init(&e->sessions);
@@ -893,6 +895,29 @@ session_find(const fot_engine *e, const session_key *k, uint32_t hash)
     return fot_index_find(&e->sessions, hash, session_match, e, k);
 }
 
+/* A shift is a floor, also of the negative times a clock set back may give. */
+static inline int64_t
+bucket_of(const fot_engine *e, int c, int64_t t)
+{
+    return t >> e->bucket_shift[c];
+}
+
+/* The time bucket b of class c starts at (not a left shift: b may be negative). */
+static inline int64_t
+bucket_start(const fot_engine *e, int c, int64_t b)
+{
+    return b * ((int64_t)1 << e->bucket_shift[c]);
+}
+
+/* No session of class c expires before its head's bucket starts plus the
+ * timeout: the list is in bucket order. */
+static int64_t
+earliest_expiry(const fot_engine *e, int c)
+{
+    uint32_t h = e->head[c];
+    return h ? bucket_start(e, c, bucket_of(e, c, item_session(e, h)->last)) + e->timeout[c] : INT64_MAX;
+}
+
 static void
 list_unlink(fot_engine *e, uint32_t item)
 {
@@ -914,19 +939,15 @@ list_append(fot_engine *e, uint32_t item)
     fot_session *s = item_session(e, item);
     s->prev = e->tail[s->tclass];
     s->next = 0;
-    if (s->prev)
+    if (s->prev) {
         item_session(e, s->prev)->next = item;
-    else
+    } else {
         e->head[s->tclass] = item;
+        e->quiet_until = MIN(e->quiet_until, earliest_expiry(e, s->tclass));
+    }
     e->tail[s->tclass] = item;
 }
 
-/* Capture times are not negative (pcap, pcapng): a shift is a floor. */
-static inline int64_t
-bucket_of(const fot_engine *e, int c, int64_t t)
-{
-    return t >> e->bucket_shift[c];
-}
 
 static int
 compare_last(gconstpointer a, gconstpointer b)
@@ -987,7 +1008,7 @@ due_head(fot_engine *e, int c, int64_t now)
         return 0;
     int64_t b = bucket_of(e, c, item_session(e, h)->last);
     if (b > e->sorted_upto[c]) {
-        if ((b << e->bucket_shift[c]) + e->timeout[c] > now)
+        if (bucket_start(e, c, b) + e->timeout[c] > now)
             return 0;
         sort_head_bucket(e, c);
     }
@@ -1082,6 +1103,7 @@ evict_least_recent(fot_engine *e)
     e->evicted_sessions++;
 }
 
+/* Mostly nothing is due: quiet_until says so without looking at the lists. */
 void
 fot_engine_advance(fot_engine *e, int64_t now)
 {
@@ -1089,6 +1111,8 @@ fot_engine_advance(fot_engine *e, int64_t now)
         return;
     e->started = true;
     e->now = now;
+    if (now < e->quiet_until)
+        return;
     for (;;) {
         uint32_t item = 0;
         int64_t expiry = 0;
@@ -1103,9 +1127,12 @@ fot_engine_advance(fot_engine *e, int64_t now)
             }
         }
         if (!item)
-            return;
+            break;
         session_close(e, item, FOT_END_TIMEOUT, expiry);
     }
+    e->quiet_until = INT64_MAX;
+    for (int c = 0; c < FOT_CLASS_COUNT; c++)
+        e->quiet_until = MIN(e->quiet_until, earliest_expiry(e, c));
 }
 
 void
@@ -1227,7 +1254,7 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
     s->orient = (uint8_t)how;
     s->tclass = (uint8_t)initial_class(s);
     s->serial = ++e->serial;
-    s->first = e->now;
+    s->first = s->last = e->now; /* before it joins its list, whose order is by last */
     session_key k = key_of(s);
     s->hash = session_hash(e, &k);
     fot_index_insert(&e->sessions, s->hash, item);
@@ -1275,6 +1302,7 @@ session_flip(fot_engine *e, uint32_t item)
 typedef struct lookahead {
     uint32_t src_hash, dst_hash; /* the outer addresses' */
     uint32_t up_hash, down_hash; /* the session's key, either way round */
+    uint32_t src_node, dst_node; /* the outer addresses' node numbers + 1 as found ahead (0: none) */
     bool up, down;               /* which of the two a CE/B4 node (as seen ahead) can hold */
 } lookahead;
 
@@ -1322,6 +1350,8 @@ static void
 fetch_session_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
     uint32_t src = node_find(e, ev->outer_src, la->src_hash), dst = node_find(e, ev->outer_dst, la->dst_hash);
+    la->src_node = src;
+    la->dst_node = dst;
     la->up = src && e->nodes[src - 1].is_ce;
     la->down = dst && e->nodes[dst - 1].is_ce;
     if (la->up)
@@ -1343,6 +1373,16 @@ fetch_session(const fot_engine *e, const lookahead *la)
 }
 
 static fot_packet_result packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la);
+
+/* The node found ahead if it still holds addr (a node is only ever reused for
+ * another address), else a lookup: packets before in the batch may have added it. */
+static uint32_t
+node_again(const fot_engine *e, uint32_t ahead, const uint8_t addr[16], uint32_t hash)
+{
+    if (ahead && memcmp(e->nodes[ahead - 1].addr, addr, 16) == 0)
+        return ahead;
+    return node_find(e, addr, hash);
+}
 
 fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
@@ -1386,8 +1426,8 @@ packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la)
     session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
     session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
     uint32_t up_hash = la->up_hash, down_hash = la->down_hash;
-    uint32_t src_any = node_find(e, ev->outer_src, la->src_hash);
-    uint32_t dst_any = node_find(e, ev->outer_dst, la->dst_hash);
+    uint32_t src_any = node_again(e, la->src_node, ev->outer_src, la->src_hash);
+    uint32_t dst_any = node_again(e, la->dst_node, ev->outer_dst, la->dst_hash);
     uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
     uint32_t dst_node = dst_any && e->nodes[dst_any - 1].is_ce ? dst_any : 0;
     if (src_node) {
