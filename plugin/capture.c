@@ -8,6 +8,7 @@
 
 #include "fast_path.h"
 #include "frame_reader.h"
+#include "host.h"
 
 struct fot_capture {
     fot_capture_sink sink;
@@ -98,6 +99,16 @@ on_reset(void *tapdata)
     c->sink.reset(c->ud);
 }
 
+static GString *
+add_listener(fot_capture *c, const char *tap, const char *filter, tap_reset_cb reset, tap_packet_cb packet,
+       tap_draw_cb draw, tap_finish_cb finish)
+{
+    GString *e = register_tap_listener(tap, c, filter, TL_REQUIRES_NOTHING, reset, packet, draw, finish);
+    if (!e)
+        c->listeners++;
+    return e;
+}
+
 fot_capture *
 fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, char **err)
 {
@@ -106,15 +117,18 @@ fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, ch
     c->ud = ud;
     c->reader = fot_frame_reader_new();
 
-    /* The filter picks packets; the clock (frame) sees every packet. */
-    GString *e = register_tap_listener("ipv6", c, filter, TL_REQUIRES_NOTHING, NULL, on_ipv6, NULL, NULL);
-    if (!e && ++c->listeners)
-        e = register_tap_listener("ip", c, filter, TL_REQUIRES_NOTHING, NULL, on_ip, NULL, NULL);
-    if (!e && ++c->listeners)
-        e = register_tap_listener(FOT_FAST_PATH_TAP, c, filter, TL_REQUIRES_NOTHING, NULL, on_tunnel, NULL, NULL);
-    if (!e && ++c->listeners)
-        e = register_tap_listener("frame", c, NULL, TL_REQUIRES_NOTHING, on_reset, on_frame, on_draw, on_finish);
-    if (!e && ++c->listeners)
+    /* The filter picks packets; the clock (frame) sees every packet. tshark's
+     * Decode As is set before its statistics start and never changes: without
+     * the fast path chosen, its tap's listener would only slow the other taps
+     * (tshark walks every listener for each tapped header). */
+    GString *e = add_listener(c, "ipv6", filter, NULL, on_ipv6, NULL, NULL);
+    if (!e)
+        e = add_listener(c, "ip", filter, NULL, on_ip, NULL, NULL);
+    if (!e && (!fot_host_is_tshark() || fot_fast_path_chosen()))
+        e = add_listener(c, FOT_FAST_PATH_TAP, filter, NULL, on_tunnel, NULL, NULL);
+    if (!e)
+        e = add_listener(c, "frame", NULL, on_reset, on_frame, on_draw, on_finish);
+    if (!e)
         return c;
     *err = g_strdup(e->str);
     g_string_free(e, TRUE);

@@ -69,6 +69,22 @@ dissect_fast(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     return call_dissector_with_data(ipv6_handle, tvb, pinfo, tree, data);
 }
 
+static void
+note_fast_entry(const char *table, ftenum_t type, void *key, void *entry, void *chosen)
+{
+    (void)table, (void)type, (void)key;
+    if (dtbl_entry_get_handle((dtbl_entry_t *)entry) == fast_handle)
+        *(gboolean *)chosen = TRUE;
+}
+
+gboolean
+fot_fast_path_chosen(void)
+{
+    gboolean chosen = FALSE;
+    dissector_table_foreach("ethertype", note_fast_entry, &chosen);
+    return chosen;
+}
+
 uint64_t
 fot_fast_path_pending(void)
 {
