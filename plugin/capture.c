@@ -101,7 +101,7 @@ on_reset(void *tapdata)
 
 static GString *
 add_listener(fot_capture *c, const char *tap, const char *filter, tap_reset_cb reset, tap_packet_cb packet,
-       tap_draw_cb draw, tap_finish_cb finish)
+             tap_draw_cb draw, tap_finish_cb finish)
 {
     GString *e = register_tap_listener(tap, c, filter, TL_REQUIRES_NOTHING, reset, packet, draw, finish);
     if (!e)

@@ -948,7 +948,6 @@ list_append(fot_engine *e, uint32_t item)
     e->tail[s->tclass] = item;
 }
 
-
 static int
 compare_last(gconstpointer a, gconstpointer b)
 {

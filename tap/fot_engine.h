@@ -43,14 +43,14 @@ typedef enum {
 typedef struct fot_session {
     /* What a packet of the session reads and writes, in its first 64 bytes
      * (fot_engine_packets asks memory for those lines before counting). */
-    uint32_t ce;               /* node numbers of the CE/B4 and BR/AFTR IPv6 addresses */
+    uint32_t ce;               /* node number of the CE/B4 IPv6 address */
     uint32_t client_ip, server_ip;
     uint16_t client_port, server_port;
     uint8_t proto;
     uint8_t tclass;            /* fot_class */
     uint8_t orient;            /* fot_orient */
     uint8_t verdict;           /* fot_verdict of its client IPv4:port, judged when it opened */
-    uint32_t br;
+    uint32_t br;               /* node number of the BR/AFTR IPv6 address */
     int64_t last;              /* capture time of its last packet, ns */
     uint64_t packets[2];       /* by fot_dir */
     uint64_t bytes[2];
