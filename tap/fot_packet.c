@@ -25,7 +25,9 @@ fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out)
     out->header_len = (uint8_t)((p[0] & 0x0f) * 4);
     if (out->header_len < 20)
         return FOT_DECODE_BAD_HEADER_LENGTH;
-    if (avail < 20)
+    /* Wireshark's IPv4 dissector judges the lengths before it reads on, so a
+     * short header with a bogus total length is that, whatever follows. */
+    if (avail < 4)
         return FOT_DECODE_TRUNCATED;
     out->total_len = get16(p + 2);
     if (out->total_len < out->header_len)
