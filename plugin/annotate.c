@@ -24,6 +24,7 @@
 #include "frame_reader.h"
 #include "host.h"
 #include "prefs.h"
+#include "tunnel_seen.h"
 
 static int proto_4o6top = -1;
 static int ett_4o6top = -1;
@@ -188,13 +189,17 @@ computing(packet_info *pinfo, proto_tree *tree)
     return TRUE;
 }
 
-/* In front of the IPv4 dissector: after it has run (and reassembled), note
- * where the IPv4 header that follows an IPv6 header is; also when a dissector
- * deeper down throws, as a tap would still have been queued. */
+/* In front of the IPv4 dissector: first the tunnel is recorded for tshark's
+ * statistics (tunnel_seen.h); then, for the fields, after the IPv4 dissector
+ * has run (and reassembled), where the IPv4 header that follows an IPv6
+ * header is noted, also when a dissector deeper down throws, as a tap would
+ * still have been queued. */
 static int
 dissect_ipv4_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     const ws_ip6 *ip6 = WS_IP6_PTR(data);
+    if (ip6)
+        fot_tunnel_seen_note(tvb, pinfo, ip6);
     if (!ip6 || pinfo->flags.in_error_pkt || !computing(pinfo, tree))
         return call_dissector_with_data(ipv4_handle, tvb, pinfo, tree, data);
     volatile int consumed = 0;

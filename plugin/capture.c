@@ -1,6 +1,7 @@
-/* Tap listeners feeding a frame reader: Wireshark's `ipv6` and `ip`, or the
- * fast path's tap for a packet it read whole. Taps fire in dissection order
- * and `frame` last, so `frame` commits what the frame held. */
+/* Tap listeners feeding a frame reader: Wireshark's `ipv6` and `ip` (or, in
+ * tshark without a filter, what the ip.proto hook recorded), or the fast
+ * path's tap for a packet it read whole. Taps fire in dissection order and
+ * `frame` last, so `frame` commits what the frame held. */
 #include "capture.h"
 
 #include <epan/dissectors/packet-ip.h>
@@ -9,12 +10,14 @@
 #include "fast_path.h"
 #include "frame_reader.h"
 #include "host.h"
+#include "tunnel_seen.h"
 
 struct fot_capture {
     fot_capture_sink sink;
     void *ud;
     fot_frame_reader *reader;
     int listeners;
+    gboolean hooked; /* reads fot_tunnel_seen instead of the ipv6 and ip taps */
 
     guint64 malformed;
     guint32 first_malformed_frame;
@@ -50,6 +53,11 @@ on_frame(FOT_TAP_PACKET_ARGS)
 {
     fot_capture *c = tapdata;
     (void)data, (void)flags;
+    if (c->hooked) {
+        const fot_tunnel_seen *t = fot_tunnel_seen_get(pinfo);
+        if (t)
+            fot_frame_reader_seen(c->reader, pinfo, t);
+    }
     fot_frame_result res;
     fot_frame_reader_end(c->reader, pinfo, edt->tvb, &res);
     gboolean redraw = c->sink.frame(c->ud, res.time);
@@ -117,13 +125,21 @@ fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, ch
     c->ud = ud;
     c->reader = fot_frame_reader_new();
 
-    /* The filter picks packets; the clock (frame) sees every packet. tshark's
-     * Decode As is set before its statistics start and never changes: without
-     * the fast path chosen, its tap's listener would only slow the other taps
-     * (tshark walks every listener for each tapped header). */
-    GString *e = add_listener(c, "ipv6", filter, NULL, on_ipv6, NULL, NULL);
-    if (!e)
-        e = add_listener(c, "ip", filter, NULL, on_ip, NULL, NULL);
+    /* The filter picks packets; the clock (frame) sees every packet. Only
+     * tshark dissects each frame once, with taps, so only there can `frame`
+     * take the hook's record: the GUI also dissects frames it does not tap.
+     * tshark's Decode As is set before its statistics start and never
+     * changes: without the fast path chosen, its tap's listener would only
+     * slow the other taps (tshark walks every listener for each tapped header). */
+    GString *e = NULL;
+    c->hooked = fot_host_is_tshark() && !(filter && *filter);
+    if (c->hooked) {
+        fot_tunnel_seen_want();
+    } else {
+        e = add_listener(c, "ipv6", filter, NULL, on_ipv6, NULL, NULL);
+        if (!e)
+            e = add_listener(c, "ip", filter, NULL, on_ip, NULL, NULL);
+    }
     if (!e && (!fot_host_is_tshark() || fot_fast_path_chosen()))
         e = add_listener(c, FOT_FAST_PATH_TAP, filter, NULL, on_tunnel, NULL, NULL);
     if (!e)
@@ -141,6 +157,8 @@ fot_capture_free(fot_capture *c)
 {
     if (!c)
         return;
+    if (c->hooked)
+        fot_tunnel_seen_unwant();
     fot_frame_reader_free(c->reader);
     g_free(c);
 }

@@ -168,17 +168,23 @@ inner_not_dissected(fot_frame_reader *r, tvbuff_t *frame)
     malformed(r, st == FOT_DECODE_OK ? "inner IPv4 header not dissected" : fot_decode_status_text(st));
 }
 
+static void
+set_ipv6(fot_frame_reader *r, const guint8 src[16], const guint8 dst[16], guint8 next, guint32 len)
+{
+    r->have_ipv6 = TRUE;
+    memcpy(r->ipv6_src, src, 16);
+    memcpy(r->ipv6_dst, dst, 16);
+    r->ipv6_next = next;
+    r->ipv6_len = len;
+}
+
 void
 fot_frame_reader_ipv6(fot_frame_reader *r, packet_info *pinfo, const ws_ip6 *h)
 {
     begin_frame(r, pinfo->num);
     if (r->inner_taken || h->ip6_src.len != 16 || h->ip6_dst.len != 16)
         return;
-    r->have_ipv6 = TRUE;
-    memcpy(r->ipv6_src, h->ip6_src.data, 16);
-    memcpy(r->ipv6_dst, h->ip6_dst.data, 16);
-    r->ipv6_next = h->ip6_nxt;
-    r->ipv6_len = h->ip6_len;
+    set_ipv6(r, h->ip6_src.data, h->ip6_dst.data, h->ip6_nxt, h->ip6_len);
 }
 
 /* Inner IPv4 fragment: the L4 header, once Wireshark has the whole packet. */
@@ -297,6 +303,16 @@ fot_frame_reader_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hd
         return;
     }
     read_inner(r, pinfo, hdr, len, in_frame);
+}
+
+void
+fot_frame_reader_seen(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_seen *t)
+{
+    begin_frame(r, pinfo->num);
+    if (r->inner_taken)
+        return;
+    set_ipv6(r, t->src, t->dst, IP_PROTO_IPV4, t->ipv6_len);
+    fot_frame_reader_inner(r, pinfo, t->inner, t->inner_len);
 }
 
 /* Bytes from hdr to the end of the IPv6 payload it sits in (G_MAXUINT: not

@@ -2,8 +2,9 @@
  * next header is 4, the inner IPv4 header right after it (a deeper IPv4 is
  * never taken), the first L4 bytes read from the packet data (bounds-checked;
  * the TCP/UDP/ICMP dissectors are not needed), and fragments held until
- * Wireshark completes their reassembly. Fed by taps (tshark, GUI) or by the
- * dissection hook (post-dissector fields). */
+ * Wireshark completes their reassembly. Fed by taps (GUI, filtered tshark
+ * statistics) or by the dissection hook (tshark statistics, post-dissector
+ * fields). */
 #ifndef FOT_FRAME_READER_H
 #define FOT_FRAME_READER_H
 
@@ -13,6 +14,7 @@
 
 #include "fot_engine.h"
 #include "fot_packet.h"
+#include "tunnel_seen.h"
 
 typedef enum { FOT_FRAME_NOTHING, FOT_FRAME_EVENT, FOT_FRAME_OTHER, FOT_FRAME_MALFORMED } fot_frame_kind;
 
@@ -39,6 +41,8 @@ void fot_frame_reader_ipv6(fot_frame_reader *r, packet_info *pinfo, const ws_ip6
 void fot_frame_reader_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint len);
 /* The same, for a header pointer known only from Wireshark's address data. */
 void fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws_ip4 *h);
+/* The IPv4-in-IPv6 the hook recorded for this frame (tunnel_seen.h). */
+void fot_frame_reader_seen(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_seen *t);
 /* A plain tunnelled packet the fast path read whole (fast_path.h). */
 void fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_packet *pkt);
 /* The frame is complete: what it held. */
