@@ -87,6 +87,9 @@ typedef struct proto_state {
     fot_port_refs *dst_ports;
 } proto_state;
 
+/* The CE node of a free session: no key holds it, so no lookup matches. */
+#define FREE_CE UINT32_MAX
+
 /* Sessions live in chunks that never move, so growth copies nothing and
  * wastes at most one chunk. Item numbers are 1-based. */
 #define CHUNK_BITS 12
@@ -1081,6 +1084,7 @@ session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
     node_unref(e, s->ce);
     node_unref(e, s->br);
     e->active--;
+    s->ce = FREE_CE; /* a batch's guess (lookahead) may still name it */
     s->next = e->free_head;
     e->free_head = item;
 }
@@ -1229,15 +1233,25 @@ initial_class(const fot_session *s)
     }
 }
 
+/* addr's node: known (number + 1, 0: not) when it still holds addr, else node_get. */
 static uint32_t
-session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how)
+node_known(fot_engine *e, uint32_t known, const uint8_t addr[16])
+{
+    if (known && memcmp(e->nodes[known - 1].addr, addr, 16) == 0)
+        return known - 1;
+    return node_get(e, addr);
+}
+
+/* src_node, dst_node: the outer addresses' nodes + 1 as the packet found them (0: none). */
+static uint32_t
+session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, uint32_t src_node, uint32_t dst_node)
 {
     if (e->cfg.max_sessions && e->active >= e->cfg.max_sessions)
         evict_least_recent(e);
     bool up = dir == FOT_DIR_UP;
-    uint32_t ce = node_get(e, up ? ev->outer_src : ev->outer_dst);
+    uint32_t ce = node_known(e, up ? src_node : dst_node, up ? ev->outer_src : ev->outer_dst);
     node_ref(e, ce);
-    uint32_t br = node_get(e, up ? ev->outer_dst : ev->outer_src);
+    uint32_t br = node_known(e, up ? dst_node : src_node, up ? ev->outer_dst : ev->outer_src);
     node_ref(e, br);
     uint32_t item = pool_alloc(e);
     fot_session *s = item_session(e, item);
@@ -1297,27 +1311,33 @@ session_flip(fot_engine *e, uint32_t item)
     ce_attach(e, s);
 }
 
-/* Where a packet's lookups go, computed once for the requests and the lookups. */
+/* Where a packet's lookups go, found ahead of counting it. */
 typedef struct lookahead {
     uint32_t src_hash, dst_hash; /* the outer addresses' */
-    uint32_t up_hash, down_hash; /* the session's key, either way round */
     uint32_t src_node, dst_node; /* the outer addresses' node numbers + 1 as found ahead (0: none) */
-    bool up, down;               /* which of the two a CE/B4 node (as seen ahead) can hold */
+    bool up, down;               /* which of the two was a CE/B4 node ahead: for that side */
+    uint32_t up_hash, down_hash; /* the session key's hash (else 0) */
+    uint32_t up_item, down_item; /* and the first session its slot names (else 0) */
 } lookahead;
 
+static session_key
+packet_key(const fot_event *ev, fot_dir dir, uint32_t ce)
+{
+    session_key k = { ce, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
+    if (dir == FOT_DIR_DOWN)
+        k = (session_key){ ce, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
+    return k;
+}
+
 /* Memory is asked for in steps, each step for all of a batch's packets, so
- * that one packet's waits overlap the others' (hints only: packet_ahead looks
- * everything up again, as packets before it in the batch may change the
- * table). First the node slots of the outer addresses. */
+ * that one packet's waits overlap the others' (hints only: packet_ahead
+ * checks what was found ahead, as packets before it in the batch may change
+ * the table). First the node slots of the outer addresses. */
 static void
 fetch_node_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
     la->src_hash = fot_hash_addr16(ev->outer_src);
     la->dst_hash = fot_hash_addr16(ev->outer_dst);
-    session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
-    session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
-    la->up_hash = key_hash(la->src_hash, &up);
-    la->down_hash = key_hash(la->dst_hash, &down);
     fot_index_prefetch(&e->node_index, la->src_hash);
     fot_index_prefetch(&e->node_index, la->dst_hash);
 }
@@ -1353,22 +1373,29 @@ fetch_session_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
     la->dst_node = dst;
     la->up = src && e->nodes[src - 1].is_ce;
     la->down = dst && e->nodes[dst - 1].is_ce;
-    if (la->up)
+    la->up_hash = la->down_hash = 0;
+    if (la->up) {
+        session_key k = packet_key(ev, FOT_DIR_UP, 0);
+        la->up_hash = key_hash(la->src_hash, &k);
         fot_index_prefetch(&e->sessions, la->up_hash);
-    if (la->down)
+    }
+    if (la->down) {
+        session_key k = packet_key(ev, FOT_DIR_DOWN, 0);
+        la->down_hash = key_hash(la->dst_hash, &k);
         fot_index_prefetch(&e->sessions, la->down_hash);
+    }
 }
 
 /* Last the session that slot names: the lines a packet reads of it (two for most). */
 static void
-fetch_session(const fot_engine *e, const lookahead *la)
+fetch_session(const fot_engine *e, lookahead *la)
 {
-    uint32_t up = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
-    uint32_t down = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
-    if (up)
-        prefetch_span(item_session(e, up), offsetof(fot_session, hash));
-    if (down)
-        prefetch_span(item_session(e, down), offsetof(fot_session, hash));
+    la->up_item = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
+    la->down_item = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
+    if (la->up_item)
+        prefetch_span(item_session(e, la->up_item), offsetof(fot_session, hash));
+    if (la->down_item)
+        prefetch_span(item_session(e, la->down_item), offsetof(fot_session, hash));
 }
 
 static fot_packet_result packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la);
@@ -1381,6 +1408,17 @@ node_again(const fot_engine *e, uint32_t ahead, const uint8_t addr[16], uint32_t
     if (ahead && memcmp(e->nodes[ahead - 1].addr, addr, 16) == 0)
         return ahead;
     return node_find(e, addr, hash);
+}
+
+/* The session of key k: the one found ahead when it still holds the key
+ * (only one session does), else a lookup, with the key's hash if it was
+ * computed ahead (0: not). */
+static uint32_t
+session_again(const fot_engine *e, uint32_t item, uint32_t hash, uint32_t ce_addr_hash, const session_key *k)
+{
+    if (item && session_match(e, item, k))
+        return item;
+    return session_find(e, k, hash ? hash : key_hash(ce_addr_hash, k));
 }
 
 fot_packet_result
@@ -1422,20 +1460,17 @@ packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la)
 
     /* Only a node that is a CE can hold the session's key. */
     uint32_t item = 0;
-    session_key up = { 0, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
-    session_key down = { 0, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
-    uint32_t up_hash = la->up_hash, down_hash = la->down_hash;
     uint32_t src_any = node_again(e, la->src_node, ev->outer_src, la->src_hash);
     uint32_t dst_any = node_again(e, la->dst_node, ev->outer_dst, la->dst_hash);
     uint32_t src_node = src_any && e->nodes[src_any - 1].is_ce ? src_any : 0;
     uint32_t dst_node = dst_any && e->nodes[dst_any - 1].is_ce ? dst_any : 0;
     if (src_node) {
-        up.ce = src_node - 1;
-        item = session_find(e, &up, up_hash);
+        session_key up = packet_key(ev, FOT_DIR_UP, src_node - 1);
+        item = session_again(e, la->up_item, la->up_hash, la->src_hash, &up);
     }
     if (!item && dst_node) {
-        down.ce = dst_node - 1;
-        item = session_find(e, &down, down_hash);
+        session_key down = packet_key(ev, FOT_DIR_DOWN, dst_node - 1);
+        item = session_again(e, la->down_item, la->down_hash, la->dst_hash, &down);
         r.dir = FOT_DIR_DOWN;
     }
 
@@ -1457,7 +1492,7 @@ packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la)
             } else if ((turned == FOT_DIR_UP ? src_any : dst_any) == s->br + 1) {
                 session_flip(e, item); /* the first packet's guess was wrong */
             } else { /* another CE/B4's session with the same inner addresses */
-                item = session_open(e, ev, turned, FOT_ORIENT_MARKER);
+                item = session_open(e, ev, turned, FOT_ORIENT_MARKER, src_any, dst_any);
                 r.opened = true;
             }
             r.dir = turned;
@@ -1465,7 +1500,7 @@ packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la)
     } else {
         fot_orient how;
         r.dir = orient_new(e, ev, &how);
-        item = session_open(e, ev, r.dir, how);
+        item = session_open(e, ev, r.dir, how, src_any, dst_any);
         r.opened = true;
     }
 

@@ -19,18 +19,6 @@ fot_index_destroy(fot_index *ix)
     ix->slots = NULL;
 }
 
-uint32_t
-fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx, const void *key)
-{
-    for (uint32_t i = hash & ix->mask;; i = (i + 1) & ix->mask) {
-        const fot_index_slot *s = &ix->slots[i];
-        if (s->item == 0)
-            return 0;
-        if (s->hash == hash && match(ctx, s->item, key))
-            return s->item;
-    }
-}
-
 static void
 place(fot_index *ix, uint32_t hash, uint32_t item)
 {

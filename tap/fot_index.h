@@ -24,10 +24,22 @@ typedef bool (*fot_index_match)(const void *ctx, uint32_t item, const void *key)
 
 void fot_index_init(fot_index *ix);
 void fot_index_destroy(fot_index *ix);
-uint32_t fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx,
-                        const void *key);
 void fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item);
 void fot_index_remove(fot_index *ix, uint32_t hash, uint32_t item);
+
+/* Inline, so that a caller's match is inlined too: lookups are on the path
+ * of every packet. */
+static inline uint32_t
+fot_index_find(const fot_index *ix, uint32_t hash, fot_index_match match, const void *ctx, const void *key)
+{
+    for (uint32_t i = hash & ix->mask;; i = (i + 1) & ix->mask) {
+        const fot_index_slot *s = &ix->slots[i];
+        if (s->item == 0)
+            return 0;
+        if (s->hash == hash && match(ctx, s->item, key))
+            return s->item;
+    }
+}
 
 /* Start fetching the slot where a lookup of hash begins. */
 static inline void
