@@ -247,7 +247,7 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     fot_engine_ce(engine, s->ce, &ce);
     fot_engine_counts(engine, &counts);
     memset(n, 0, sizeof *n);
-    n->session = s->serial;
+    n->session = fot_session_serial(s);
     n->flags = (r.opened ? FOT_NOTE_NEW_SESSION : 0) | (r.out_of_set ? FOT_NOTE_OUT_OF_SET : 0) |
                (r.dir == FOT_DIR_UP ? FOT_NOTE_UPSTREAM : 0) |
                (r.crossed_threshold ? FOT_NOTE_CROSSED_THRESHOLD : 0) |

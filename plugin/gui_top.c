@@ -174,7 +174,7 @@ static void
 match_serial(const fot_session *s, void *ud)
 {
     find_serial *f = ud;
-    if (s->serial == f->serial)
+    if (fot_session_serial(s) == f->serial)
         f->found = s;
 }
 

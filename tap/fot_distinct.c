@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "fot_bigmem.h"
 #include "fot_index.h"
 
 #define INITIAL_SLOTS 64u
@@ -9,7 +10,7 @@
 void
 fot_count_map_init(fot_count_map *m)
 {
-    m->slots = g_new0(fot_count_slot, INITIAL_SLOTS);
+    m->slots = fot_bigmem_table0(INITIAL_SLOTS, sizeof(fot_count_slot));
     m->mask = INITIAL_SLOTS - 1;
     m->distinct = 0;
 }
@@ -17,7 +18,7 @@ fot_count_map_init(fot_count_map *m)
 void
 fot_count_map_destroy(fot_count_map *m)
 {
-    g_free(m->slots);
+    fot_bigmem_free(m->slots);
     m->slots = NULL;
 }
 
@@ -35,12 +36,12 @@ grow(fot_count_map *m)
 {
     fot_count_slot *old = m->slots;
     uint32_t old_size = m->mask + 1;
-    m->slots = g_new0(fot_count_slot, (gsize)old_size * 2);
+    m->slots = fot_bigmem_table0((size_t)old_size * 2, sizeof(fot_count_slot));
     m->mask = old_size * 2 - 1;
     for (uint32_t i = 0; i < old_size; i++)
         if (old[i].refs)
             m->slots[find_slot(m, old[i].key)] = old[i];
-    g_free(old);
+    fot_bigmem_free(old);
 }
 
 bool
@@ -93,7 +94,7 @@ slot_key(uint64_t slot)
 void
 fot_key48_map_init(fot_key48_map *m)
 {
-    m->slots = g_new0(uint64_t, INITIAL_SLOTS);
+    m->slots = fot_bigmem_table0(INITIAL_SLOTS, sizeof(uint64_t));
     m->mask = INITIAL_SLOTS - 1;
     m->distinct = 0;
     m->spill = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
@@ -102,7 +103,7 @@ fot_key48_map_init(fot_key48_map *m)
 void
 fot_key48_map_destroy(fot_key48_map *m)
 {
-    g_free(m->slots);
+    fot_bigmem_free(m->slots);
     m->slots = NULL;
     g_hash_table_destroy(m->spill);
 }
@@ -121,12 +122,12 @@ grow48(fot_key48_map *m)
 {
     uint64_t *old = m->slots;
     uint32_t old_size = m->mask + 1;
-    m->slots = g_new0(uint64_t, (gsize)old_size * 2);
+    m->slots = fot_bigmem_table0((size_t)old_size * 2, sizeof(uint64_t));
     m->mask = old_size * 2 - 1;
     for (uint32_t i = 0; i < old_size; i++)
         if (old[i])
             m->slots[find48(m, slot_key(old[i]))] = old[i];
-    g_free(old);
+    fot_bigmem_free(old);
 }
 
 bool

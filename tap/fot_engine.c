@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fot_bigmem.h"
 #include "fot_bindings.h"
 #include "fot_distinct.h"
 #include "fot_index.h"
@@ -25,11 +26,12 @@
 #include "fot_time.h"
 
 /* An outer IPv6 address; the fields from is_ce on matter once it is a CE/B4.
- * A packet reads the fields up to verdicts (fetch_nodes asks for them).
- * Nodes no session refers to wait on an idle list, oldest first, and are
- * reused when the node table is full. */
+ * A packet reads the fields up to verdicts: the first cache line of the
+ * node (fetch_nodes asks for it; nodes are aligned to lines). Nodes no
+ * session refers to wait on an idle list, oldest first, and are reused when
+ * the node table is full. */
 typedef struct node {
-    uint8_t addr[16];
+    _Alignas(64) uint8_t addr[16];
     uint32_t hash;
     uint32_t refs;               /* sessions using it as CE or BR */
     uint32_t idle_prev, idle_next; /* node numbers + 1 on the idle list */
@@ -50,6 +52,7 @@ typedef struct node {
     int64_t peak_time;
     uint64_t sessions;
 } node;
+_Static_assert(offsetof(node, source) <= 64, "what a packet reads of a node is one cache line");
 
 /* One port set a CE holds (a softwire of a B4, or its MAP set): the in-set
  * port use and the verdicts of the packets that fall on it; one row of the ce
@@ -90,10 +93,28 @@ typedef struct proto_state {
 /* The CE node of a free session: no key holds it, so no lookup matches. */
 #define FREE_CE UINT32_MAX
 
-/* Sessions live in chunks that never move, so growth copies nothing and
- * wastes at most one chunk. Item numbers are 1-based. */
-#define CHUNK_BITS 12
+/* What a session keeps beside its fot_session: written when it opens, moves
+ * in its expiry list or ends, and read by reports; not by its packets. */
+typedef struct session_cold {
+    uint32_t hash;
+    uint32_t prev, next; /* expiry list of the class, item numbers (0: none) */
+    uint32_t serial;
+    int64_t first;
+} session_cold;
+
+/* Sessions live in chunks that never move, so growth copies nothing. A
+ * chunk holds CHUNK_SIZE fot_sessions of one cache line each in 2 MiB (one
+ * huge page), then their session_cold parts; chunks are aligned to
+ * CHUNK_ALIGN, so a session's cold part is found from its address alone.
+ * Item numbers are 1-based. */
+#define CHUNK_BITS 15
 #define CHUNK_SIZE (1u << CHUNK_BITS)
+#define CHUNK_HOT ((size_t)CHUNK_SIZE * sizeof(fot_session))
+#define CHUNK_BYTES (CHUNK_HOT + (size_t)CHUNK_SIZE * sizeof(session_cold))
+#define CHUNK_ALIGN ((size_t)4 << 20)
+_Static_assert(sizeof(fot_session) == 64, "a session's packets read one cache line");
+_Static_assert(CHUNK_HOT == FOT_HUGE_PAGE, "a chunk's sessions fill one huge page");
+_Static_assert(CHUNK_BYTES <= CHUNK_ALIGN, "a chunk's cold parts are inside its alignment");
 
 struct fot_engine {
     fot_config cfg;
@@ -139,6 +160,31 @@ item_session(const fot_engine *e, uint32_t item)
 {
     uint32_t i = item - 1;
     return &e->chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
+}
+
+static inline session_cold *
+cold_of(const fot_session *s)
+{
+    uintptr_t base = (uintptr_t)s & ~(uintptr_t)(CHUNK_ALIGN - 1);
+    return (session_cold *)(base + CHUNK_HOT) + ((uintptr_t)s - base) / sizeof(fot_session);
+}
+
+static inline session_cold *
+item_cold(const fot_engine *e, uint32_t item)
+{
+    return cold_of(item_session(e, item));
+}
+
+uint32_t
+fot_session_serial(const fot_session *s)
+{
+    return cold_of(s)->serial;
+}
+
+int64_t
+fot_session_first(const fot_session *s)
+{
+    return cold_of(s)->first;
 }
 
 fot_proto_index
@@ -196,12 +242,12 @@ static void
 free_state(fot_engine *e)
 {
     for (uint32_t i = 0; i < e->chunk_count; i++)
-        g_free(e->chunks[i]);
+        fot_bigmem_free(e->chunks[i]);
     g_free(e->chunks);
     fot_index_destroy(&e->sessions);
     for (uint32_t i = 0; i < e->node_count; i++)
         g_free(e->nodes[i].verdicts);
-    g_free(e->nodes);
+    fot_bigmem_free(e->nodes);
     fot_index_destroy(&e->node_index);
     for (int p = 0; p < FOT_P_COUNT; p++) {
         fot_count_map_destroy(&e->proto[p].dst_ips);
@@ -345,7 +391,11 @@ node_get(fot_engine *e, const uint8_t addr[16])
     } else {
         if (e->node_count == e->node_cap) {
             e->node_cap = e->node_cap ? e->node_cap * 2 : 64;
-            e->nodes = g_renew(node, e->nodes, e->node_cap);
+            node *grown = fot_bigmem_alloc((size_t)e->node_cap * sizeof(node), _Alignof(node));
+            if (e->node_count)
+                memcpy(grown, e->nodes, (size_t)e->node_count * sizeof(node));
+            fot_bigmem_free(e->nodes);
+            e->nodes = grown;
         }
         n = e->node_count++;
     }
@@ -924,26 +974,28 @@ earliest_expiry(const fot_engine *e, int c)
 static void
 list_unlink(fot_engine *e, uint32_t item)
 {
-    fot_session *s = item_session(e, item);
-    if (s->prev)
-        item_session(e, s->prev)->next = s->next;
+    const fot_session *s = item_session(e, item);
+    session_cold *c = cold_of(s);
+    if (c->prev)
+        item_cold(e, c->prev)->next = c->next;
     else
-        e->head[s->tclass] = s->next;
-    if (s->next)
-        item_session(e, s->next)->prev = s->prev;
+        e->head[s->tclass] = c->next;
+    if (c->next)
+        item_cold(e, c->next)->prev = c->prev;
     else
-        e->tail[s->tclass] = s->prev;
-    s->prev = s->next = 0;
+        e->tail[s->tclass] = c->prev;
+    c->prev = c->next = 0;
 }
 
 static void
 list_append(fot_engine *e, uint32_t item)
 {
-    fot_session *s = item_session(e, item);
-    s->prev = e->tail[s->tclass];
-    s->next = 0;
-    if (s->prev) {
-        item_session(e, s->prev)->next = item;
+    const fot_session *s = item_session(e, item);
+    session_cold *c = cold_of(s);
+    c->prev = e->tail[s->tclass];
+    c->next = 0;
+    if (c->prev) {
+        item_cold(e, c->prev)->next = item;
     } else {
         e->head[s->tclass] = item;
         e->quiet_until = MIN(e->quiet_until, earliest_expiry(e, s->tclass));
@@ -963,7 +1015,7 @@ static void
 collect_run(const fot_engine *e, GArray *run, uint32_t item, int64_t bucket, int c, uint32_t *rest)
 {
     g_array_set_size(run, 0);
-    for (; item; item = item_session(e, item)->next) {
+    for (; item; item = item_cold(e, item)->next) {
         const fot_session *s = item_session(e, item);
         if (c >= 0 && bucket_of(e, c, s->last) != bucket)
             break;
@@ -988,13 +1040,13 @@ sort_head_bucket(fot_engine *e, int c)
     const last_seen *items = (const last_seen *)(void *)run->data;
     uint32_t n = run->len;
     for (uint32_t i = 0; i < n; i++) {
-        fot_session *s = item_session(e, items[i].item);
-        s->prev = i ? items[i - 1].item : 0;
-        s->next = i + 1 < n ? items[i + 1].item : rest;
+        session_cold *x = item_cold(e, items[i].item);
+        x->prev = i ? items[i - 1].item : 0;
+        x->next = i + 1 < n ? items[i + 1].item : rest;
     }
     e->head[c] = items[0].item;
     if (rest)
-        item_session(e, rest)->prev = items[n - 1].item;
+        item_cold(e, rest)->prev = items[n - 1].item;
     else
         e->tail[c] = items[n - 1].item;
     e->sorted_upto[c] = b;
@@ -1029,11 +1081,11 @@ stays_in_place(const fot_engine *e, const fot_session *s, int64_t now)
 static void
 prefetch_neighbours(const fot_engine *e, uint32_t item)
 {
-    const fot_session *s = item_session(e, item);
-    if (s->prev)
-        __builtin_prefetch(&item_session(e, s->prev)->next, 1);
-    if (s->next)
-        __builtin_prefetch(&item_session(e, s->next)->prev, 1);
+    const session_cold *c = item_cold(e, item);
+    if (c->prev)
+        __builtin_prefetch(&item_cold(e, c->prev)->next, 1);
+    if (c->next)
+        __builtin_prefetch(&item_cold(e, c->next)->prev, 1);
 }
 
 static void
@@ -1061,12 +1113,17 @@ pool_alloc(fot_engine *e)
 {
     if (e->free_head) {
         uint32_t item = e->free_head;
-        e->free_head = item_session(e, item)->next;
+        e->free_head = item_cold(e, item)->next;
         return item;
     }
     if (e->pool_used == e->chunk_count * CHUNK_SIZE) {
         e->chunks = g_renew(fot_session *, e->chunks, e->chunk_count + 1);
-        e->chunks[e->chunk_count++] = g_new(fot_session, CHUNK_SIZE);
+        fot_session *chunk = fot_bigmem_alloc(CHUNK_BYTES, CHUNK_ALIGN);
+        /* A second chunk makes the table bigger than the TLB reaches; a
+         * small table (a short capture, each fuzz input) keeps plain pages. */
+        if (e->chunk_count > 0)
+            fot_bigmem_huge(chunk, CHUNK_HOT);
+        e->chunks[e->chunk_count++] = chunk;
     }
     return ++e->pool_used;
 }
@@ -1078,14 +1135,15 @@ session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
     if (e->on_end)
         e->on_end(s, why, when, e->on_end_ud);
     list_unlink(e, item);
-    fot_index_remove(&e->sessions, s->hash, item);
+    session_cold *c = cold_of(s);
+    fot_index_remove(&e->sessions, c->hash, item);
     distinct_remove(e, s);
     ce_detach(e, s);
     node_unref(e, s->ce);
     node_unref(e, s->br);
     e->active--;
     s->ce = FREE_CE; /* a batch's guess (lookahead) may still name it */
-    s->next = e->free_head;
+    c->next = e->free_head;
     e->free_head = item;
 }
 
@@ -1255,7 +1313,9 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, ui
     node_ref(e, br);
     uint32_t item = pool_alloc(e);
     fot_session *s = item_session(e, item);
+    session_cold *c = cold_of(s);
     memset(s, 0, sizeof *s);
+    memset(c, 0, sizeof *c);
     e->active++;
     s->ce = ce;
     s->br = br;
@@ -1266,11 +1326,11 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, ui
     s->proto = ev->proto;
     s->orient = (uint8_t)how;
     s->tclass = (uint8_t)initial_class(s);
-    s->serial = ++e->serial;
-    s->first = s->last = e->now; /* before it joins its list, whose order is by last */
+    c->serial = ++e->serial;
+    c->first = s->last = e->now; /* before it joins its list, whose order is by last */
     session_key k = key_of(s);
-    s->hash = session_hash(e, &k);
-    fot_index_insert(&e->sessions, s->hash, item);
+    c->hash = session_hash(e, &k);
+    fot_index_insert(&e->sessions, c->hash, item);
     distinct_add(e, s);
     if (!e->nodes[ce].is_ce)
         ce_init(e, &e->nodes[ce]);
@@ -1286,7 +1346,8 @@ static void
 session_flip(fot_engine *e, uint32_t item)
 {
     fot_session *s = item_session(e, item);
-    fot_index_remove(&e->sessions, s->hash, item);
+    session_cold *c = cold_of(s);
+    fot_index_remove(&e->sessions, c->hash, item);
     distinct_remove(e, s);
     ce_detach(e, s);
     if (--e->nodes[s->ce].sessions == 0)
@@ -1301,8 +1362,8 @@ session_flip(fot_engine *e, uint32_t item)
     t64 = s->bytes[0], s->bytes[0] = s->bytes[1], s->bytes[1] = t64;
     s->orient = FOT_ORIENT_MARKER;
     session_key k = key_of(s);
-    s->hash = session_hash(e, &k);
-    fot_index_insert(&e->sessions, s->hash, item);
+    c->hash = session_hash(e, &k);
+    fot_index_insert(&e->sessions, c->hash, item);
     distinct_add(e, s);
     if (!e->nodes[s->ce].is_ce)
         ce_init(e, &e->nodes[s->ce]);
@@ -1342,25 +1403,15 @@ fetch_node_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
     fot_index_prefetch(&e->node_index, la->dst_hash);
 }
 
-/* Every cache line of [p, p + len). */
-static inline void
-prefetch_span(const void *p, size_t len)
-{
-    const char *c = p;
-    for (size_t at = 0; at < len; at += 64)
-        __builtin_prefetch(c + at);
-    __builtin_prefetch(c + len - 1);
-}
-
-/* Then the nodes those slots name, each line a packet reads of them. */
+/* Then the nodes those slots name: the line a packet reads of each. */
 static void
 fetch_nodes(const fot_engine *e, const lookahead *la)
 {
     uint32_t src = fot_index_peek(&e->node_index, la->src_hash), dst = fot_index_peek(&e->node_index, la->dst_hash);
     if (src)
-        prefetch_span(&e->nodes[src - 1], offsetof(node, source));
+        __builtin_prefetch(&e->nodes[src - 1]);
     if (dst)
-        prefetch_span(&e->nodes[dst - 1], offsetof(node, source));
+        __builtin_prefetch(&e->nodes[dst - 1]);
 }
 
 /* Then the session slot on the side that is a CE/B4 (mostly one: the other
@@ -1386,16 +1437,23 @@ fetch_session_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
     }
 }
 
-/* Last the session that slot names: the lines a packet reads of it (two for most). */
+/* Last the session that slot names: the one line a packet reads of it. */
 static void
 fetch_session(const fot_engine *e, lookahead *la)
 {
     la->up_item = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
     la->down_item = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
     if (la->up_item)
-        prefetch_span(item_session(e, la->up_item), offsetof(fot_session, hash));
+        __builtin_prefetch(item_session(e, la->up_item));
     if (la->down_item)
-        prefetch_span(item_session(e, la->down_item), offsetof(fot_session, hash));
+        __builtin_prefetch(item_session(e, la->down_item));
+}
+
+/* TCP FIN/ACK or RST: the session moves to the closing class. */
+static bool
+tcp_closing(const fot_event *ev)
+{
+    return (ev->tcp_flags & FOT_TCP_RST) || ((ev->tcp_flags & FOT_TCP_FIN) && (ev->tcp_flags & FOT_TCP_ACK));
 }
 
 static fot_packet_result packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la);
@@ -1513,8 +1571,7 @@ packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la)
     s->packets[r.dir]++;
     s->bytes[r.dir] += e->cfg.bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
     s->last = e->now;
-    bool closing = (ev->tcp_flags & FOT_TCP_RST) ||
-                   ((ev->tcp_flags & FOT_TCP_FIN) && (ev->tcp_flags & FOT_TCP_ACK));
+    bool closing = tcp_closing(ev);
     bool newest = e->tail[s->tclass] == item;
     if (s->tclass == FOT_CLASS_TCP && closing) {
         list_unlink(e, item);

@@ -40,9 +40,10 @@ typedef enum {
     FOT_ORIENT_SRC_HINT,     /* src= matched an inner address */
 } fot_orient;
 
+/* What a packet of a session reads and writes: one 64-byte cache line (the
+ * engine keeps it aligned to one; what only opening, relinking and reports
+ * read is kept apart: fot_session_serial, fot_session_first). */
 typedef struct fot_session {
-    /* What a packet of the session reads and writes, in its first 64 bytes
-     * (fot_engine_packets asks memory for those lines before counting). */
     uint32_t ce;               /* node number of the CE/B4 IPv6 address */
     uint32_t client_ip, server_ip;
     uint16_t client_port, server_port;
@@ -54,12 +55,12 @@ typedef struct fot_session {
     int64_t last;              /* capture time of its last packet, ns */
     uint64_t packets[2];       /* by fot_dir */
     uint64_t bytes[2];
-    /* Read when it opens, moves in its expiry list or ends. */
-    uint32_t hash;
-    uint32_t prev, next;       /* expiry list of the class, item numbers (0: none) */
-    uint32_t serial;           /* 1, 2, ...: order of opening within the engine */
-    int64_t first;             /* capture time, ns */
 } fot_session;
+
+/* 1, 2, ...: its order of opening within the engine. */
+uint32_t fot_session_serial(const fot_session *s);
+/* Capture time of its first packet, ns. */
+int64_t fot_session_first(const fot_session *s);
 
 typedef enum { FOT_P_TCP, FOT_P_UDP, FOT_P_ICMP, FOT_P_COUNT } fot_proto_index;
 

@@ -1,13 +1,13 @@
 #include "fot_index.h"
 
-#include <glib.h>
+#include "fot_bigmem.h"
 
 #define INITIAL_SLOTS 64u
 
 void
 fot_index_init(fot_index *ix)
 {
-    ix->slots = g_new0(fot_index_slot, INITIAL_SLOTS);
+    ix->slots = fot_bigmem_table0(INITIAL_SLOTS, sizeof(fot_index_slot));
     ix->mask = INITIAL_SLOTS - 1;
     ix->count = 0;
 }
@@ -15,7 +15,7 @@ fot_index_init(fot_index *ix)
 void
 fot_index_destroy(fot_index *ix)
 {
-    g_free(ix->slots);
+    fot_bigmem_free(ix->slots);
     ix->slots = NULL;
 }
 
@@ -35,12 +35,12 @@ fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item)
     if ((ix->count + 1) * 2 > ix->mask + 1) {
         fot_index_slot *old = ix->slots;
         uint32_t old_size = ix->mask + 1;
-        ix->slots = g_new0(fot_index_slot, (gsize)old_size * 2);
+        ix->slots = fot_bigmem_table0((size_t)old_size * 2, sizeof(fot_index_slot));
         ix->mask = old_size * 2 - 1;
         for (uint32_t i = 0; i < old_size; i++)
             if (old[i].item)
                 place(ix, old[i].hash, old[i].item);
-        g_free(old);
+        fot_bigmem_free(old);
     }
     place(ix, hash, item);
     ix->count++;

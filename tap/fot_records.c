@@ -228,7 +228,7 @@ sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event
         return;
     }
     char duration[32];
-    int64_t d = s->last - s->first;
+    int64_t d = s->last - fot_session_first(s);
     g_snprintf(duration, sizeof duration, "%" PRId64 ".%06" PRId64, d / FOT_NS_PER_SEC, d % FOT_NS_PER_SEC / 1000);
     add_uint(r, "Packets", "packets", s->packets[0] + s->packets[1]);
     add_uint(r, "Bytes", "bytes", s->bytes[0] + s->bytes[1]);

@@ -64,11 +64,11 @@ ranks_before(const fot_session *a, const fot_session *b, fot_sort sort)
             return a->last > b->last;
         break;
     case FOT_SORT_OLDEST:
-        if (a->first != b->first)
-            return a->first < b->first;
+        if (fot_session_first(a) != fot_session_first(b))
+            return fot_session_first(a) < fot_session_first(b);
         break;
     }
-    return a->serial < b->serial;
+    return fot_session_serial(a) < fot_session_serial(b);
 }
 
 /* Keeps the best `limit` sessions in a heap whose root is the worst kept. */
@@ -236,7 +236,7 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
             char client[22], server[22];
             g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
             g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
-            g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, s->serial,
+            g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, fot_session_serial(s),
                                    fot_proto_name(s->proto), client, server, total(s->packets), total(s->bytes));
         } else {
             g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,

@@ -238,7 +238,7 @@ static gint
 compare_serial(gconstpointer a, gconstpointer b)
 {
     const fot_session *x = *(const fot_session *const *)a, *y = *(const fot_session *const *)b;
-    return x->serial < y->serial ? -1 : x->serial > y->serial;
+    return fot_session_serial(x) < fot_session_serial(y) ? -1 : fot_session_serial(x) > fot_session_serial(y);
 }
 
 /* sess with ends: the sessions the capture ended in, oldest first. */

@@ -289,10 +289,10 @@ check_session(const harness *h, const fot_session *s)
     CHECK(valid_class(s));
     CHECK(s->orient <= FOT_ORIENT_SRC_HINT);
     CHECK(s->packets[0] + s->packets[1] >= 1);
-    CHECK(s->first <= s->last && s->last <= now);
+    CHECK(fot_session_first(s) <= s->last && s->last <= now);
     CHECK(fot_engine_expiry(e, s) == s->last + (int64_t)c->timeout_s[s->tclass] * FOT_NS_PER_SEC);
     CHECK(fot_engine_expiry(e, s) > now); /* active */
-    CHECK(s->serial >= 1 && s->serial <= fot_engine_sessions_opened(e));
+    CHECK(fot_session_serial(s) >= 1 && fot_session_serial(s) <= fot_engine_sessions_opened(e));
     CHECK(in_outer_pool(fot_engine_node_addr(e, s->ce)) && in_outer_pool(fot_engine_node_addr(e, s->br)));
     CHECK(in_inner_pool(s->client_ip) && in_inner_pool(s->server_ip));
 }
@@ -335,7 +335,7 @@ check_unique(GPtrArray *all)
     uint32_t *serials = g_new(uint32_t, all->len + 1);
     for (guint i = 0; i < all->len; i++) {
         sorted[i] = g_ptr_array_index(all, i);
-        serials[i] = sorted[i]->serial;
+        serials[i] = fot_session_serial(sorted[i]);
     }
     qsort(sorted, all->len, sizeof *sorted, compare_key);
     for (guint i = 1; i < all->len; i++)
@@ -473,7 +473,7 @@ rank(const fot_session *s, fot_sort sort)
     case FOT_SORT_RECENT:
         return s->last;
     case FOT_SORT_OLDEST:
-        return -s->first;
+        return -fot_session_first(s);
     }
     return 0;
 }
@@ -544,7 +544,7 @@ check_result(const harness *h, const fot_event *ev, const fot_packet_result *res
     CHECK(s->last == fot_engine_now(e));
     if (res->opened) { /* the BR is the first packet's: not part of the key */
         CHECK(memcmp(fot_engine_node_addr(e, s->br), up ? ev->outer_dst : ev->outer_src, 16) == 0);
-        CHECK(s->packets[0] + s->packets[1] == 1 && s->serial == fot_engine_sessions_opened(e));
+        CHECK(s->packets[0] + s->packets[1] == 1 && fot_session_serial(s) == fot_engine_sessions_opened(e));
         CHECK(res->gap == -1);
     } else {
         CHECK(res->gap >= 0);

@@ -187,7 +187,7 @@ test_cap_evicts_least_recent(void)
     real.time += 1;
     fot_packet_result r = fot_engine_packet(e, &real);
     g_assert_false(r.opened);
-    g_assert_cmpuint(r.session->serial, ==, 1);
+    g_assert_cmpuint(fot_session_serial(r.session), ==, 1);
     g_assert_cmpuint(r.session->packets[FOT_DIR_UP], ==, 2 + 10000 / 50);
     fot_engine_free(e);
 }

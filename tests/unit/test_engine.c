@@ -36,7 +36,7 @@ test_both_directions_one_session(void)
     g_assert_false(c.opened);
     g_assert_cmpint(a.dir, ==, FOT_DIR_UP);
     g_assert_cmpint(b.dir, ==, FOT_DIR_DOWN);
-    g_assert_cmpuint(c.session->serial, ==, 1);
+    g_assert_cmpuint(fot_session_serial(c.session), ==, 1);
     g_assert_cmpuint(c.session->packets[FOT_DIR_UP], ==, 2);
     g_assert_cmpuint(c.session->packets[FOT_DIR_DOWN], ==, 1);
     g_assert_cmpuint(c.session->bytes[FOT_DIR_UP], ==, 200);
@@ -53,14 +53,14 @@ test_same_inner_tuple_two_b4s(void)
     fot_event b = ev_make(1, CE2, BR, FOT_IPPROTO_UDP, "192.0.0.2", 5000, "198.51.100.1", 443, 0, 80);
     fot_event back_to_b = ev_make(2, BR, CE2, FOT_IPPROTO_UDP, "198.51.100.1", 443, "192.0.0.2", 5000, 0, 80);
     const fot_session *sa = fot_engine_packet(e, &a).session;
-    uint32_t serial_a = sa->serial, ce_a = sa->ce;
+    uint32_t serial_a = fot_session_serial(sa), ce_a = sa->ce;
     fot_packet_result rb = fot_engine_packet(e, &b);
     g_assert_true(rb.opened);
-    g_assert_cmpuint(rb.session->serial, !=, serial_a);
+    g_assert_cmpuint(fot_session_serial(rb.session), !=, serial_a);
     g_assert_cmpuint(rb.session->ce, !=, ce_a);
     fot_packet_result rback = fot_engine_packet(e, &back_to_b);
     g_assert_false(rback.opened);
-    g_assert_cmpuint(rback.session->serial, ==, rb.session->serial);
+    g_assert_cmpuint(fot_session_serial(rback.session), ==, fot_session_serial(rb.session));
     g_assert_cmpmem(fot_engine_node_addr(e, rback.session->ce), 16, b.outer_src, 16);
     g_assert_cmpuint(active(e), ==, 2);
 
@@ -171,11 +171,11 @@ test_reopen_after_expiry(void)
 {
     fot_engine *e = engine_default();
     fot_packet_result a = up(e, 1, FOT_IPPROTO_UDP, 1000, 2000, 0);
-    g_assert_cmpuint(a.session->serial, ==, 1);
+    g_assert_cmpuint(fot_session_serial(a.session), ==, 1);
     /* Exactly at last + 60 s the session has ended: this opens a new one. */
     fot_packet_result b = down(e, 61, FOT_IPPROTO_UDP, 1000, 2000, 0);
     g_assert_true(b.opened);
-    g_assert_cmpuint(b.session->serial, ==, 2);
+    g_assert_cmpuint(fot_session_serial(b.session), ==, 2);
     g_assert_cmpuint(b.session->packets[0] + b.session->packets[1], ==, 1);
     g_assert_cmpuint(fot_engine_sessions_opened(e), ==, 2);
     /* First-packet rule: the reply side opened it, so it is the client now. */
@@ -250,7 +250,7 @@ test_syn_flips_first_packet_guess(void)
     g_assert_cmpuint(a.session->client_ip, ==, ip4("203.0.113.10"));
     fot_packet_result b = up(e, 2, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_SYN);
     g_assert_false(b.opened);
-    g_assert_cmpuint(b.session->serial, ==, 1);
+    g_assert_cmpuint(fot_session_serial(b.session), ==, 1);
     g_assert_cmpint(b.dir, ==, FOT_DIR_UP);
     g_assert_cmpuint(b.session->client_ip, ==, ip4("192.168.1.2"));
     g_assert_cmpuint(b.session->packets[FOT_DIR_UP], ==, 1);
@@ -338,7 +338,7 @@ test_time_never_goes_back(void)
     fot_engine *e = engine_default();
     up(e, 100, FOT_IPPROTO_ICMP, 1, 1, 0);
     fot_packet_result r = up(e, 50, FOT_IPPROTO_ICMP, 2, 2, 0);
-    g_assert_cmpint(r.session->first, ==, SEC(100));
+    g_assert_cmpint(fot_session_first(r.session), ==, SEC(100));
     g_assert_cmpint(fot_engine_now(e), ==, SEC(100));
     fot_engine_advance(e, SEC(103));
     g_assert_cmpuint(active(e), ==, 0);
