@@ -1010,14 +1010,15 @@ compare_last(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-/* Class c's list from item on, while take(item) holds, as pairs in list order. */
+/* Class c's list from item on, while its sessions are in bucket b, as pairs
+ * in list order; *rest: the first one after. */
 static void
 collect_run(const fot_engine *e, GArray *run, uint32_t item, int64_t bucket, int c, uint32_t *rest)
 {
     g_array_set_size(run, 0);
     for (; item; item = item_cold(e, item)->next) {
         const fot_session *s = item_session(e, item);
-        if (c >= 0 && bucket_of(e, c, s->last) != bucket)
+        if (bucket_of(e, c, s->last) != bucket)
             break;
         last_seen p = { s->last, item };
         g_array_append_val(run, p);
@@ -1639,18 +1640,16 @@ fot_engine_forgotten_ces(const fot_engine *e)
     return e->forgotten_ces;
 }
 
+/* In the order of the pool: its lines one after the other, not the list
+ * order, which would cost a miss a session and a sort of the unsorted buckets. */
 void
 fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud)
 {
-    GArray *items = g_array_new(FALSE, FALSE, sizeof(last_seen));
-    for (int c = 0; c < FOT_CLASS_COUNT; c++) {
-        uint32_t rest;
-        collect_run(e, items, e->head[c], 0, -1, &rest);
-        g_array_sort(items, compare_last); /* unsorted buckets */
-        for (guint i = 0; i < items->len; i++)
-            fn(item_session(e, g_array_index(items, last_seen, i).item), ud);
+    for (uint32_t item = 1; item <= e->pool_used; item++) {
+        const fot_session *s = item_session(e, item);
+        if (s->ce != FREE_CE)
+            fn(s, ud);
     }
-    g_array_free(items, TRUE);
 }
 
 int64_t

@@ -141,7 +141,7 @@ uint64_t fot_engine_sessions_opened(const fot_engine *e);
 uint64_t fot_engine_evicted(const fot_engine *e);
 uint64_t fot_engine_forgotten_ces(const fot_engine *e);
 
-/* Each active session, oldest activity first within each class. */
+/* Each active session, in no particular order. */
 typedef void (*fot_session_fn)(const fot_session *s, void *ud);
 void fot_engine_foreach(const fot_engine *e, fot_session_fn fn, void *ud);
 

@@ -256,22 +256,10 @@ valid_class(const fot_session *s)
     }
 }
 
-typedef struct session_walk {
-    GPtrArray *all;
-    bool seen[FOT_CLASS_COUNT];
-    int64_t last[FOT_CLASS_COUNT];
-} session_walk;
-
-/* foreach: oldest activity first within each class. */
 static void
-walk_session(const fot_session *s, void *ud)
+collect_session(const fot_session *s, void *ud)
 {
-    session_walk *w = ud;
-    CHECK(s->tclass < FOT_CLASS_COUNT);
-    CHECK(!w->seen[s->tclass] || w->last[s->tclass] <= s->last);
-    w->seen[s->tclass] = true;
-    w->last[s->tclass] = s->last;
-    g_ptr_array_add(w->all, (gpointer)s);
+    g_ptr_array_add(ud, (gpointer)s);
 }
 
 static void
@@ -437,15 +425,15 @@ check_all(const harness *h, bool finished)
 {
     const fot_engine *e = engine_of(h);
     const fot_config *c = config_of(h);
-    session_walk walk = { .all = g_ptr_array_new() };
-    fot_engine_foreach(e, walk_session, &walk);
-    for (guint i = 0; i < walk.all->len; i++)
-        check_session(h, g_ptr_array_index(walk.all, i));
-    check_counts(e, walk.all);
-    check_unique(walk.all);
-    check_ces(h, walk.all);
+    GPtrArray *all = g_ptr_array_new();
+    fot_engine_foreach(e, collect_session, all);
+    for (guint i = 0; i < all->len; i++)
+        check_session(h, g_ptr_array_index(all, i));
+    check_counts(e, all);
+    check_unique(all);
+    check_ces(h, all);
 
-    CHECK(c->max_sessions == 0 || walk.all->len <= c->max_sessions);
+    CHECK(c->max_sessions == 0 || all->len <= c->max_sessions);
     CHECK(fot_engine_evicted(e) <= fot_engine_sessions_opened(e));
     for (int k = 0; k < FOT_TALLY_COUNT; k++)
         CHECK(fot_engine_tally_get(e, (fot_tally)k) == h->tally[k]);
@@ -455,10 +443,10 @@ check_all(const harness *h, bool finished)
         CHECK(finished ? fot_engine_now(e) >= h->engine_time : fot_engine_now(e) == h->engine_time);
     }
     if (h->engine) { /* the engine driver sees every end */
-        CHECK(h->ended + walk.all->len == fot_engine_sessions_opened(e));
+        CHECK(h->ended + all->len == fot_engine_sessions_opened(e));
         CHECK(h->evicted == fot_engine_evicted(e));
     }
-    g_ptr_array_free(walk.all, TRUE);
+    g_ptr_array_free(all, TRUE);
 }
 
 /* What fot_report_top orders by, higher first. */
@@ -476,12 +464,6 @@ rank(const fot_session *s, fot_sort sort)
         return -fot_session_first(s);
     }
     return 0;
-}
-
-static void
-collect_session(const fot_session *s, void *ud)
-{
-    g_ptr_array_add(ud, (gpointer)s);
 }
 
 /* The top `limit` sessions in order, and none left out ranks above the last. */
