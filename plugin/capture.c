@@ -55,7 +55,9 @@ on_frame(FOT_TAP_PACKET_ARGS)
     (void)data, (void)flags;
     if (c->hooked) {
         const fot_tunnel_seen *t = fot_tunnel_seen_get(pinfo);
-        if (t)
+        if (t && t->plain)
+            fot_frame_reader_tunnel(c->reader, pinfo, &t->pkt);
+        else if (t)
             fot_frame_reader_seen(c->reader, pinfo, t);
     }
     fot_frame_result res;

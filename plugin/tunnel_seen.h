@@ -19,6 +19,8 @@
 
 #include <epan/dissectors/packet-ip.h>
 
+#include "fot_packet.h"
+
 typedef struct fot_tunnel_seen {
     guint32 frame;
     gboolean visited;    /* pinfo->fd->visited when the hook ran */
@@ -26,6 +28,12 @@ typedef struct fot_tunnel_seen {
     guint32 ipv6_len;    /* the IPv6 header's payload length */
     const guint8 *inner; /* the IPv6 payload: inner_len bytes (NULL: none captured) */
     guint inner_len;
+    /* Read whole here when it is plain: in the frame's own bytes (nothing
+     * reassembled), no IPv4 fragment, TCP, UDP or ICMP whose header reads
+     * well; the frame then counts it as the fast path's (src and dst point
+     * above). Anything else the frame reader reads from inner. */
+    gboolean plain;
+    fot_tunnel_packet pkt;
 } fot_tunnel_seen;
 
 /* Readers come and go (each -z 4o6top without a filter): the hook records
