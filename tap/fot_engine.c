@@ -1438,23 +1438,32 @@ fetch_session_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
     }
 }
 
-/* Last the session that slot names: the one line a packet reads of it. */
-static void
-fetch_session(const fot_engine *e, lookahead *la)
-{
-    la->up_item = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
-    la->down_item = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
-    if (la->up_item)
-        __builtin_prefetch(item_session(e, la->up_item));
-    if (la->down_item)
-        __builtin_prefetch(item_session(e, la->down_item));
-}
-
 /* TCP FIN/ACK or RST: the session moves to the closing class. */
 static bool
 tcp_closing(const fot_event *ev)
 {
     return (ev->tcp_flags & FOT_TCP_RST) || ((ev->tcp_flags & FOT_TCP_FIN) && (ev->tcp_flags & FOT_TCP_ACK));
+}
+
+/* Last the session that slot names: the one line a packet reads of it, and
+ * for a closing TCP packet, which moves it to the closing class's list, its
+ * links, through which the list neighbours are found. */
+static void
+fetch_session(const fot_engine *e, const fot_event *ev, lookahead *la)
+{
+    la->up_item = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
+    la->down_item = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
+    bool moves = ev->proto == FOT_IPPROTO_TCP && tcp_closing(ev);
+    if (la->up_item) {
+        __builtin_prefetch(item_session(e, la->up_item));
+        if (moves)
+            __builtin_prefetch(item_cold(e, la->up_item));
+    }
+    if (la->down_item) {
+        __builtin_prefetch(item_session(e, la->down_item));
+        if (moves)
+            __builtin_prefetch(item_cold(e, la->down_item));
+    }
 }
 
 static fot_packet_result packet_ahead(fot_engine *e, const fot_event *ev, const lookahead *la);
@@ -1487,7 +1496,7 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     fetch_node_slots(e, ev, &la);
     fetch_nodes(e, &la);
     fetch_session_slots(e, ev, &la);
-    fetch_session(e, &la);
+    fetch_session(e, ev, &la);
     return packet_ahead(e, ev, &la);
 }
 
@@ -1503,7 +1512,7 @@ fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
     for (unsigned i = 0; i < n; i++)
         fetch_session_slots(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++)
-        fetch_session(e, &la[i]);
+        fetch_session(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++) {
         fot_engine_advance(e, batch[i].clock);
         packet_ahead(e, &batch[i].ev, &la[i]);
