@@ -243,9 +243,7 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     fot_packet_result r = fot_engine_packet(engine, &res.ev);
     const fot_session *s = r.session;
     fot_ce_info ce;
-    fot_counts counts;
     fot_engine_ce(engine, s->ce, &ce);
-    fot_engine_counts(engine, &counts);
     memset(n, 0, sizeof *n);
     n->session = fot_session_serial(s);
     n->flags = (r.opened ? FOT_NOTE_NEW_SESSION : 0) | (r.out_of_set ? FOT_NOTE_OUT_OF_SET : 0) |
@@ -260,7 +258,7 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     n->server_ip = s->server_ip;
     n->server_port = s->server_port;
     n->psid = ce.source != FOT_SET_NONE ? ce.set.psid : 0;
-    n->active_sessions = counts.sessions;
+    n->active_sessions = fot_engine_active(engine);
     n->verdict = (uint8_t)r.verdict;
     n->ce_ports_in_use = r.set_size ? r.set_ports : ce.ports_in_use;
     n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);

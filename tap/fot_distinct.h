@@ -1,30 +1,10 @@
-/* Distinct-value counters kept up to date as sessions open and close, so the
- * number of distinct ports or addresses at any instant costs nothing to read. */
+/* Distinct-value counters: reference counts by value, so that whether a value
+ * is still in use is known as its users come and go. */
 #ifndef FOT_DISTINCT_H
 #define FOT_DISTINCT_H
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/* Ports (or ICMP identifiers): a reference count per value. */
-typedef struct fot_port_refs {
-    uint32_t distinct;
-    uint32_t refs[65536];
-} fot_port_refs;
-
-static inline void
-fot_port_refs_add(fot_port_refs *p, uint16_t port)
-{
-    if (p->refs[port]++ == 0)
-        p->distinct++;
-}
-
-static inline void
-fot_port_refs_remove(fot_port_refs *p, uint16_t port)
-{
-    if (--p->refs[port] == 0)
-        p->distinct--;
-}
 
 /* Any 64-bit value: an open-addressing map from value to reference count. */
 typedef struct fot_count_slot {

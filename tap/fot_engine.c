@@ -83,13 +83,6 @@ typedef struct last_seen {
     uint32_t item;
 } last_seen;
 
-typedef struct proto_state {
-    uint32_t sessions;
-    fot_count_map dst_ips;
-    fot_port_refs *src_ports;
-    fot_port_refs *dst_ports;
-} proto_state;
-
 /* The CE node of a free session: no key holds it, so no lookup matches. */
 #define FREE_CE UINT32_MAX
 
@@ -138,7 +131,6 @@ struct fot_engine {
     uint32_t idle_head, idle_tail; /* node numbers + 1 */
     fot_index node_index;
 
-    proto_state proto[FOT_P_COUNT];
     uint64_t tally[FOT_TALLY_COUNT];
     uint64_t evicted_sessions, forgotten_ces;
     fot_end_fn on_end;
@@ -221,12 +213,6 @@ init_state(fot_engine *e)
     /* Each session refers to two nodes: this many nodes always include an idle one. */
     e->node_limit = e->cfg.max_sessions ? e->cfg.max_sessions * 2 + 2 : UINT32_MAX;
     fot_index_init(&e->node_index);
-    for (int p = 0; p < FOT_P_COUNT; p++) {
-        e->proto[p].sessions = 0;
-        fot_count_map_init(&e->proto[p].dst_ips);
-        e->proto[p].src_ports = g_new0(fot_port_refs, 1);
-        e->proto[p].dst_ports = g_new0(fot_port_refs, 1);
-    }
     memset(e->tally, 0, sizeof e->tally);
     e->evicted_sessions = e->forgotten_ces = 0;
     fot_key48_map_init(&e->ce_ports);
@@ -249,11 +235,6 @@ free_state(fot_engine *e)
         g_free(e->nodes[i].verdicts);
     fot_bigmem_free(e->nodes);
     fot_index_destroy(&e->node_index);
-    for (int p = 0; p < FOT_P_COUNT; p++) {
-        fot_count_map_destroy(&e->proto[p].dst_ips);
-        g_free(e->proto[p].src_ports);
-        g_free(e->proto[p].dst_ports);
-    }
     fot_key48_map_destroy(&e->ce_ports);
     fot_key48_map_destroy(&e->set_ports);
     g_free(e->accounts);
@@ -1089,26 +1070,6 @@ prefetch_neighbours(const fot_engine *e, uint32_t item)
         __builtin_prefetch(&item_cold(e, c->next)->prev, 1);
 }
 
-static void
-distinct_add(fot_engine *e, const fot_session *s)
-{
-    proto_state *p = &e->proto[fot_proto_index_of(s->proto)];
-    p->sessions++;
-    fot_count_map_add(&p->dst_ips, s->server_ip);
-    fot_port_refs_add(p->src_ports, s->client_port);
-    fot_port_refs_add(p->dst_ports, s->server_port);
-}
-
-static void
-distinct_remove(fot_engine *e, const fot_session *s)
-{
-    proto_state *p = &e->proto[fot_proto_index_of(s->proto)];
-    p->sessions--;
-    fot_count_map_remove(&p->dst_ips, s->server_ip);
-    fot_port_refs_remove(p->src_ports, s->client_port);
-    fot_port_refs_remove(p->dst_ports, s->server_port);
-}
-
 static uint32_t
 pool_alloc(fot_engine *e)
 {
@@ -1138,7 +1099,6 @@ session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
     list_unlink(e, item);
     session_cold *c = cold_of(s);
     fot_index_remove(&e->sessions, c->hash, item);
-    distinct_remove(e, s);
     ce_detach(e, s);
     node_unref(e, s->ce);
     node_unref(e, s->br);
@@ -1332,7 +1292,6 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, ui
     session_key k = key_of(s);
     c->hash = session_hash(e, &k);
     fot_index_insert(&e->sessions, c->hash, item);
-    distinct_add(e, s);
     if (!e->nodes[ce].is_ce)
         ce_init(e, &e->nodes[ce]);
     s->verdict = (uint8_t)session_verdict(e, s, ev, dir);
@@ -1349,7 +1308,6 @@ session_flip(fot_engine *e, uint32_t item)
     fot_session *s = item_session(e, item);
     session_cold *c = cold_of(s);
     fot_index_remove(&e->sessions, c->hash, item);
-    distinct_remove(e, s);
     ce_detach(e, s);
     if (--e->nodes[s->ce].sessions == 0)
         ce_forget(e, &e->nodes[s->ce]);
@@ -1365,7 +1323,6 @@ session_flip(fot_engine *e, uint32_t item)
     session_key k = key_of(s);
     c->hash = session_hash(e, &k);
     fot_index_insert(&e->sessions, c->hash, item);
-    distinct_add(e, s);
     if (!e->nodes[s->ce].is_ce)
         ce_init(e, &e->nodes[s->ce]);
     if (s->proto != FOT_IPPROTO_ICMP || s->verdict != FOT_VERDICT_NONE) /* the other side is the client now */
@@ -1617,18 +1574,53 @@ fot_engine_tally_get(const fot_engine *e, fot_tally which)
     return e->tally[which];
 }
 
+uint32_t
+fot_engine_active(const fot_engine *e)
+{
+    return e->active;
+}
+
+static uint32_t
+count_bits(const uint64_t *bits, size_t words)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < words; i++)
+        n += (uint32_t)__builtin_popcountll(bits[i]);
+    return n;
+}
+
+/* Counted when asked (a stat row, a table), from the pool's lines in order:
+ * keeping them up to date as sessions opened and closed cost random writes
+ * into reference counts at every opening and closing, many times more. */
 void
 fot_engine_counts(const fot_engine *e, fot_counts *out)
 {
-    out->sessions = 0;
-    for (int p = 0; p < FOT_P_COUNT; p++) {
-        const proto_state *ps = &e->proto[p];
-        out->proto[p].sessions = ps->sessions;
-        out->proto[p].dst_ips = ps->dst_ips.distinct;
-        out->proto[p].src_ports = ps->src_ports->distinct;
-        out->proto[p].dst_ports = ps->dst_ports->distinct;
-        out->sessions += ps->sessions;
+    enum { WORDS = 65536 / 64 };
+    memset(out, 0, sizeof *out);
+    fot_count_map ips[FOT_P_COUNT];
+    uint64_t *client_ports = g_new0(uint64_t, FOT_P_COUNT * WORDS);
+    uint64_t *server_ports = g_new0(uint64_t, FOT_P_COUNT * WORDS);
+    for (int p = 0; p < FOT_P_COUNT; p++)
+        fot_count_map_init(&ips[p]);
+    for (uint32_t item = 1; item <= e->pool_used; item++) {
+        const fot_session *s = item_session(e, item);
+        if (s->ce == FREE_CE)
+            continue;
+        fot_proto_index p = fot_proto_index_of(s->proto);
+        out->proto[p].sessions++;
+        fot_count_map_add(&ips[p], s->server_ip);
+        client_ports[p * WORDS + s->client_port / 64] |= UINT64_C(1) << (s->client_port % 64);
+        server_ports[p * WORDS + s->server_port / 64] |= UINT64_C(1) << (s->server_port % 64);
     }
+    for (int p = 0; p < FOT_P_COUNT; p++) {
+        out->proto[p].dst_ips = ips[p].distinct;
+        out->proto[p].src_ports = count_bits(client_ports + p * WORDS, WORDS);
+        out->proto[p].dst_ports = count_bits(server_ports + p * WORDS, WORDS);
+        out->sessions += out->proto[p].sessions;
+        fot_count_map_destroy(&ips[p]);
+    }
+    g_free(client_ports);
+    g_free(server_ports);
 }
 
 uint64_t

@@ -134,6 +134,9 @@ void fot_engine_on_end(fot_engine *e, fot_end_fn fn, void *ud);
 void fot_engine_tally(fot_engine *e, fot_tally which, uint64_t n);
 uint64_t fot_engine_tally_get(const fot_engine *e, fot_tally which);
 
+/* The active sessions, now. */
+uint32_t fot_engine_active(const fot_engine *e);
+/* They and their distinct values, by protocol: a pass over every session. */
 void fot_engine_counts(const fot_engine *e, fot_counts *out);
 uint64_t fot_engine_sessions_opened(const fot_engine *e);
 /* Sessions ended early at the max_sessions cap (least recently seen first),

@@ -126,9 +126,8 @@ top_offer(const fot_session *s, void *ud)
 const fot_session **
 fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count)
 {
-    fot_counts c;
-    fot_engine_counts(e, &c);
-    top_sel t = { NULL, 0, (limit && limit < c.sessions) ? limit : c.sessions, sort };
+    uint32_t active = fot_engine_active(e);
+    top_sel t = { NULL, 0, (limit && limit < active) ? limit : active, sort };
     t.items = g_new(const fot_session *, t.limit + 1);
     if (t.limit)
         fot_engine_foreach(e, top_offer, &t);
