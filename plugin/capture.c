@@ -53,15 +53,15 @@ on_frame(FOT_TAP_PACKET_ARGS)
 {
     fot_capture *c = tapdata;
     (void)data, (void)flags;
-    if (c->hooked) {
-        const fot_tunnel_seen *t = fot_tunnel_seen_get(pinfo);
-        if (t && t->plain)
-            fot_frame_reader_tunnel(c->reader, pinfo, &t->pkt);
-        else if (t)
-            fot_frame_reader_seen(c->reader, pinfo, t);
-    }
+    const fot_tunnel_seen *t = c->hooked ? fot_tunnel_seen_get(pinfo) : NULL;
     fot_frame_result res;
-    fot_frame_reader_end(c->reader, pinfo, edt->tvb, &res);
+    if (t && t->plain) {
+        fot_frame_plain(pinfo, &t->pkt, &res);
+    } else {
+        if (t)
+            fot_frame_reader_seen(c->reader, pinfo, t);
+        fot_frame_reader_end(c->reader, pinfo, edt->tvb, &res);
+    }
     gboolean redraw = c->sink.frame(c->ud, res.time);
     if (res.unreassembled)
         c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, res.unreassembled);

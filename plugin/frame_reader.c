@@ -222,14 +222,13 @@ inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guin
     return FALSE;
 }
 
-/* The frame's event, its lengths already set. */
+/* An event from its headers, its lengths already set. */
 static void
-set_event(fot_frame_reader *r, const fot_ipv4 *ip, const fot_l4 *l4h)
+fill_event(fot_event *ev, int64_t time, const guint8 *src, const guint8 *dst, const fot_ipv4 *ip, const fot_l4 *l4h)
 {
-    fot_event *ev = &r->result.ev;
-    ev->time = r->result.time;
-    memcpy(ev->outer_src, r->ipv6_src, 16);
-    memcpy(ev->outer_dst, r->ipv6_dst, 16);
+    ev->time = time;
+    memcpy(ev->outer_src, src, 16);
+    memcpy(ev->outer_dst, dst, 16);
     ev->inner_src = ip->src;
     ev->inner_dst = ip->dst;
     ev->proto = ip->proto;
@@ -240,6 +239,13 @@ set_event(fot_frame_reader *r, const fot_ipv4 *ip, const fot_l4 *l4h)
     ev->quoted = l4h->quoted;
     ev->quoted_src_port = l4h->quoted_src_port;
     ev->quoted_dst_port = l4h->quoted_dst_port;
+}
+
+/* The frame's event, its lengths already set. */
+static void
+set_event(fot_frame_reader *r, const fot_ipv4 *ip, const fot_l4 *l4h)
+{
+    fill_event(&r->result.ev, r->result.time, r->ipv6_src, r->ipv6_dst, ip, l4h);
     r->result.kind = FOT_FRAME_EVENT;
 }
 
@@ -377,6 +383,18 @@ fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunne
     r->result.ev.ipv6_len = pkt->ipv6_len;
     r->result.ev.ipv4_len = pkt->ip.total_len;
     set_event(r, &pkt->ip, &pkt->l4);
+}
+
+void
+fot_frame_plain(packet_info *pinfo, const fot_tunnel_packet *pkt, fot_frame_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = FOT_FRAME_EVENT;
+    out->time = frame_time(pinfo);
+    out->frac_digits = fot_ws_time_digits(pinfo);
+    out->ev.ipv6_len = pkt->ipv6_len;
+    out->ev.ipv4_len = pkt->ip.total_len;
+    fill_event(&out->ev, out->time, pkt->src, pkt->dst, &pkt->ip, &pkt->l4);
 }
 
 void

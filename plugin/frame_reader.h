@@ -45,6 +45,10 @@ void fot_frame_reader_inner_at(fot_frame_reader *r, packet_info *pinfo, const ws
 void fot_frame_reader_seen(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_seen *t);
 /* A plain tunnelled packet the fast path read whole (fast_path.h). */
 void fot_frame_reader_tunnel(fot_frame_reader *r, packet_info *pinfo, const fot_tunnel_packet *pkt);
+/* A frame whose only tunnelled packet the hook read whole (plain, no
+ * fragment, nothing held): what it held, without a reader, which has nothing
+ * of such a frame to keep. */
+void fot_frame_plain(packet_info *pinfo, const fot_tunnel_packet *pkt, fot_frame_result *out);
 /* The frame is complete: what it held. */
 void fot_frame_reader_end(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame, fot_frame_result *out);
 
