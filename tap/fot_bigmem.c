@@ -6,11 +6,59 @@
 
 #ifdef __linux__
 #include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+#ifdef __linux__
+/* Aligned allocations larger than a page are mapped here and trimmed to
+ * their alignment: posix_memalign keeps the slack mapped, over twice the
+ * address space of a 4 MiB-aligned session chunk. Their lengths, for munmap. */
+static GMutex mapped_lock;
+static GHashTable *mapped; /* start -> length */
+
+static void *
+map_aligned(size_t bytes, size_t align)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t len = (bytes + page - 1) / page * page;
+    char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+        g_error("4o6top: out of memory (%zu bytes)", bytes);
+    char *start = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+    if (start > raw)
+        munmap(raw, (size_t)(start - raw));
+    if (raw + len + align > start + len)
+        munmap(start + len, (size_t)(raw + len + align - (start + len)));
+    g_mutex_lock(&mapped_lock);
+    if (!mapped)
+        mapped = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(mapped, start, GSIZE_TO_POINTER(len));
+    g_mutex_unlock(&mapped_lock);
+    return start;
+}
+
+/* TRUE when p was mapped here (and is now unmapped). */
+static gboolean
+unmap(void *p)
+{
+    g_mutex_lock(&mapped_lock);
+    gpointer len = mapped ? g_hash_table_lookup(mapped, p) : NULL;
+    if (len)
+        g_hash_table_remove(mapped, p);
+    g_mutex_unlock(&mapped_lock);
+    if (len)
+        munmap(p, GPOINTER_TO_SIZE(len));
+    return len != NULL;
+}
 #endif
 
 void *
 fot_bigmem_alloc(size_t bytes, size_t align)
 {
+#ifdef __linux__
+    if (align > (size_t)sysconf(_SC_PAGESIZE))
+        return map_aligned(bytes, align);
+#endif
     return g_aligned_alloc(1, bytes, align);
 }
 
@@ -42,5 +90,11 @@ fot_bigmem_table0(size_t n, size_t size)
 void
 fot_bigmem_free(void *p)
 {
+    if (!p)
+        return;
+#ifdef __linux__
+    if (unmap(p))
+        return;
+#endif
     g_aligned_free(p);
 }

@@ -11,7 +11,8 @@
 #define FOT_HUGE_PAGE ((size_t)2 << 20)
 
 /* bytes at an address aligned to align (a power of two), like g_malloc:
- * aborts when out of memory. Free with fot_bigmem_free. */
+ * aborts when out of memory; no more address space than that (on Linux,
+ * alignments past a page are mapped and trimmed). Free with fot_bigmem_free. */
 void *fot_bigmem_alloc(size_t bytes, size_t align);
 /* Ask for huge pages under the whole huge pages of [p, p + bytes). Advice
  * only: with transparent huge pages off, plain pages as before. */
