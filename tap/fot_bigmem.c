@@ -14,7 +14,7 @@
  * their alignment: posix_memalign keeps the slack mapped, over twice the
  * address space of a 4 MiB-aligned session chunk. Their lengths, for munmap. */
 static GMutex mapped_lock;
-static GHashTable *mapped; /* start -> length */
+static GHashTable *mapped; /* start -> length; NULL when none (Wireshark unloads plugins at exit) */
 
 static void *
 map_aligned(size_t bytes, size_t align)
@@ -45,6 +45,8 @@ unmap(void *p)
     gpointer len = mapped ? g_hash_table_lookup(mapped, p) : NULL;
     if (len)
         g_hash_table_remove(mapped, p);
+    if (mapped && g_hash_table_size(mapped) == 0) /* nothing left once the engines are freed */
+        g_clear_pointer(&mapped, g_hash_table_destroy);
     g_mutex_unlock(&mapped_lock);
     if (len)
         munmap(p, GPOINTER_TO_SIZE(len));
