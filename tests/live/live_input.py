@@ -5,8 +5,10 @@ piped: `tcpdump -r FILE -w - | tshark -r - -q -z 4o6top,MODE` for log, stat, ses
        and sum: the same output as `tshark -r FILE` (sum: its last redraw is the
        final table of the file run).
 live:  tshark -i lo (as nobody, with capture capabilities passed through setpriv)
-       with log, stat and sum at once; the capture is replayed onto lo by tcpreplay
-       at its own pace; then tshark gets SIGINT. Checked: the log rows without
+       with log, stat and sum at once; once a probe packet (a tunnelled UDP packet
+       of its own, sent again until its log row is out) shows the capture is
+       really on, the capture is replayed onto lo by tcpreplay at its own pace;
+       then tshark gets SIGINT. The probe's rows are set aside before comparing. Checked: the log rows without
        their time column are the file's; stat has one row per interval from the
        first boundary after the first packet to the first at or after the last
        (computed here from the live log's own times), none lost; the final sum
@@ -90,8 +92,32 @@ def is_log_row(line):
     return line.count(",") == 6 and line[:1].isdigit()
 
 
-def log_rows(text):
-    return sum(1 for line in text.splitlines() if is_log_row(line))
+def capture_log_rows(text):
+    return sum(1 for line in text.splitlines() if is_log_row(line) and PROBE_ADDR not in line)
+
+
+# tshark prints "Capturing on" before it even starts dumpcap, and libpcap drops what
+# came before its filter was set: only a packet seen to come through proves the
+# capture is on. The probe is a DS-Lite UDP packet no test capture holds.
+PROBE_ADDR = "203.0.113.254"
+
+
+def write_probe(path):
+    from scapy.all import IP, UDP, Ether, IPv6, wrpcap
+    wrpcap(path, Ether() / IPv6(src="2001:db8:ffff::1", dst="2001:db8:ffff::2")
+           / IP(src=PROBE_ADDR, dst="203.0.113.253") / UDP(sport=9, dport=9) / b"probe")
+
+
+def wait_for_probe(probe, out_path, tshark):
+    deadline = time.time() + 30
+    while time.time() < deadline and tshark.poll() is None:
+        subprocess.run(["tcpreplay", "-i", "lo", probe], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        for _ in range(5):
+            time.sleep(0.1)
+            if PROBE_ADDR in open(out_path).read():
+                return
+    fail("tshark -i lo did not start capturing: the probe packet never came through")
 
 
 def live(env, capture):
@@ -105,22 +131,18 @@ def live(env, capture):
                            "-z", "4o6top,sum,height=0"])
     argv = argv[:4] + caps + argv[4:] if os.path.basename(argv[0]) == "setpriv" else argv
     out_path = os.path.join(env.dir, "live.out")
+    probe = os.path.join(env.dir, "probe.pcap")
+    write_probe(probe)
     with open(out_path, "wb") as out:
         tshark = subprocess.Popen(argv, env=e, stdout=out, stderr=subprocess.PIPE, cwd=env.dir)
         try:
-            # tshark says "Capturing on 'Loopback: lo'" once dumpcap has started.
-            deadline = time.time() + 30
-            line = b""
-            while b"Capturing on" not in line and time.time() < deadline:
-                line = tshark.stderr.readline()
-            if b"Capturing on" not in line:
-                fail("tshark -i lo did not start capturing")
+            wait_for_probe(probe, out_path, tshark)
             subprocess.run(["tcpreplay", "-i", "lo", capture], check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
             # Rows are flushed one by one on live input: wait (up to 10 s) until every
             # replayed packet's row is out, so SIGINT does not race the last packets.
             deadline = time.time() + 10
-            while time.time() < deadline and log_rows(open(out_path).read()) < len(want_log):
+            while time.time() < deadline and capture_log_rows(open(out_path).read()) < len(want_log):
                 time.sleep(0.2)
             time.sleep(0.5)
             tshark.send_signal(signal.SIGINT)
@@ -138,13 +160,13 @@ def live(env, capture):
         fail(f"unexpected 4o6top messages: {plugin_lines}")
 
     log = [line for line in text.splitlines() if is_log_row(line)]
-    got_log = [line.split(",", 1)[1] for line in log]
+    got_log = [line.split(",", 1)[1] for line in log if PROBE_ADDR not in line]
     if got_log != want_log:
         fail("live log rows (without time) differ from the file's:\n" + diff(got_log, want_log))
     print(f"live log: the file's {len(want_log)} rows, in order")
 
     # stat: one row per second of capture time, from the first boundary after the
-    # first packet to the first at or after the last; times read from the live log.
+    # first packet (a probe) to the first at or after the last; times read from the live log.
     first, last = (log_time(log[0]), log_time(log[-1]))
     want_rows = max(1, math.ceil(last) - (math.floor(first) + 1) + 1)
     stat = [line for line in text.splitlines() if line.count(",") == 12 and line[:1].isdigit()]
@@ -154,7 +176,7 @@ def live(env, capture):
 
     if "Total Sess:" not in text:
         fail("no sum table after SIGINT")
-    got_sum = sum_sessions(text)
+    got_sum = [row for row in sum_sessions(text) if PROBE_ADDR not in row]
     if got_sum != want_sum:
         fail("live sum's sessions differ from the file's:\n" + diff(got_sum, want_sum))
     print(f"live sum after SIGINT: the file's {len(want_sum)} sessions")
