@@ -109,6 +109,13 @@ _Static_assert(sizeof(fot_session) == 64, "a session's packets read one cache li
 _Static_assert(CHUNK_HOT == FOT_HUGE_PAGE, "a chunk's sessions fill one huge page");
 _Static_assert(CHUNK_BYTES <= CHUNK_ALIGN, "a chunk's cold parts are inside its alignment");
 
+/* The last fot_engine_counts, while no session came, went or turned round:
+ * stat rows through an idle stretch of capture ask for the same counts again. */
+typedef struct counts_seen {
+    uint64_t changes; /* the engine's changes when counted; 0: never */
+    fot_counts counts;
+} counts_seen;
+
 struct fot_engine {
     fot_config cfg;
     int64_t timeout[FOT_CLASS_COUNT];
@@ -120,6 +127,8 @@ struct fot_engine {
     fot_session **chunks;
     uint32_t chunk_count, pool_used, free_head;
     uint32_t active;
+    uint64_t changes;     /* sessions opened, closed or turned round: what fot_counts reads */
+    counts_seen *counted; /* behind a pointer: fot_engine_counts keeps it from a const engine */
     fot_index sessions;
     uint32_t head[FOT_CLASS_COUNT], tail[FOT_CLASS_COUNT];
     int64_t sorted_upto[FOT_CLASS_COUNT]; /* buckets up to this one are in exact last-seen order */
@@ -207,6 +216,8 @@ init_state(fot_engine *e)
         e->sorted_upto[c] = -1;
     e->sort_buf = g_array_new(FALSE, FALSE, sizeof(last_seen));
     e->serial = 0;
+    e->changes = 1;
+    e->counted = g_new0(counts_seen, 1);
     e->nodes = NULL;
     e->node_count = e->node_cap = 0;
     e->idle_head = e->idle_tail = 0;
@@ -241,6 +252,7 @@ free_state(fot_engine *e)
     g_hash_table_destroy(e->claims);
     g_free(e->ce_port_hist);
     g_array_free(e->sort_buf, TRUE);
+    g_free(e->counted);
 }
 
 fot_engine *
@@ -1103,6 +1115,7 @@ session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
     node_unref(e, s->ce);
     node_unref(e, s->br);
     e->active--;
+    e->changes++;
     s->ce = FREE_CE; /* a batch's guess (lookahead) may still name it */
     c->next = e->free_head;
     e->free_head = item;
@@ -1278,6 +1291,7 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, ui
     memset(s, 0, sizeof *s);
     memset(c, 0, sizeof *c);
     e->active++;
+    e->changes++;
     s->ce = ce;
     s->br = br;
     s->client_ip = up ? ev->inner_src : ev->inner_dst;
@@ -1307,6 +1321,7 @@ session_flip(fot_engine *e, uint32_t item)
 {
     fot_session *s = item_session(e, item);
     session_cold *c = cold_of(s);
+    e->changes++;
     fot_index_remove(&e->sessions, c->hash, item);
     ce_detach(e, s);
     if (--e->nodes[s->ce].sessions == 0)
@@ -1592,8 +1607,8 @@ count_bits(const uint64_t *bits, size_t words)
 /* Counted when asked (a stat row, a table), from the pool's lines in order:
  * keeping them up to date as sessions opened and closed cost random writes
  * into reference counts at every opening and closing, many times more. */
-void
-fot_engine_counts(const fot_engine *e, fot_counts *out)
+static void
+count_sessions(const fot_engine *e, fot_counts *out)
 {
     enum { WORDS = 65536 / 64 };
     memset(out, 0, sizeof *out);
@@ -1621,6 +1636,16 @@ fot_engine_counts(const fot_engine *e, fot_counts *out)
     }
     g_free(client_ports);
     g_free(server_ports);
+}
+
+void
+fot_engine_counts(const fot_engine *e, fot_counts *out)
+{
+    if (e->counted->changes != e->changes) {
+        count_sessions(e, &e->counted->counts);
+        e->counted->changes = e->changes;
+    }
+    *out = e->counted->counts;
 }
 
 uint64_t

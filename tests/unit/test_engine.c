@@ -270,6 +270,27 @@ test_syn_flips_first_packet_guess(void)
     fot_engine_free(e);
 }
 
+/* Counts read before a session turns around are not the ones after: its server
+ * becomes its client (the first packet's guess had them the other way). */
+static void
+test_counts_follow_flip(void)
+{
+    fot_engine *e = engine_default();
+    down(e, 1, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_ACK); /* guessed: server 192.168.1.2:40000 */
+    up(e, 1.5, FOT_IPPROTO_TCP, 41000, 443, FOT_TCP_SYN); /* server 203.0.113.10:443 */
+    fot_counts n;
+    fot_engine_counts(e, &n);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ports, ==, 2);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ips, ==, 2);
+    up(e, 2, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_SYN); /* turns the first one around */
+    fot_engine_counts(e, &n);
+    g_assert_cmpuint(n.sessions, ==, 2);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ports, ==, 1);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ips, ==, 1);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].src_ports, ==, 2);
+    fot_engine_free(e);
+}
+
 /* A capture that starts mid-flow (AFTR -> B4a) makes the AFTR look like the CE; a SYN
  * from another B4 with the same private inner addresses is that B4's own session,
  * not B4a's turned around. */
@@ -415,6 +436,7 @@ main(int argc, char **argv)
     g_test_add_func("/engine/distinct-counts", test_distinct_counts);
     g_test_add_func("/engine/orient/syn-ack-first", test_syn_ack_first_marks_receiver);
     g_test_add_func("/engine/orient/syn-flips-guess", test_syn_flips_first_packet_guess);
+    g_test_add_func("/engine/orient/counts-follow-flip", test_counts_follow_flip);
     g_test_add_func("/engine/orient/src-hint", test_src_hint_orients);
     g_test_add_func("/engine/orient/icmp-error", test_icmp_error_goes_to_client);
     g_test_add_func("/engine/time-never-goes-back", test_time_never_goes_back);
