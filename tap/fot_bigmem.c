@@ -27,8 +27,7 @@ map_aligned(size_t bytes, size_t align)
     char *start = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
     if (start > raw)
         munmap(raw, (size_t)(start - raw));
-    if (raw + len + align > start + len)
-        munmap(start + len, (size_t)(raw + len + align - (start + len)));
+    munmap(start + len, (size_t)(raw + align - start)); /* start < raw + align: a tail is always left */
     g_mutex_lock(&mapped_lock);
     if (!mapped)
         mapped = g_hash_table_new(g_direct_hash, g_direct_equal);
