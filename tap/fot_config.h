@@ -7,17 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fot_session.h"
 #include "fot_softwire.h"
-
-/* Timeout classes (semantics.md, "Time and timeouts"). */
-typedef enum {
-    FOT_CLASS_TCP,
-    FOT_CLASS_TCP_CLOSING,
-    FOT_CLASS_UDP,
-    FOT_CLASS_DNS,
-    FOT_CLASS_ICMP,
-    FOT_CLASS_COUNT
-} fot_class;
 
 /* The modes' names, help and steps: fot_modes[] in fot_mode.h. */
 typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_SESS, FOT_MODE_COUNT } fot_mode;

@@ -663,15 +663,6 @@ fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t
 
 /* ---- verdicts ---- */
 
-const char *
-fot_verdict_name(fot_verdict v)
-{
-    static const char *const names[FOT_VERDICT_COUNT] = { "",        "bound",   "wrong-port", "wrong-address",
-                                                          "wrong-b4", "spoofed", "wrong-br",  "unbound",
-                                                          "conflict" };
-    return names[v];
-}
-
 static bool
 excluded_port(uint8_t psid_len, uint8_t offset, uint16_t port)
 {

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fot_names.h"
+
 /* A CE's share of IPv4: an address (or prefix) and, when shared, a PSID. */
 typedef struct fot_port_set {
     uint32_t ipv4;     /* host byte order */
@@ -107,29 +109,6 @@ void fot_map_address(const fot_map_rule *r, const fot_port_set *set, fot_iid_lay
 bool fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16]);
 /* The set a rule gives the owner of ipv4:port (the PSID from the port). */
 void fot_map_rule_set_of(const fot_map_rule *r, uint32_t ipv4, uint16_t port, fot_port_set *out);
-
-/* What a BR/lwAFTR would do with a tunnelled packet, by the CE-side IPv4
- * address and port (RFC 7596 section 6, RFC 7597 section 8.1). */
-typedef enum {
-    FOT_VERDICT_NONE,          /* not judged: no rule or binding applies, or the port is not the CE's */
-    FOT_VERDICT_BOUND,         /* IPv4 and port in a set of this CE, via this BR */
-    FOT_VERDICT_WRONG_PORT,    /* the address is this CE's, the port in none of its sets */
-    FOT_VERDICT_WRONG_ADDRESS, /* the IPv4 is not this CE's */
-    FOT_VERDICT_WRONG_B4,      /* LW4o6: the softwire of IPv4 + port names another B4 */
-    FOT_VERDICT_SPOOFED,       /* MAP-E: the CE address is not the one the rule derives */
-    FOT_VERDICT_WRONG_BR,      /* the softwire's (or the configured) BR is another */
-    FOT_VERDICT_UNBOUND,       /* no softwire or rule covers the IPv4 */
-    FOT_VERDICT_CONFLICT,      /* two entries, or two CEs, claim this IPv4 + PSID */
-    FOT_VERDICT_COUNT
-} fot_verdict;
-
-const char *fot_verdict_name(fot_verdict v);
-/* Bound and wrong-BR packets are in the CE's set; the others are out of it. */
-static inline bool
-fot_verdict_out_of_set(fot_verdict v)
-{
-    return v != FOT_VERDICT_NONE && v != FOT_VERDICT_BOUND && v != FOT_VERDICT_WRONG_BR;
-}
 
 typedef struct fot_judgement {
     fot_verdict verdict;
