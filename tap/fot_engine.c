@@ -1,9 +1,12 @@
 /* \summary: the session engine: the session index, opening, closing and turning sessions round, batches */
-/* A packet finds its session through one hash index over the pool
- * (fot_pool.h); the session's CE/B4 and BR/AFTR are address nodes
- * (fot_nodes.h) whose CE state fot_ce_state.h keeps; expiry lists
- * (fot_expiry.h) end sessions in order of expiry time. No allocation on the
- * path of a packet of a known session. */
+/* A session belongs to its tunnel: its key is the tunnel's two outer
+ * addresses and the inner 5-tuple, the same for both directions, so a packet
+ * finds its session with one probe of one hash index over the pool
+ * (fot_pool.h), whichever side sent it. The tunnel (fot_tunnels.h) says which
+ * end is the CE/B4 (fot_orient.h); its sessions turn round with it. The ends
+ * are address nodes (fot_nodes.h) whose CE state fot_ce_state.h keeps;
+ * expiry lists (fot_expiry.h) end sessions in order of expiry time. No
+ * allocation on the path of a packet of a known session. */
 #include "fot_engine.h"
 
 #include <glib.h>
@@ -17,12 +20,7 @@
 #include "fot_orient.h"
 #include "fot_packet.h"
 #include "fot_pool.h"
-
-typedef struct session_key {
-    uint32_t ce, client_ip, server_ip;
-    uint16_t client_port, server_port;
-    uint8_t proto;
-} session_key;
+#include "fot_tunnels.h"
 
 struct fot_engine {
     fot_config cfg;
@@ -36,6 +34,7 @@ struct fot_engine {
     uint64_t changes;           /* sessions opened, closed or turned round: what the counts read */
     fot_active_counts *counted; /* behind a pointer: fot_engine_counts keeps it from a const engine */
     fot_nodes nodes;
+    fot_tunnels tunnels;
     fot_ce_state ce;
     const fot_bindings *bindings;
     uint64_t tally[FOT_TALLY_COUNT];
@@ -50,6 +49,16 @@ item_session(const fot_engine *e, uint32_t item)
     return fot_pool_session(&e->pool, item);
 }
 
+/* A tunnel reused for another pair lets go of its ends. */
+static void
+drop_tunnel(void *ctx, const fot_tunnel *x)
+{
+    fot_engine *e = ctx;
+    fot_nodes_unref(&e->nodes, x->end[0]);
+    if (x->end[1] != x->end[0])
+        fot_nodes_unref(&e->nodes, x->end[1]);
+}
+
 static void
 init_state(fot_engine *e)
 {
@@ -61,8 +70,10 @@ init_state(fot_engine *e)
     e->active = e->serial = 0;
     e->changes = 1;
     e->counted = g_new0(fot_active_counts, 1);
-    /* Each session refers to two nodes: this many nodes always include an idle one. */
-    fot_nodes_init(&e->nodes, e->cfg.max_sessions ? e->cfg.max_sessions * 2 + 2 : 0, fot_ce_forget, &e->ce);
+    /* A session has a tunnel and a tunnel two nodes: this many of each always include an idle one. */
+    uint32_t tunnels = e->cfg.max_sessions ? e->cfg.max_sessions + 1 : 0;
+    fot_nodes_init(&e->nodes, tunnels ? tunnels * 2 + 2 : 0, fot_ce_forget, &e->ce);
+    fot_tunnels_init(&e->tunnels, &e->pool, tunnels, drop_tunnel, e);
     fot_ce_state_init(&e->ce, &e->nodes, &e->cfg, e->bindings);
     memset(e->tally, 0, sizeof e->tally);
     e->evicted_sessions = 0;
@@ -72,6 +83,7 @@ static void
 free_state(fot_engine *e)
 {
     fot_ce_state_destroy(&e->ce);
+    fot_tunnels_destroy(&e->tunnels);
     fot_nodes_destroy(&e->nodes);
     fot_index_destroy(&e->sessions);
     fot_expiry_destroy(&e->expiry);
@@ -123,52 +135,74 @@ fot_engine_node_addr(const fot_engine *e, uint32_t n)
 
 /* ---- the session index ---- */
 
-/* From the CE/B4's address hash, not its node number: a packet's two
- * candidate slots are then known before its nodes are looked up, and all
- * four lookups can be fetched from memory at once (fot_engine_packets). */
-static uint32_t
-key_hash(uint32_t ce_addr_hash, const session_key *k)
+/* One side of a session: its outer address (by hash) and inner IPv4:port. */
+static inline uint64_t
+side_word(uint32_t addr_hash, uint32_t ip, uint16_t port)
 {
-    uint64_t a = (uint64_t)ce_addr_hash << 32 | k->client_ip;
-    uint64_t b = (uint64_t)k->server_ip << 32 | (uint32_t)k->client_port << 16 | k->server_port;
-    return fot_hash64(a ^ (b * UINT64_C(0x9e3779b97f4a7c15)) ^ k->proto);
+    return ((uint64_t)addr_hash << 32 | ip) ^ ((uint64_t)port * UINT64_C(0x9e3779b97f4a7c15));
+}
+
+/* The same for both directions, as Suricata's flow hash: each side mixed on
+ * its own, then added. Only hashes of the outer addresses go in, so a
+ * packet's slot is known before any node is looked up. */
+static inline uint32_t
+key_hash(uint64_t side_a, uint64_t side_b, uint8_t proto)
+{
+    return fot_hash64(((uint64_t)fot_hash64(side_a) + fot_hash64(side_b)) << 8 ^ proto);
+}
+
+static uint32_t
+session_hash(const fot_engine *e, const fot_session *s)
+{
+    const fot_node *n = e->nodes.nodes;
+    return key_hash(side_word(n[s->ce].hash, s->client_ip, s->client_port),
+                    side_word(n[s->br].hash, s->server_ip, s->server_port), s->proto);
+}
+
+static uint32_t
+packet_hash(const fot_event *ev, uint32_t src_hash, uint32_t dst_hash)
+{
+    return key_hash(side_word(src_hash, ev->inner_src, ev->src_port), side_word(dst_hash, ev->inner_dst, ev->dst_port),
+                    ev->proto);
+}
+
+/* What a lookup compares: the packet, its outer addresses' hashes, and where
+ * the direction it found goes. */
+typedef struct packet_key {
+    const fot_event *ev;
+    uint32_t src_hash, dst_hash;
+    fot_dir *dir;
+} packet_key;
+
+static inline bool
+node_holds(const fot_node *n, const uint8_t addr[16], uint32_t hash)
+{
+    return n->hash == hash && memcmp(n->addr, addr, 16) == 0;
 }
 
 static bool
 session_match(const void *ctx, uint32_t item, const void *key)
 {
-    const fot_session *s = item_session(ctx, item);
-    const session_key *k = key;
-    return s->ce == k->ce && s->client_ip == k->client_ip && s->server_ip == k->server_ip &&
-           s->client_port == k->client_port && s->server_port == k->server_port && s->proto == k->proto;
-}
-
-static session_key
-key_of(const fot_session *s)
-{
-    session_key k = { s->ce, s->client_ip, s->server_ip, s->client_port, s->server_port, s->proto };
-    return k;
-}
-
-static uint32_t
-session_hash(const fot_engine *e, const session_key *k)
-{
-    return key_hash(e->nodes.nodes[k->ce].hash, k);
-}
-
-static uint32_t
-session_find(const fot_engine *e, const session_key *k, uint32_t hash)
-{
-    return fot_index_find(&e->sessions, hash, session_match, e, k);
-}
-
-static session_key
-packet_key(const fot_event *ev, fot_dir dir, uint32_t ce)
-{
-    session_key k = { ce, ev->inner_src, ev->inner_dst, ev->src_port, ev->dst_port, ev->proto };
-    if (dir == FOT_DIR_DOWN)
-        k = (session_key){ ce, ev->inner_dst, ev->inner_src, ev->dst_port, ev->src_port, ev->proto };
-    return k;
+    const fot_engine *e = ctx;
+    const packet_key *k = key;
+    const fot_event *ev = k->ev;
+    const fot_session *s = item_session(e, item);
+    if (s->ce == FOT_POOL_FREE || s->proto != ev->proto)
+        return false;
+    const fot_node *ce = &e->nodes.nodes[s->ce], *br = &e->nodes.nodes[s->br];
+    if (s->client_ip == ev->inner_src && s->client_port == ev->src_port && s->server_ip == ev->inner_dst &&
+        s->server_port == ev->dst_port && node_holds(ce, ev->outer_src, k->src_hash) &&
+        node_holds(br, ev->outer_dst, k->dst_hash)) {
+        *k->dir = FOT_DIR_UP;
+        return true;
+    }
+    if (s->client_ip == ev->inner_dst && s->client_port == ev->dst_port && s->server_ip == ev->inner_src &&
+        s->server_port == ev->src_port && node_holds(ce, ev->outer_dst, k->dst_hash) &&
+        node_holds(br, ev->outer_src, k->src_hash)) {
+        *k->dir = FOT_DIR_DOWN;
+        return true;
+    }
+    return false;
 }
 
 /* ---- opening, closing, turning round ---- */
@@ -182,8 +216,7 @@ session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
     fot_expiry_unlink(&e->expiry, item);
     fot_index_remove(&e->sessions, fot_pool_cold_of(s)->hash, item);
     fot_ce_session_closed(&e->ce, s);
-    fot_nodes_unref(&e->nodes, s->ce);
-    fot_nodes_unref(&e->nodes, s->br);
+    fot_tunnels_remove_session(&e->tunnels, item);
     e->active--;
     e->changes++;
     fot_pool_release(&e->pool, item);
@@ -219,29 +252,16 @@ initial_class(const fot_session *s)
     }
 }
 
-/* addr's node: known (number + 1, 0: not) when it still holds addr, else fot_nodes_get. */
+/* A new session of tunnel t; up: the packet's sender is the CE/B4 side. */
 static uint32_t
-node_known(fot_engine *e, uint32_t known, const uint8_t addr[16])
-{
-    if (known && memcmp(e->nodes.nodes[known - 1].addr, addr, 16) == 0)
-        return known - 1;
-    return fot_nodes_get(&e->nodes, addr);
-}
-
-/* src_node, dst_node: the outer addresses' nodes + 1 as the packet found them (0: none). */
-static uint32_t
-session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, uint32_t src_node, uint32_t dst_node)
+session_open(fot_engine *e, const fot_event *ev, uint32_t t, bool up)
 {
     if (e->cfg.max_sessions && e->active >= e->cfg.max_sessions) {
         /* At the cap: end the session seen least recently. */
         session_close(e, fot_expiry_least_recent(&e->expiry), FOT_END_EVICTED, e->now);
         e->evicted_sessions++;
     }
-    bool up = dir == FOT_DIR_UP;
-    uint32_t ce = node_known(e, up ? src_node : dst_node, up ? ev->outer_src : ev->outer_dst);
-    fot_nodes_ref(&e->nodes, ce);
-    uint32_t br = node_known(e, up ? dst_node : src_node, up ? ev->outer_dst : ev->outer_src);
-    fot_nodes_ref(&e->nodes, br);
+    const fot_tunnel *x = fot_tunnel_at(&e->tunnels, t);
     uint32_t item = fot_pool_alloc(&e->pool);
     fot_session *s = item_session(e, item);
     fot_session_cold *c = fot_pool_cold_of(s);
@@ -249,34 +269,31 @@ session_open(fot_engine *e, const fot_event *ev, fot_dir dir, fot_orient how, ui
     memset(c, 0, sizeof *c);
     e->active++;
     e->changes++;
-    s->ce = ce;
-    s->br = br;
+    s->ce = x->end[x->ce];
+    s->br = x->end[!x->ce];
     s->client_ip = up ? ev->inner_src : ev->inner_dst;
     s->server_ip = up ? ev->inner_dst : ev->inner_src;
     s->client_port = up ? ev->src_port : ev->dst_port;
     s->server_port = up ? ev->dst_port : ev->src_port;
     s->proto = ev->proto;
-    s->orient = (uint8_t)how;
     s->tclass = (uint8_t)initial_class(s);
     c->serial = ++e->serial;
     c->first = s->last = e->now; /* before it joins its list, whose order is by last */
-    session_key k = key_of(s);
-    c->hash = session_hash(e, &k);
+    c->hash = session_hash(e, s);
     fot_index_insert(&e->sessions, c->hash, item);
-    fot_ce_session_opened(&e->ce, s, ev, dir, e->now);
+    fot_tunnels_add_session(&e->tunnels, t, item);
+    fot_ce_session_opened(&e->ce, s, ev, up ? FOT_DIR_UP : FOT_DIR_DOWN, e->now);
     fot_expiry_append(&e->expiry, item);
     return item;
 }
 
-/* The first packet guessed wrong (a SYN now comes from the "server"): turn the
- * session around, which moves it to the other side's CE/B4. */
+/* Its tunnel turned round: the session moves to the other end's CE/B4, its
+ * client and server change places. Its key, the same both ways, stays. */
 static void
-session_flip(fot_engine *e, uint32_t item)
+session_turn(fot_engine *e, uint32_t item)
 {
     fot_session *s = item_session(e, item);
-    fot_session_cold *c = fot_pool_cold_of(s);
     e->changes++;
-    fot_index_remove(&e->sessions, c->hash, item);
     fot_ce_session_leaving(&e->ce, s);
     uint32_t t32;
     uint16_t t16;
@@ -286,71 +303,86 @@ session_flip(fot_engine *e, uint32_t item)
     t16 = s->client_port, s->client_port = s->server_port, s->server_port = t16;
     t64 = s->packets[0], s->packets[0] = s->packets[1], s->packets[1] = t64;
     t64 = s->bytes[0], s->bytes[0] = s->bytes[1], s->bytes[1] = t64;
-    s->orient = FOT_ORIENT_MARKER;
-    session_key k = key_of(s);
-    c->hash = session_hash(e, &k);
-    fot_index_insert(&e->sessions, c->hash, item);
+    s->flags ^= FOT_SESSION_INBOUND;
     fot_ce_session_turned(&e->ce, s, e->now);
+}
+
+static void
+tunnel_turn(fot_engine *e, uint32_t t)
+{
+    for (uint32_t item = fot_tunnel_at(&e->tunnels, t)->first; item; item = fot_pool_cold(&e->pool, item)->tunnel_next)
+        session_turn(e, item);
+}
+
+/* Evidence in the tunnel's ends changed (configuration, peers): turn it if it says so. */
+static void
+tunnel_review(fot_engine *e, uint32_t t)
+{
+    fot_tunnel *x = fot_tunnel_at(&e->tunnels, t);
+    unsigned end;
+    fot_evidence kind = fot_orient_ends(&e->ce, x, &end);
+    if (kind != FOT_EVIDENCE_FIRST_PACKET && fot_orient_update(x, kind, end))
+        tunnel_turn(e, t);
+}
+
+/* Node n is an end of new tunnel t. Reaching FOT_BR_PEERS tunnels makes it
+ * a BR/AFTR by the peers' evidence, which may turn its first tunnels round
+ * (later ones are judged as they come). */
+static void
+note_peer(fot_engine *e, uint32_t n, uint32_t t)
+{
+    fot_node *x = &e->nodes.nodes[n];
+    fot_nodes_ref(&e->nodes, n);
+    for (unsigned i = 0; i < 2; i++)
+        if (!x->tunnels[i]) {
+            x->tunnels[i] = t + 1;
+            return;
+        }
+    if (x->refs != FOT_BR_PEERS)
+        return;
+    for (unsigned i = 0; i < 2; i++) {
+        uint32_t earlier = x->tunnels[i] - 1;
+        const fot_tunnel *f = fot_tunnel_at(&e->tunnels, earlier);
+        if (earlier != t && (f->end[0] == n || f->end[1] == n))
+            tunnel_review(e, earlier);
+    }
+}
+
+/* The tunnel of a packet whose session is new, made if need be. */
+static uint32_t
+tunnel_of(fot_engine *e, const fot_event *ev, uint32_t *src, bool *made)
+{
+    *src = fot_nodes_get(&e->nodes, ev->outer_src);
+    uint32_t dst = fot_nodes_get(&e->nodes, ev->outer_dst);
+    uint32_t t = fot_tunnels_get(&e->tunnels, *src, dst, made);
+    if (*made) {
+        note_peer(e, *src, t);
+        if (dst != *src)
+            note_peer(e, dst, t);
+    }
+    return t;
 }
 
 /* ---- a packet, alone or in a batch ---- */
 
-/* Where a packet's lookups go, found ahead of counting it. */
+/* Where a packet's lookup goes, found ahead of counting it. */
 typedef struct lookahead {
     uint32_t src_hash, dst_hash; /* the outer addresses' */
-    uint32_t src_node, dst_node; /* the outer addresses' node numbers + 1 as found ahead (0: none) */
-    bool up, down;               /* which of the two was a CE/B4 node ahead: for that side */
-    uint32_t up_hash, down_hash; /* the session key's hash (else 0) */
-    uint32_t up_item, down_item; /* and the first session its slot names (else 0) */
+    uint32_t hash;               /* the session key's */
+    uint32_t item;               /* the first session its slot names (0: none) */
 } lookahead;
 
 /* Memory is asked for in steps, each step for all of a batch's packets, so
- * that one packet's waits overlap the others' (hints only: count_packet
+ * that one packet's waits overlap the others' (hints only: find_session
  * checks what was found ahead, as packets before it in the batch may change
- * the table). First the node slots of the outer addresses. */
+ * the table). First the session slot. */
 static void
-fetch_node_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
+fetch_slot(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
     la->src_hash = fot_hash_addr16(ev->outer_src);
     la->dst_hash = fot_hash_addr16(ev->outer_dst);
-    fot_index_prefetch(&e->nodes.index, la->src_hash);
-    fot_index_prefetch(&e->nodes.index, la->dst_hash);
-}
-
-/* Then the nodes those slots name: the line a packet reads of each. */
-static void
-fetch_nodes(const fot_engine *e, const lookahead *la)
-{
-    uint32_t src = fot_index_peek(&e->nodes.index, la->src_hash);
-    uint32_t dst = fot_index_peek(&e->nodes.index, la->dst_hash);
-    if (src)
-        __builtin_prefetch(&e->nodes.nodes[src - 1]);
-    if (dst)
-        __builtin_prefetch(&e->nodes.nodes[dst - 1]);
-}
-
-/* Then the session slot on the side that is a CE/B4 (mostly one: the other
- * side is the BR/AFTR); a side with no node yet holds no session. */
-static void
-fetch_session_slots(const fot_engine *e, const fot_event *ev, lookahead *la)
-{
-    uint32_t src = fot_nodes_find(&e->nodes, ev->outer_src, la->src_hash);
-    uint32_t dst = fot_nodes_find(&e->nodes, ev->outer_dst, la->dst_hash);
-    la->src_node = src;
-    la->dst_node = dst;
-    la->up = src && e->nodes.nodes[src - 1].is_ce;
-    la->down = dst && e->nodes.nodes[dst - 1].is_ce;
-    la->up_hash = la->down_hash = 0;
-    if (la->up) {
-        session_key k = packet_key(ev, FOT_DIR_UP, 0);
-        la->up_hash = key_hash(la->src_hash, &k);
-        fot_index_prefetch(&e->sessions, la->up_hash);
-    }
-    if (la->down) {
-        session_key k = packet_key(ev, FOT_DIR_DOWN, 0);
-        la->down_hash = key_hash(la->dst_hash, &k);
-        fot_index_prefetch(&e->sessions, la->down_hash);
-    }
+    la->hash = packet_hash(ev, la->src_hash, la->dst_hash);
+    fot_index_prefetch(&e->sessions, la->hash);
 }
 
 /* TCP FIN/ACK or RST: the session moves to the closing class. */
@@ -360,101 +392,92 @@ tcp_closing(const fot_event *ev)
     return (ev->tcp_flags & FOT_TCP_RST) || ((ev->tcp_flags & FOT_TCP_FIN) && (ev->tcp_flags & FOT_TCP_ACK));
 }
 
-/* Last the session that slot names: the one line a packet reads of it, and
+/* Then the session that slot names: the one line a packet reads of it, and
  * for a closing TCP packet, which moves it to the closing class's list, its
  * links, through which the list neighbours are found. */
 static void
 fetch_session(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
-    la->up_item = la->up ? fot_index_peek(&e->sessions, la->up_hash) : 0;
-    la->down_item = la->down ? fot_index_peek(&e->sessions, la->down_hash) : 0;
-    bool moves = ev->proto == FOT_IPPROTO_TCP && tcp_closing(ev);
-    if (la->up_item) {
-        __builtin_prefetch(item_session(e, la->up_item));
-        if (moves)
-            __builtin_prefetch(fot_pool_cold(&e->pool, la->up_item));
-    }
-    if (la->down_item) {
-        __builtin_prefetch(item_session(e, la->down_item));
-        if (moves)
-            __builtin_prefetch(fot_pool_cold(&e->pool, la->down_item));
-    }
+    la->item = fot_index_peek(&e->sessions, la->hash);
+    if (!la->item)
+        return;
+    __builtin_prefetch(item_session(e, la->item));
+    if (ev->proto == FOT_IPPROTO_TCP && tcp_closing(ev))
+        __builtin_prefetch(fot_pool_cold(&e->pool, la->item));
 }
 
-/* The node found ahead if it still holds addr (a node is only ever reused for
- * another address), else a lookup: packets before in the batch may have added it. */
-static uint32_t
-node_again(const fot_engine *e, uint32_t ahead, const uint8_t addr[16], uint32_t hash)
+/* Last its CE/B4 and BR/AFTR: the line a packet reads of each. */
+static void
+fetch_nodes(const fot_engine *e, const lookahead *la)
 {
-    if (ahead && memcmp(e->nodes.nodes[ahead - 1].addr, addr, 16) == 0)
-        return ahead;
-    return fot_nodes_find(&e->nodes, addr, hash);
+    if (!la->item)
+        return;
+    const fot_session *s = item_session(e, la->item);
+    if (s->ce == FOT_POOL_FREE)
+        return;
+    __builtin_prefetch(&e->nodes.nodes[s->ce]);
+    __builtin_prefetch(&e->nodes.nodes[s->br]);
 }
 
-/* The session of key k: the one found ahead when it still holds the key
- * (only one session does), else a lookup, with the key's hash if it was
- * computed ahead (0: not). */
+/* The packet's session (0: none) and the direction it goes in it. */
 static uint32_t
-session_again(const fot_engine *e, uint32_t item, uint32_t hash, uint32_t ce_addr_hash, const session_key *k)
+find_session(const fot_engine *e, const fot_event *ev, const lookahead *la, fot_dir *dir)
 {
-    if (item && session_match(e, item, k))
-        return item;
-    return session_find(e, k, hash ? hash : key_hash(ce_addr_hash, k));
+    packet_key k = { ev, la->src_hash, la->dst_hash, dir };
+    if (la->item && session_match(e, la->item, &k))
+        return la->item;
+    return fot_index_find(&e->sessions, la->hash, session_match, e, &k);
 }
 
-/* The packet's markers contradict a session oriented by its first packet:
- * the client is behind this packet's other outer address. Returns the
- * session the packet belongs to, turned round or opened that way. */
-static uint32_t
-reorient(fot_engine *e, const fot_event *ev, uint32_t item, fot_dir turned, uint32_t src_any, uint32_t dst_any,
-         fot_packet_result *r)
+/* The side that opened a session, by its packet's marker m (else the sender),
+ * as an end of tunnel x; sender_end: the packet's sender's. */
+static unsigned
+opener_end(int m, unsigned sender_end)
 {
-    const fot_session *s = item_session(e, item);
-    uint32_t other = turned == FOT_DIR_UP ? src_any : dst_any;
-    uint32_t twin = 0;
-    if (other && e->nodes.nodes[other - 1].is_ce) {
-        session_key k = { other - 1, s->server_ip, s->client_ip, s->server_port, s->client_port, s->proto };
-        twin = session_find(e, &k, session_hash(e, &k));
-    }
-    r->dir = turned;
-    if (twin) /* already open that way round: never two sessions with one key */
-        return twin;
-    if (other == s->br + 1) {
-        session_flip(e, item); /* the first packet's guess was wrong */
-        return item;
-    }
-    r->opened = true; /* another CE/B4's session with the same inner addresses */
-    return session_open(e, ev, turned, FOT_ORIENT_MARKER, src_any, dst_any);
+    return m < 0 ? !sender_end : sender_end;
 }
 
-/* The session of the packet, found or opened; r gets its direction and whether it opened. */
 static uint32_t
-find_or_open(fot_engine *e, const fot_event *ev, const lookahead *la, fot_packet_result *r)
+open_for(fot_engine *e, const fot_event *ev, fot_dir *dir)
 {
-    /* Only a node that is a CE can hold the session's key. */
-    uint32_t item = 0;
-    uint32_t src_any = node_again(e, la->src_node, ev->outer_src, la->src_hash);
-    uint32_t dst_any = node_again(e, la->dst_node, ev->outer_dst, la->dst_hash);
-    if (src_any && e->nodes.nodes[src_any - 1].is_ce) {
-        session_key up = packet_key(ev, FOT_DIR_UP, src_any - 1);
-        item = session_again(e, la->up_item, la->up_hash, la->src_hash, &up);
-    }
-    if (!item && dst_any && e->nodes.nodes[dst_any - 1].is_ce) {
-        session_key down = packet_key(ev, FOT_DIR_DOWN, dst_any - 1);
-        item = session_again(e, la->down_item, la->down_hash, la->dst_hash, &down);
-        r->dir = FOT_DIR_DOWN;
-    }
-    if (!item) {
-        fot_orient how;
-        r->dir = fot_orient_new(&e->ce, ev, &how);
-        r->opened = true;
-        return session_open(e, ev, r->dir, how, src_any, dst_any);
-    }
+    uint32_t src;
+    bool made;
+    uint32_t t = tunnel_of(e, ev, &src, &made);
+    fot_tunnel *x = fot_tunnel_at(&e->tunnels, t);
+    unsigned src_end = fot_tunnel_end_of(x, src), end;
+    fot_evidence kind = fot_orient_evidence(&e->ce, x, ev, src_end, &end);
     int m = fot_orient_marker(ev);
-    bool contradicts = (m > 0 && r->dir == FOT_DIR_DOWN) || (m < 0 && r->dir == FOT_DIR_UP);
-    if (contradicts && item_session(e, item)->orient == FOT_ORIENT_FIRST_PACKET)
-        return reorient(e, ev, item, r->dir == FOT_DIR_UP ? FOT_DIR_DOWN : FOT_DIR_UP, src_any, dst_any, r);
+    unsigned opener = opener_end(m, src_end);
+    if (m)
+        x->opened[opener]++;
+    if (made) {
+        x->ce = (uint8_t)end;
+        x->evidence = (uint8_t)kind;
+    } else if (fot_orient_update(x, kind, end)) {
+        tunnel_turn(e, t);
+    }
+    *dir = src_end == x->ce ? FOT_DIR_UP : FOT_DIR_DOWN;
+    uint32_t item = session_open(e, ev, t, *dir == FOT_DIR_UP);
+    item_session(e, item)->flags = (uint8_t)((m ? FOT_SESSION_MARKED : 0) | (opener != x->ce ? FOT_SESSION_INBOUND : 0));
     return item;
+}
+
+/* The first marker of a known session says who opened it, which counts as
+ * evidence for its tunnel and may turn it round (and *dir with it). */
+static void
+first_marker(fot_engine *e, uint32_t item, int m, fot_dir *dir)
+{
+    fot_session *s = item_session(e, item);
+    uint32_t t = fot_pool_cold(&e->pool, item)->tunnel;
+    fot_tunnel *x = fot_tunnel_at(&e->tunnels, t);
+    unsigned sender = *dir == FOT_DIR_UP ? x->ce : !x->ce;
+    unsigned opener = opener_end(m, sender);
+    s->flags = (uint8_t)(FOT_SESSION_MARKED | (opener != x->ce ? FOT_SESSION_INBOUND : 0));
+    x->opened[opener]++;
+    if (fot_orient_update(x, FOT_EVIDENCE_MARKERS, opener)) {
+        tunnel_turn(e, t);
+        *dir = *dir == FOT_DIR_UP ? FOT_DIR_DOWN : FOT_DIR_UP;
+    }
 }
 
 static fot_packet_result
@@ -463,7 +486,15 @@ count_packet(fot_engine *e, const fot_event *ev, const lookahead *la)
     fot_engine_advance(e, ev->time);
     fot_packet_result r = { NULL, FOT_DIR_UP, false, FOT_VERDICT_NONE, false, false, 0, 0, -1 };
     e->ce.crossed_threshold = false;
-    uint32_t item = find_or_open(e, ev, la, &r);
+    uint32_t item = find_session(e, ev, la, &r.dir);
+    if (!item) {
+        item = open_for(e, ev, &r.dir);
+        r.opened = true;
+    } else if (!(item_session(e, item)->flags & FOT_SESSION_MARKED)) {
+        int m = fot_orient_marker(ev);
+        if (m)
+            first_marker(e, item, m, &r.dir);
+    }
 
     fot_session *s = item_session(e, item);
     bool stays = !r.opened && fot_expiry_stays(&e->expiry, s, e->now);
@@ -492,10 +523,9 @@ fot_packet_result
 fot_engine_packet(fot_engine *e, const fot_event *ev)
 {
     lookahead la;
-    fetch_node_slots(e, ev, &la);
-    fetch_nodes(e, &la);
-    fetch_session_slots(e, ev, &la);
+    fetch_slot(e, ev, &la);
     fetch_session(e, ev, &la);
+    fetch_nodes(e, &la);
     return count_packet(e, ev, &la);
 }
 
@@ -505,13 +535,11 @@ fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
     lookahead la[FOT_ENGINE_BATCH];
     g_assert(n <= FOT_ENGINE_BATCH);
     for (unsigned i = 0; i < n; i++)
-        fetch_node_slots(e, &batch[i].ev, &la[i]);
-    for (unsigned i = 0; i < n; i++)
-        fetch_nodes(e, &la[i]);
-    for (unsigned i = 0; i < n; i++)
-        fetch_session_slots(e, &batch[i].ev, &la[i]);
+        fetch_slot(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++)
         fetch_session(e, &batch[i].ev, &la[i]);
+    for (unsigned i = 0; i < n; i++)
+        fetch_nodes(e, &la[i]);
     for (unsigned i = 0; i < n; i++) {
         fot_engine_advance(e, batch[i].clock);
         count_packet(e, &batch[i].ev, &la[i]);

@@ -18,8 +18,9 @@
 typedef struct fot_node {
     _Alignas(64) uint8_t addr[16];
     uint32_t hash;
-    uint32_t refs;                 /* sessions using it as CE or BR */
+    uint32_t refs;                 /* tunnels it is an end of */
     uint32_t idle_prev, idle_next; /* node numbers + 1 on the idle list */
+    uint32_t tunnels[2];           /* the first two tunnels it was an end of, numbers + 1 */
     bool is_ce;
     bool many_ips;       /* more than one client IPv4 behind it */
     bool private_ip;     /* a private client IPv4 behind it */

@@ -1,10 +1,8 @@
-/* \summary: session orientation: src= hint, configured BR or CE, markers, first packet */
+/* \summary: which end of a tunnel is the CE/B4: src=, configuration, peers, markers, first packet */
 #include "fot_orient.h"
 
 #include "fot_packet.h"
 
-/* An ICMP error goes back to whoever sent the packet that caused it, so its
- * receiver is the client side. */
 int
 fot_orient_marker(const fot_event *ev)
 {
@@ -32,28 +30,68 @@ fot_orient_marker(const fot_event *ev)
     }
 }
 
-fot_dir
-fot_orient_new(const fot_ce_state *cs, const fot_event *ev, fot_orient *how)
+static const fot_node *
+end_node(const fot_ce_state *cs, const fot_tunnel *x, unsigned end)
 {
-    const fot_config *cfg = cs->cfg;
-    if (fot_config_src_matches(cfg, ev->inner_src)) {
-        *how = FOT_ORIENT_SRC_HINT;
-        return FOT_DIR_UP;
+    return &cs->nodes->nodes[x->end[end]];
+}
+
+/* The configuration names one end: a BR/AFTR (the other is the CE), or a CE. */
+static bool
+configured_end(const fot_ce_state *cs, const fot_tunnel *x, unsigned *end)
+{
+    const fot_softwire *sw = cs->cfg->softwire;
+    for (unsigned i = 0; i < 2; i++)
+        if (fot_softwire_is_br(sw, end_node(cs, x, i)->addr)) {
+            *end = !i;
+            return true;
+        }
+    for (unsigned i = 0; i < 2; i++)
+        if (fot_ce_configured(cs, end_node(cs, x, i)->addr)) {
+            *end = i;
+            return true;
+        }
+    return false;
+}
+
+fot_evidence
+fot_orient_ends(const fot_ce_state *cs, const fot_tunnel *x, unsigned *end)
+{
+    if (configured_end(cs, x, end))
+        return FOT_EVIDENCE_CONFIG;
+    bool br0 = end_node(cs, x, 0)->refs >= FOT_BR_PEERS, br1 = end_node(cs, x, 1)->refs >= FOT_BR_PEERS;
+    *end = br0; /* the other end */
+    return br0 != br1 ? FOT_EVIDENCE_PEERS : FOT_EVIDENCE_FIRST_PACKET;
+}
+
+fot_evidence
+fot_orient_evidence(const fot_ce_state *cs, const fot_tunnel *x, const fot_event *ev, unsigned src_end, unsigned *end)
+{
+    if (fot_config_src_matches(cs->cfg, ev->inner_src) || fot_config_src_matches(cs->cfg, ev->inner_dst)) {
+        *end = fot_config_src_matches(cs->cfg, ev->inner_src) ? src_end : !src_end;
+        return FOT_EVIDENCE_SRC;
     }
-    if (fot_config_src_matches(cfg, ev->inner_dst)) {
-        *how = FOT_ORIENT_SRC_HINT;
-        return FOT_DIR_DOWN;
-    }
-    const fot_softwire *sw = cfg->softwire;
-    if (fot_softwire_is_br(sw, ev->outer_src) || fot_softwire_is_br(sw, ev->outer_dst)) {
-        *how = FOT_ORIENT_SRC_HINT;
-        return fot_softwire_is_br(sw, ev->outer_dst) ? FOT_DIR_UP : FOT_DIR_DOWN;
-    }
-    if (fot_ce_configured(cs, ev->outer_src) || fot_ce_configured(cs, ev->outer_dst)) {
-        *how = FOT_ORIENT_SRC_HINT;
-        return fot_ce_configured(cs, ev->outer_src) ? FOT_DIR_UP : FOT_DIR_DOWN;
-    }
+    fot_evidence kind = fot_orient_ends(cs, x, end);
+    if (kind != FOT_EVIDENCE_FIRST_PACKET)
+        return kind;
     int m = fot_orient_marker(ev);
-    *how = m ? FOT_ORIENT_MARKER : FOT_ORIENT_FIRST_PACKET;
-    return m < 0 ? FOT_DIR_DOWN : FOT_DIR_UP;
+    *end = m < 0 ? !src_end : src_end;
+    return m ? FOT_EVIDENCE_MARKERS : FOT_EVIDENCE_FIRST_PACKET;
+}
+
+bool
+fot_orient_update(fot_tunnel *x, fot_evidence kind, unsigned end)
+{
+    if (kind > x->evidence) {
+        x->evidence = (uint8_t)kind;
+        bool turns = end != x->ce;
+        x->ce = (uint8_t)end;
+        return turns;
+    }
+    if (kind == FOT_EVIDENCE_MARKERS && x->evidence == FOT_EVIDENCE_MARKERS && end != x->ce &&
+        x->opened[end] > 2 * x->opened[x->ce]) {
+        x->ce = (uint8_t)end;
+        return true;
+    }
+    return false;
 }

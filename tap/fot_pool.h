@@ -19,6 +19,8 @@ typedef struct fot_session_cold {
     uint32_t hash;       /* its key's, in the session index */
     uint32_t prev, next; /* expiry list of its class, item numbers (0: none); next links the free list */
     uint32_t serial;
+    uint32_t tunnel;                   /* its tunnel's number (fot_tunnels.h) */
+    uint32_t tunnel_prev, tunnel_next; /* the tunnel's other sessions, item numbers (0: none) */
     int64_t first;
 } fot_session_cold;
 

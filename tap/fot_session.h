@@ -1,5 +1,7 @@
-/* A session as the engine keeps it and every view reads it: (CE/B4, protocol,
- * client IPv4:port, server IPv4:port), both directions in one record. */
+/* A session as the engine keeps it and every view reads it: its tunnel (the
+ * CE/B4 and BR/AFTR IPv6 addresses), protocol, client IPv4:port (the inner
+ * endpoint behind the CE/B4) and server IPv4:port, both directions in one
+ * record. */
 #ifndef FOT_SESSION_H
 #define FOT_SESSION_H
 
@@ -17,12 +19,11 @@ typedef enum {
     FOT_CLASS_COUNT
 } fot_class;
 
-/* What told which side is the client; a weaker guess yields to a marker. */
-typedef enum {
-    FOT_ORIENT_FIRST_PACKET, /* the sender of the session's first packet */
-    FOT_ORIENT_MARKER,       /* TCP SYN / SYN-ACK, ICMP echo request / reply */
-    FOT_ORIENT_SRC_HINT,     /* src= matched an inner address */
-} fot_orient;
+/* fot_session.flags */
+enum {
+    FOT_SESSION_INBOUND = 1, /* opened from the BR/AFTR side: its opener is on the Internet */
+    FOT_SESSION_MARKED = 2,  /* a marker (TCP SYN, ICMP query or error) has said who opened it */
+};
 
 /* What a packet of a session reads and writes: one 64-byte cache line (the
  * pool keeps it aligned to one; what only opening, relinking and reports
@@ -33,7 +34,7 @@ typedef struct fot_session {
     uint16_t client_port, server_port;
     uint8_t proto;
     uint8_t tclass;            /* fot_class */
-    uint8_t orient;            /* fot_orient */
+    uint8_t flags;             /* FOT_SESSION_* */
     uint8_t verdict;           /* fot_verdict of its client IPv4:port, judged when it opened */
     uint32_t br;               /* node number of the BR/AFTR IPv6 address */
     int64_t last;              /* capture time of its last packet, ns */

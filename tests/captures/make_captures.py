@@ -426,10 +426,12 @@ def timeouts(c):
 def orientation(c):
     """Who is the client when the first packet is from the server.
 
-    t+0  SYN-ACK WEB:443 > 192.168.1.2:46000 (capture began mid-handshake): the receiver is the client
+    t+0  SYN-ACK WEB:443 > 192.168.1.2:46000 (capture began mid-handshake): the receiver is the
+         client, so B4_1 is the tunnel's CE/B4 (by its markers)
     t+0.1 ACK back
-    t+1  UDP OTHER:4500 > 192.168.1.2:4500 first, then the reply at t+1.1: without src= the
-         first sender (OTHER) is the client; with src=192.168.1.0/24, 192.168.1.2 is
+    t+1  UDP OTHER:4500 > 192.168.1.2:4500 first, then the reply at t+1.1: the tunnel's CE/B4
+         is B4_1, so 192.168.1.2 is the client (an inbound session: OTHER sent first); with
+         src=192.168.1.0/24 or br=AFTR the same
     """
     t = T0
     c.add(t + 0, tun(AFTR, B4_1, tcp(WEB, 443, "192.168.1.2", 46000, "SA")))

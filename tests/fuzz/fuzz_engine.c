@@ -275,7 +275,7 @@ check_session(const harness *h, const fot_session *s)
     const fot_config *c = config_of(h);
     int64_t now = fot_engine_now(e);
     CHECK(valid_class(s));
-    CHECK(s->orient <= FOT_ORIENT_SRC_HINT);
+    CHECK((s->flags & ~(FOT_SESSION_INBOUND | FOT_SESSION_MARKED)) == 0);
     CHECK(s->packets[0] + s->packets[1] >= 1);
     CHECK(fot_session_first(s) <= s->last && s->last <= now);
     CHECK(fot_engine_expiry(e, s) == s->last + (int64_t)c->timeout_s[s->tclass] * FOT_NS_PER_SEC);

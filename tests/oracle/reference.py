@@ -2,8 +2,10 @@
 """A second, independent 4o6top: semantics.md in plain Python.
 
 It reads packets through Wireshark's own TCP/UDP/ICMP fields (tshark -T
-fields, no plugin) where the plugin reads header bytes itself, and keeps
-sessions in a dict it scans for expiry where the engine uses indexed lists.
+fields, no plugin) where the plugin reads header bytes itself, keeps
+sessions in a dict it scans for expiry where the engine uses indexed lists,
+and turns a tunnel's sessions round by scanning them all where the engine
+keeps a list per tunnel.
 Two implementations agreeing on thousands of packets is the check; it covers
 unfragmented, well-formed captures (fragments and malformed packets have
 hand-checked golden tests instead).
@@ -48,10 +50,19 @@ def packets(capture):
         yield p
 
 
+FIRST, MARKERS, PEERS, SRC = 0, 1, 2, 4   # evidence for a tunnel's CE/B4 end, weakest first
+BR_PEERS = 3                              # an end of this many tunnels is a BR/AFTR
+
+
 class Model:
+    """Sessions keyed by tunnel and inner 5-tuple, the same both ways; each
+    tunnel decides which end is the CE/B4 from the strongest evidence."""
+
     def __init__(self, opts):
         self.o = opts
-        self.sessions = {}      # (ce, proto, cip, cport, sip, sport) -> session
+        self.sessions = {}      # (proto, side, side), sides sorted; side = (ipv6, ipv4, port)
+        self.tunnels = {}       # (ipv6, ipv6) sorted -> tunnel
+        self.peers = {}         # ipv6 -> the tunnels it is an end of, in order
         self.clock = None
         self.opened = 0
         self.other = 0
@@ -69,7 +80,7 @@ class Model:
             self.expire(t)
 
     def marker(self, p):
-        """+1: the sender is the client; -1: the receiver; 0: no sign."""
+        """+1: the sender opened the session; -1: the receiver; 0: no sign."""
         if p["proto"] == 6 and p["flags"] & 0x02 and not p["flags"] & 0x04:
             return -1 if p["flags"] & 0x10 else 1
         if p["proto"] == 1:
@@ -85,38 +96,80 @@ class Model:
         mask = ((1 << plen) - 1) << (32 - plen) if plen else 0
         return to_int(ip) & mask == to_int(net) & mask
 
+    def peers_evidence(self, t):
+        """The end that is not a BR/AFTR when exactly one end has BR_PEERS tunnels or more."""
+        a, b = t["ends"]
+        ba, bb = len(self.peers[a]) >= BR_PEERS, len(self.peers[b]) >= BR_PEERS
+        return (b if ba else a) if ba != bb else None
+
+    def turn(self, t, ce):
+        t["ce"] = ce
+        for s in self.sessions.values():
+            if s["tunnel"] is t and s["ce"] != ce:
+                s.update(ce=ce, client=s["server"], server=s["client"], pkts=s["pkts"][::-1],
+                         bytes=s["bytes"][::-1], inbound=not s["inbound"])
+
+    def update(self, t, level, ce):
+        if level > t["level"]:
+            t["level"] = level
+            if ce != t["ce"]:
+                self.turn(t, ce)
+        elif level == MARKERS == t["level"] and ce != t["ce"] and t["opened"][ce] > 2 * t["opened"][t["ce"]]:
+            self.turn(t, ce)
+
+    def tunnel(self, p):
+        ends = tuple(sorted((p["src6"], p["dst6"])))
+        t = self.tunnels.get(ends)
+        if t:
+            return t, False
+        t = self.tunnels[ends] = {"ends": ends, "ce": None, "level": FIRST, "opened": {e: 0 for e in ends}}
+        for e in set(ends):
+            self.peers.setdefault(e, []).append(t)
+            if len(self.peers[e]) == BR_PEERS:
+                for old in self.peers[e][:2]:
+                    ce = self.peers_evidence(old)
+                    if ce:
+                        self.update(old, PEERS, ce)
+        return t, True
+
     def packet(self, p):
         self.advance(p["time"])
         if p["proto"] not in (1, 6, 17):
             self.other += 1
             return None
-        up_key = (p["src6"], p["proto"], p["src"], p["sport"], p["dst"], p["dport"])
-        down_key = (p["dst6"], p["proto"], p["dst"], p["dport"], p["src"], p["sport"])
+        src, dst = (p["src6"], p["src"], p["sport"]), (p["dst6"], p["dst"], p["dport"])
+        key = (p["proto"],) + tuple(sorted((src, dst)))
         m = self.marker(p)
-        if up_key in self.sessions:
-            key, up = up_key, True
-        elif down_key in self.sessions:
-            key, up = down_key, False
-        else:
-            if self.in_src(p["src"]):
-                up, how = True, "hint"
-            elif self.in_src(p["dst"]):
-                up, how = False, "hint"
+        s = self.sessions.get(key)
+        if s is None:
+            t, new = self.tunnel(p)
+            opener = p["src6"] if m >= 0 else p["dst6"]
+            if m:
+                t["opened"][opener] += 1
+            if self.in_src(p["src"]) or self.in_src(p["dst"]):
+                level, ce = SRC, p["src6"] if self.in_src(p["src"]) else p["dst6"]
+            elif self.peers_evidence(t):
+                level, ce = PEERS, self.peers_evidence(t)
             else:
-                up, how = m >= 0, "marker" if m else "first"
-            key = up_key if up else down_key
+                level, ce = (MARKERS if m else FIRST), opener
+            if new:
+                t.update(level=level, ce=ce)
+            else:
+                self.update(t, level, ce)
+            up = p["src6"] == t["ce"]
             cls = {6: "tcp", 1: "icmp"}.get(p["proto"]) or ("dns" if 53 in (p["sport"], p["dport"]) else "udp")
             self.opened += 1
-            self.sessions[key] = {"key": key, "class": cls, "how": how, "first": self.clock, "last": self.clock,
-                                  "serial": self.opened, "pkts": [0, 0], "bytes": [0, 0]}
-        s = self.sessions[key]
-        if s["how"] == "first" and ((m > 0 and not up) or (m < 0 and up)):
-            del self.sessions[key]
-            ce, proto, cip, cport, sip, sport = key
-            key = up_key if not up else down_key
-            up = not up
-            s.update(key=key, how="marker", pkts=s["pkts"][::-1], bytes=s["bytes"][::-1])
-            self.sessions[key] = s
+            s = self.sessions[key] = {"tunnel": t, "ce": t["ce"], "client": src if up else dst,
+                                      "server": dst if up else src, "proto": p["proto"], "class": cls,
+                                      "marked": bool(m), "inbound": opener != t["ce"], "first": self.clock,
+                                      "last": self.clock, "serial": self.opened, "pkts": [0, 0], "bytes": [0, 0]}
+        elif m and not s["marked"]:
+            t = s["tunnel"]
+            opener = p["src6"] if m > 0 else p["dst6"]
+            s.update(marked=True, inbound=opener != t["ce"])
+            t["opened"][opener] += 1
+            self.update(t, MARKERS, opener)
+        up = p["src6"] == s["ce"] and (p["src"], p["sport"]) == s["client"][1:]
         d = 0 if up else 1
         s["pkts"][d] += 1
         s["bytes"][d] += p["len4"] if self.o["bytes"] == "ipv4" else p["len6"]
@@ -128,9 +181,9 @@ class Model:
     def counts(self):
         c = {}
         for proto in (6, 17, 1):
-            ss = [s for s in self.sessions.values() if s["key"][1] == proto]
-            c[proto] = (len(ss), len({s["key"][4] for s in ss}), len({s["key"][3] for s in ss}),
-                        len({s["key"][5] for s in ss}))
+            ss = [s for s in self.sessions.values() if s["proto"] == proto]
+            c[proto] = (len(ss), len({s["server"][1] for s in ss}), len({s["client"][2] for s in ss}),
+                        len({s["server"][2] for s in ss}))
         return c
 
 
@@ -207,7 +260,7 @@ def main():
         if p["tunnel"]:
             s = m.packet(p)
             if s and mode == "log":
-                _, proto, cip, cport, sip, sport = s["key"]
+                proto, (_, cip, cport), (_, sip, sport) = s["proto"], s["client"], s["server"]
                 length = p["len4"] if o["bytes"] == "ipv4" else p["len6"]
                 out.write(d.join([rfc3339(t, 6), NAMES[proto], cip, str(cport), sip, str(sport), str(length)]) + "\n")
     if mode == "stat" and first_b is not None:
@@ -230,7 +283,7 @@ def main():
                                                               "Packets", "Bytes", "Timeout"))
         rows = sorted(m.sessions.values(), key=lambda s: (-sum(s["bytes"]), -sum(s["pkts"]), s["serial"]))
         for s in rows[:o["height"] or None]:
-            _, proto, cip, cport, sip, sport = s["key"]
+            proto, (_, cip, cport), (_, sip, sport) = s["proto"], s["client"], s["server"]
             left = (s["last"] + m.timeout(s) - m.clock).to_integral_value(ROUND_CEILING)
             out.write("%6s %15s:%5d %15s:%5d %10d %10d %7d\n" % (NAMES[proto], cip, cport, sip, sport,
                                                                  sum(s["pkts"]), sum(s["bytes"]), left))

@@ -178,8 +178,11 @@ test_reopen_after_expiry(void)
     g_assert_cmpuint(fot_session_serial(b.session), ==, 2);
     g_assert_cmpuint(b.session->packets[0] + b.session->packets[1], ==, 1);
     g_assert_cmpuint(fot_engine_sessions_opened(e), ==, 2);
-    /* First-packet rule: the reply side opened it, so it is the client now. */
-    g_assert_cmpuint(b.session->client_ip, ==, ip4("203.0.113.10"));
+    /* The tunnel outlives its sessions and keeps its CE/B4: the client is
+     * still behind CE1, and the reply side opened this one: inbound. */
+    g_assert_cmpuint(b.session->client_ip, ==, ip4("192.168.1.2"));
+    g_assert_cmpint(b.dir, ==, FOT_DIR_DOWN);
+    g_assert_true(b.session->flags & FOT_SESSION_INBOUND);
     fot_engine_free(e);
 }
 
@@ -270,24 +273,26 @@ test_syn_flips_first_packet_guess(void)
     fot_engine_free(e);
 }
 
-/* Counts read before a session turns around are not the ones after: its server
- * becomes its client (the first packet's guess had them the other way). */
+/* Counts read before a tunnel turns round are not the ones after: its
+ * sessions' servers become their clients (the first packet's guess had them
+ * the other way). */
 static void
 test_counts_follow_flip(void)
 {
     fot_engine *e = engine_default();
-    down(e, 1, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_ACK); /* guessed: server 192.168.1.2:40000 */
-    up(e, 1.5, FOT_IPPROTO_TCP, 41000, 443, FOT_TCP_SYN); /* server 203.0.113.10:443 */
+    down(e, 1, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_ACK); /* guessed: client 203.0.113.10:443 */
+    down(e, 1.5, FOT_IPPROTO_TCP, 40001, 443, FOT_TCP_ACK);
     fot_counts n;
     fot_engine_counts(e, &n);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].src_ports, ==, 1);
     g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ports, ==, 2);
-    g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ips, ==, 2);
-    up(e, 2, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_SYN); /* turns the first one around */
+    g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ips, ==, 1);
+    up(e, 2, FOT_IPPROTO_TCP, 40000, 443, FOT_TCP_SYN); /* turns the tunnel, both sessions, round */
     fot_engine_counts(e, &n);
     g_assert_cmpuint(n.sessions, ==, 2);
+    g_assert_cmpuint(n.proto[FOT_P_TCP].src_ports, ==, 2);
     g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ports, ==, 1);
     g_assert_cmpuint(n.proto[FOT_P_TCP].dst_ips, ==, 1);
-    g_assert_cmpuint(n.proto[FOT_P_TCP].src_ports, ==, 2);
     fot_engine_free(e);
 }
 
@@ -334,7 +339,8 @@ test_src_hint_orients(void)
     fot_packet_result r = down(e, 1, FOT_IPPROTO_UDP, 5000, 4500, 0);
     g_assert_cmpint(r.dir, ==, FOT_DIR_DOWN);
     g_assert_cmpuint(r.session->client_ip, ==, ip4("192.168.1.2"));
-    g_assert_cmpint(r.session->orient, ==, FOT_ORIENT_SRC_HINT);
+    /* The other side sent first: as far as the capture tells, it opened the session. */
+    g_assert_true(r.session->flags & FOT_SESSION_INBOUND);
     fot_engine_free(e);
 }
 
