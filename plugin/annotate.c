@@ -32,18 +32,10 @@ static int hf_session = -1, hf_new_session = -1, hf_ce = -1, hf_br = -1, hf_out_
            hf_direction = -1, hf_client = -1, hf_client_port = -1, hf_server = -1, hf_server_port = -1,
            hf_proto = -1, hf_mechanism = -1, hf_psid = -1, hf_timeout_class = -1, hf_session_packets = -1,
            hf_session_bytes = -1, hf_gap = -1, hf_active_sessions = -1, hf_ce_ports_in_use = -1,
-           hf_reopened = -1, hf_verdict = -1;
+           hf_reopened = -1, hf_verdict = -1, hf_evidence = -1, hf_inbound = -1;
 static expert_field ei_threshold = EI_INIT, ei_reopened = EI_INIT;
 static expert_field ei_verdict[FOT_VERDICT_COUNT] = { EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
                                                       EI_INIT, EI_INIT, EI_INIT, EI_INIT };
-
-static const value_string verdict_names[] = {
-    { FOT_VERDICT_BOUND, "bound" },     { FOT_VERDICT_WRONG_PORT, "wrong-port" },
-    { FOT_VERDICT_WRONG_ADDRESS, "wrong-address" }, { FOT_VERDICT_WRONG_B4, "wrong-b4" },
-    { FOT_VERDICT_SPOOFED, "spoofed" }, { FOT_VERDICT_WRONG_BR, "wrong-br" },
-    { FOT_VERDICT_UNBOUND, "unbound" }, { FOT_VERDICT_CONFLICT, "conflict" },
-    { 0, NULL },
-};
 
 static dissector_handle_t ipv4_handle;
 
@@ -253,6 +245,9 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     n->proto = s->proto;
     n->tclass = s->tclass;
     n->mechanism = (uint8_t)ce.mechanism;
+    n->why = (uint8_t)ce.why;
+    if (s->flags & FOT_SESSION_INBOUND)
+        n->flags |= FOT_NOTE_INBOUND;
     n->client_ip = s->client_ip;
     n->client_port = s->client_port;
     n->server_ip = s->server_ip;
@@ -377,7 +372,9 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
     proto_item_set_generated(proto_tree_add_uint(t, hf_client_port, tvb, 0, 0, n->client_port));
     proto_item_set_generated(proto_tree_add_ipv4(t, hf_server, tvb, 0, 0, g_htonl(n->server_ip)));
     proto_item_set_generated(proto_tree_add_uint(t, hf_server_port, tvb, 0, 0, n->server_port));
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_inbound, tvb, 0, 0, (n->flags & FOT_NOTE_INBOUND) != 0));
     proto_item_set_generated(proto_tree_add_uint(t, hf_mechanism, tvb, 0, 0, n->mechanism));
+    proto_item_set_generated(proto_tree_add_uint(t, hf_evidence, tvb, 0, 0, n->why));
     if (n->flags & FOT_NOTE_HAS_PSID)
         proto_item_set_generated(proto_tree_add_uint(t, hf_psid, tvb, 0, 0, n->psid));
     proto_item_set_generated(proto_tree_add_uint(t, hf_timeout_class, tvb, 0, 0, n->tclass));
@@ -420,23 +417,33 @@ dissect_4o6top(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 }
 
 /* The enumerated fields are shown and filtered by name (4o6top.direction == "up")
- * and by number; -T fields prints the number, as for ip.proto. */
-static const value_string direction_names[] = { { FOT_DIR_UP, "up" }, { FOT_DIR_DOWN, "down" }, { 0, NULL } };
-static const value_string proto_names[] = {
-    { FOT_IPPROTO_ICMP, "ICMP" }, { FOT_IPPROTO_TCP, "TCP" }, { FOT_IPPROTO_UDP, "UDP" }, { 0, NULL }
-};
-static const value_string mechanism_names[] = {
-    { FOT_MECH_UNKNOWN, "unknown" }, { FOT_MECH_DSLITE, "DS-Lite" }, { FOT_MECH_MAPE, "MAP-E" },
-    { FOT_MECH_LW4O6, "LW4o6" }, { 0, NULL }
-};
-static const value_string class_names[] = {
-    { FOT_CLASS_TCP, "TCP" }, { FOT_CLASS_TCP_CLOSING, "TCP closing" }, { FOT_CLASS_UDP, "UDP" },
-    { FOT_CLASS_DNS, "UDP DNS" }, { FOT_CLASS_ICMP, "ICMP" }, { 0, NULL }
-};
+ * and by number; -T fields prints the number, as for ip.proto. The names are
+ * tap/'s (fot_names.h), each table ended by { 0, NULL }. */
+static value_string direction_names[3], proto_names[4], mechanism_names[FOT_MECH_COUNT + 1],
+    class_names[FOT_CLASS_COUNT + 1], verdict_names[FOT_VERDICT_COUNT], why_names[FOT_WHY_COUNT + 1];
+
+static void
+fill_value_names(void)
+{
+    for (int d = 0; d < 2; d++)
+        direction_names[d] = (value_string){ (guint32)d, fot_dir_name((fot_dir)d) };
+    static const uint8_t protos[] = { FOT_IPPROTO_ICMP, FOT_IPPROTO_TCP, FOT_IPPROTO_UDP };
+    for (int p = 0; p < 3; p++)
+        proto_names[p] = (value_string){ protos[p], fot_proto_name(protos[p]) };
+    for (int m = 0; m < FOT_MECH_COUNT; m++)
+        mechanism_names[m] = (value_string){ (guint32)m, fot_mechanism_name((fot_mechanism)m) };
+    for (int c = 0; c < FOT_CLASS_COUNT; c++)
+        class_names[c] = (value_string){ (guint32)c, fot_class_name((fot_class)c) };
+    for (int v = FOT_VERDICT_BOUND; v < FOT_VERDICT_COUNT; v++)
+        verdict_names[v - 1] = (value_string){ (guint32)v, fot_verdict_name((fot_verdict)v) };
+    for (int w = 0; w < FOT_WHY_COUNT; w++)
+        why_names[w] = (value_string){ (guint32)w, fot_why_name((fot_why)w) };
+}
 
 void
 fot_annotate_register(int proto)
 {
+    fill_value_names();
     static hf_register_info hf[] = {
         { &hf_session, { "Session", "4o6top.session", FT_UINT32, BASE_DEC, NULL, 0,
                          "Number of the session instance in the file, in order of opening", HFILL } },
@@ -458,6 +465,11 @@ fot_annotate_register(int proto)
         { &hf_server_port, { "Server port", "4o6top.server_port", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_mechanism, { "Mechanism", "4o6top.mechanism", FT_UINT8, BASE_DEC, VALS(mechanism_names), 0,
                            "DS-Lite, MAP-E, LW4o6 or unknown, from the evidence so far", HFILL } },
+        { &hf_evidence, { "Mechanism evidence", "4o6top.evidence", FT_UINT8, BASE_DEC, VALS(why_names), 0,
+                          "What made the mechanism: a binding, a MAP rule, the MAP interface identifier, several "
+                          "client IPv4 addresses; guess: one private client IPv4, a narrow port range", HFILL } },
+        { &hf_inbound, { "Inbound", "4o6top.inbound", FT_BOOLEAN, BASE_NONE, NULL, 0,
+                         "The session was opened from the BR/AFTR side (its opener is on the Internet)", HFILL } },
         { &hf_psid, { "PSID", "4o6top.psid", FT_UINT16, BASE_DEC, NULL, 0, "The CE's port-set identifier", HFILL } },
         { &hf_timeout_class, { "Timeout class", "4o6top.timeout_class", FT_UINT8, BASE_DEC, VALS(class_names), 0,
                                "Which timeout applies to the session now", HFILL } },

@@ -45,13 +45,14 @@ static stat_tap_table_item session_columns[S_COLUMNS] = {
 };
 
 enum {
-    C_CE, C_MECHANISM, C_IPV4, C_USED_IPV4, C_PSID, C_PSID_LEN, C_OFFSET, C_SET_SIZE, C_IN_USE, C_PEAK,
+    C_CE, C_MECHANISM, C_EVIDENCE, C_IPV4, C_USED_IPV4, C_PSID, C_PSID_LEN, C_OFFSET, C_SET_SIZE, C_IN_USE, C_PEAK,
     C_PEAK_PERCENT, C_SESSIONS, C_BOUND, C_OUT_OF_SET, C_REFUSED, C_NEAR, C_COLUMNS
 };
 
 static stat_tap_table_item ce_columns[C_COLUMNS] = {
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "CE/B4", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Mechanism", "%s"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Evidence", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "IPv4", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Used IPv4", "%s"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "PSID", "%s"),
@@ -316,9 +317,10 @@ add_ce_row(const fot_ce_info *ce, void *ud)
         g_snprintf(len, sizeof len, "%u", ce->set.psid_len);
         g_snprintf(offset, sizeof offset, "%u", ce->set.offset);
     }
-    guint percent = size ? (guint)((uint64_t)ce->peak_ports * 100 / size) : 0;
+    guint percent = (guint)fot_use_percent(ce->peak_ports, size);
     stat_tap_table_item_type row[C_COLUMNS] = {
-        text_item(fot_ipv6_text(ce->addr, addr)), text_item(fot_mechanism_name(ce->mechanism)), text_item(ip),
+        text_item(fot_ipv6_text(ce->addr, addr)), text_item(fot_mechanism_name(ce->mechanism)),
+        text_item(fot_why_name(ce->why)), text_item(ip),
         text_item(used), text_item(psid), text_item(len), text_item(offset), uint_item(clamp_uint(size)), uint_item(ce->ports_in_use),
         uint_item(ce->peak_ports), uint_item(percent), uint_item(clamp_uint(ce->sessions)),
         uint_item(clamp_uint(ce->verdicts[FOT_VERDICT_BOUND])), uint_item(clamp_uint(ce->out_of_set)),

@@ -25,6 +25,7 @@ typedef struct fot_ce_info {
     uint32_t node;
     const uint8_t *addr;
     fot_mechanism mechanism;
+    fot_why why;             /* what made the mechanism */
     fot_set_source source;
     fot_port_set set;        /* ipv4 and psid valid unless source is NONE; the rest for RULE, BINDING */
     uint32_t softwire;       /* a row's binding number, 0: none */

@@ -42,25 +42,11 @@ set_at(const fot_ce_state *cs, uint32_t a)
     return &cs->sets[a - 1];
 }
 
-/* A MAP rule's CE: its whole address is the one the rule derives from its EA
- * bits (RFC 7597 section 6: IPv4 and PSID in the interface identifier, subnet
- * ID 0; or the older layout). A rule prefix may also cover BRs and other
- * tunnel endpoints, and spoofed or misconfigured sources. */
-static const fot_map_rule *
-rule_of_ce(const fot_softwire *sw, const uint8_t addr[16], fot_port_set *set)
-{
-    const fot_map_rule *r = fot_softwire_find_rule(sw, addr);
-    if (!r)
-        return NULL;
-    fot_map_rule_port_set(r, addr, set);
-    return fot_map_is_address(r, set, addr) ? r : NULL;
-}
-
 bool
 fot_ce_configured(const fot_ce_state *cs, const uint8_t addr[16])
 {
     fot_port_set set;
-    return fot_bindings_of_b4(cs->bindings, addr) || rule_of_ce(cs->cfg->softwire, addr, &set);
+    return fot_bindings_of_b4(cs->bindings, addr) || fot_softwire_map_ce(cs->cfg->softwire, addr, &set);
 }
 
 static int
@@ -164,7 +150,7 @@ ce_init(fot_ce_state *cs, fot_node *n)
         }
         n->set = set_at(cs, n->held_sets)->set;
         n->source = FOT_SET_BINDING;
-    } else if (rule_of_ce(cs->cfg->softwire, n->addr, &set)) {
+    } else if (fot_softwire_map_ce(cs->cfg->softwire, n->addr, &set)) {
         n->set = set;
         n->source = FOT_SET_RULE;
         held_set_add(cs, n, 0, &set, FOT_SET_RULE);
@@ -181,10 +167,13 @@ ce_classify(fot_ce_state *cs, fot_node *n)
     fot_iid_layout iid;
     if (n->source == FOT_SET_BINDING) {
         n->mechanism = FOT_MECH_LW4O6;
+        n->why = FOT_WHY_BINDING;
     } else if (n->source == FOT_SET_RULE) {
         n->mechanism = FOT_MECH_MAPE;
+        n->why = FOT_WHY_MAP_RULE;
     } else if (!n->many_ips && (iid = fot_map_iid(n->addr, n->client_ip, &psid)) != FOT_IID_NONE) {
         n->mechanism = FOT_MECH_MAPE;
+        n->why = FOT_WHY_MAP_IID;
         if (n->source != FOT_SET_IID) {
             n->source = FOT_SET_IID;
             n->set.ipv4 = n->client_ip;
@@ -196,12 +185,15 @@ ce_classify(fot_ce_state *cs, fot_node *n)
         if (n->source == FOT_SET_IID)
             unclaim(cs, n);
         n->mechanism = FOT_MECH_DSLITE;
+        n->why = n->many_ips ? FOT_WHY_SEVERAL_IPV4 : FOT_WHY_PRIVATE_IPV4;
         n->source = FOT_SET_NONE;
         n->conflict = n->claimed = false;
     } else if (n->peak_ports >= 4 && n->port_max - n->port_min < 4096) {
         n->mechanism = FOT_MECH_LW4O6; /* one public IPv4, ports in one narrow range */
+        n->why = FOT_WHY_PORT_RANGE;
     } else {
         n->mechanism = FOT_MECH_UNKNOWN;
+        n->why = FOT_WHY_NONE;
     }
 }
 
@@ -443,6 +435,7 @@ fill_row(const fot_ce_state *cs, const fot_node *n, const fot_held_set *a, fot_c
     out->node = (uint32_t)(n - cs->nodes->nodes);
     out->addr = n->addr;
     out->mechanism = (fot_mechanism)n->mechanism;
+    out->why = (fot_why)n->why;
     out->active_sessions = n->active_sessions;
     if (a) {
         out->source = (fot_set_source)a->source;

@@ -65,7 +65,8 @@ const fot_option fot_options[] = {
       "sum: auto redraws every interval when tshark reads a live interface or a pipe; on, off force it." },
     [FOT_ID_TUNNEL] = { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, AT(tunnel),
       0, 0, NULL, NO_LIST, NULL, "Tunnel columns",
-      "sum, log: add the CE/B4 and BR/AFTR IPv6 addresses of each session." },
+      "sum, log, sess: add the CE/B4 and BR/AFTR IPv6 addresses of each session; sess also Inbound "
+      "(opened from the BR/AFTR side)." },
     [FOT_ID_CE_PORTS] = { FOT_ID_CE_PORTS, "ce_ports", FOT_OPT_BOOL, AT(ce_ports),
       0, 0, NULL, NO_LIST, NULL, "Per-CE port column",
       "stat: add MaxCEPortsInUse, the most client ports any one CE/B4 has in use." },

@@ -29,6 +29,15 @@ fot_mechanism_name(fot_mechanism m)
     return names[m];
 }
 
+const char *
+fot_why_name(fot_why w)
+{
+    static const char *const names[FOT_WHY_COUNT] = { "none",         "binding",           "map-rule",
+                                                      "map-iid",      "several-ipv4",      "guess:private-ipv4",
+                                                      "guess:port-range" };
+    return names[w];
+}
+
 static const struct {
     const char *name, *column, *key;
 } verdicts[FOT_VERDICT_COUNT] = {

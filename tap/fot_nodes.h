@@ -25,6 +25,7 @@ typedef struct fot_node {
     bool many_ips;       /* more than one client IPv4 behind it */
     bool private_ip;     /* a private client IPv4 behind it */
     uint8_t mechanism;   /* fot_mechanism */
+    uint8_t why;         /* fot_why: what made its mechanism */
     uint32_t held_sets;  /* its first held port set, number (0: none) */
     uint64_t *verdicts;  /* a CE without held sets: packets by verdict, allocated when first judged */
     uint8_t source;      /* fot_set_source */

@@ -66,7 +66,8 @@ typedef struct frame_record {
     uint32_t packet_bytes : 24;
     uint32_t wide : 1;        /* some values are in the wide table */
     uint32_t verdict : 4;     /* fot_verdict */
-    uint32_t spare : 3;
+    uint32_t inbound : 1;     /* FOT_NOTE_INBOUND */
+    uint32_t spare : 2;
     uint64_t gap : 50;        /* ns; a gap is below the longest timeout (one week < 2^50 ns) */
     uint64_t tclass : 3;
     uint64_t ended_class : 3;
@@ -105,7 +106,7 @@ typedef struct ce_change {
     uint32_t set_size;
     uint16_t psid;
     uint8_t mechanism;
-    uint8_t has_psid;
+    uint8_t has_psid : 1, why : 7;
     uint32_t previous; /* item number of the change before, 0: none */
 } ce_change;
 
@@ -217,12 +218,13 @@ ce_state_note(fot_notes *n, uint32_t ce, uint32_t frame, const fot_note *note)
     bool has_psid = note->flags & FOT_NOTE_HAS_PSID;
     if (a->last_change) {
         const ce_change *c = chunked_at(&n->changes, a->last_change - 1);
-        if (c->mechanism == note->mechanism && c->has_psid == has_psid && c->psid == note->psid &&
+        if (c->mechanism == note->mechanism && c->why == note->why && c->has_psid == has_psid && c->psid == note->psid &&
             c->set_size == note->ce_port_set_size)
             return;
     }
     ce_change *c = chunked_reach(&n->changes, n->changes.count);
-    *c = (ce_change){ frame, note->ce_port_set_size, note->psid, note->mechanism, has_psid, a->last_change };
+    *c = (ce_change){ frame, note->ce_port_set_size, note->psid, note->mechanism, has_psid, note->why & 127,
+                      a->last_change };
     a->last_change = n->changes.count;
 }
 
@@ -277,7 +279,8 @@ fot_notes_put(fot_notes *n, uint32_t frame, const fot_note *note)
     r->tclass = note->tclass;
     r->ended_class = note->ended_class;
     r->verdict = note->verdict & 15;
-    r->flags = flags;
+    r->flags = flags & 127;
+    r->inbound = (note->flags & FOT_NOTE_INBOUND) != 0;
     r->wide = wide;
     if (wide) {
         wide_values *w = g_new(wide_values, 1);
@@ -301,10 +304,12 @@ fot_notes_get(const fot_notes *n, uint32_t frame, fot_note *out)
     const ce_change *c = ce_state_at(n, ce, frame);
     memset(out, 0, sizeof *out);
     out->session = r->session;
-    out->flags = (uint8_t)((flags & ~(SWAPPED | FOT_NOTE_HAS_PSID)) | (c && c->has_psid ? FOT_NOTE_HAS_PSID : 0));
+    out->flags = (uint8_t)((flags & ~(SWAPPED | FOT_NOTE_HAS_PSID)) | (c && c->has_psid ? FOT_NOTE_HAS_PSID : 0) |
+                           (r->inbound ? FOT_NOTE_INBOUND : 0));
     out->proto = proto_of_index[s->br_proto & 3];
     out->tclass = r->tclass;
     out->mechanism = c ? c->mechanism : 0;
+    out->why = c ? c->why : 0;
     out->ended_class = r->ended_class;
     out->verdict = (uint8_t)r->verdict;
     out->client_ip = swapped ? s->server_ip : s->client_ip;

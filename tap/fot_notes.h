@@ -23,6 +23,7 @@ enum {
     FOT_NOTE_CROSSED_THRESHOLD = 8, /* this packet took its CE to the port-use threshold */
     FOT_NOTE_REOPENED = 16,         /* opened less than a timeout after the same 5-tuple timed out */
     FOT_NOTE_HAS_PSID = 32,
+    FOT_NOTE_INBOUND = 128,         /* its session was opened from the BR/AFTR side */
 };
 
 /* One tunnelled frame's values, whole. */
@@ -32,6 +33,7 @@ typedef struct fot_note {
     uint8_t proto;             /* FOT_IPPROTO_TCP, _UDP or _ICMP */
     uint8_t tclass;            /* fot_class */
     uint8_t mechanism;         /* fot_mechanism */
+    uint8_t why;               /* fot_why: what made the mechanism */
     uint8_t ended_class;       /* REOPENED: the class of the session that timed out */
     uint8_t verdict;           /* fot_verdict */
     uint16_t client_port, server_port, psid;

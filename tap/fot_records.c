@@ -14,9 +14,10 @@ typedef struct field {
     const char *csv, *json;
 } field;
 
-typedef enum { VAL_NONE, VAL_TEXT, VAL_NUMBER } value_kind;
+typedef enum { VAL_NONE, VAL_TEXT, VAL_NUMBER, VAL_BOOL } value_kind;
 
-/* A value, kept as text; numbers are written unquoted in JSON. */
+/* A value, kept as text; numbers and booleans are written unquoted in JSON
+ * (booleans: true/false there, yes/no in CSV). */
 typedef struct value {
     value_kind kind;
     char text[48];
@@ -42,6 +43,12 @@ add(record *r, const char *csv, const char *json, value_kind kind, const char *t
     r->n++;
 }
 
+static bool
+json_format(const fot_config *c)
+{
+    return c->format == FOT_FORMAT_JSON;
+}
+
 static void
 add_text(record *r, const char *csv, const char *json, const char *text)
 {
@@ -60,16 +67,17 @@ add_uint(record *r, const char *csv, const char *json, uint64_t v)
 }
 
 static void
+add_bool(record *r, const char *csv, const char *json, bool yes)
+{
+    add(r, csv, json, VAL_BOOL, json_format(r->cfg) ? (yes ? "true" : "false") : (yes ? "yes" : "no"));
+}
+
+static void
 add_none(record *r, const char *csv, const char *json)
 {
     add(r, csv, json, VAL_NONE, NULL);
 }
 
-static bool
-json(const fot_config *c)
-{
-    return c->format == FOT_FORMAT_JSON;
-}
 
 /* JSON also carries the original tool's "mode" and "timestamp" (its Kibana
  * index patterns' time field) beside "@timestamp" (Filebeat, Logstash). */
@@ -79,7 +87,7 @@ add_time(record *r, int64_t t, int frac_digits)
     char buf[48];
     fot_time_rfc3339(buf, sizeof buf, t, frac_digits);
     add_text(r, "time", "@timestamp", buf);
-    if (json(r->cfg)) {
+    if (json_format(r->cfg)) {
         add_text(r, NULL, "mode", r->mode);
         add_text(r, NULL, "timestamp", buf);
     }
@@ -103,7 +111,7 @@ write_json_string(GString *out, const char *s)
 static void
 write_record(GString *out, const record *r)
 {
-    if (json(r->cfg)) {
+    if (json_format(r->cfg)) {
         g_string_append_c(out, '{');
         for (unsigned i = 0; i < r->n; i++) {
             if (i)
@@ -112,7 +120,7 @@ write_record(GString *out, const record *r)
             g_string_append_c(out, ':');
             if (r->values[i].kind == VAL_NONE)
                 g_string_append(out, "null");
-            else if (r->values[i].kind == VAL_NUMBER)
+            else if (r->values[i].kind == VAL_NUMBER || r->values[i].kind == VAL_BOOL)
                 g_string_append(out, r->values[i].text);
             else
                 write_json_string(out, r->values[i].text);
@@ -212,6 +220,8 @@ sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event
     add_time(r, t, frac_digits);
     endpoint_fields(r, s);
     tunnel_fields(r, e, s);
+    if (r->cfg->tunnel)
+        add_bool(r, "Inbound", "inbound", s && (s->flags & FOT_SESSION_INBOUND));
     if (fot_softwire_judges(r->cfg->softwire)) {
         if (s && s->verdict != FOT_VERDICT_NONE)
             add_text(r, "Verdict", "verdict", fot_verdict_name((fot_verdict)s->verdict));
@@ -272,10 +282,11 @@ static void
 ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
 {
     char addr[46], ip[24] = "", used[24] = "";
-    if (json(r->cfg))
+    if (json_format(r->cfg))
         add_time(r, e ? fot_engine_now(e) : 0, 0);
     add_text(r, "CE", "ce", ce ? fot_ipv6_text(ce->addr, addr) : "");
     add_text(r, "Mechanism", "mechanism", ce ? fot_mechanism_name(ce->mechanism) : "");
+    add_text(r, "Evidence", "evidence", ce ? fot_why_name(ce->why) : "");
     if (ce && ce->source != FOT_SET_NONE) {
         fot_ipv4_text(ce->set.ipv4, ip);
         if (ce->set.ipv4_len < 32)
@@ -383,7 +394,7 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
 static void
 write_header(GString *out, const record *r)
 {
-    if (json(r->cfg) || r->cfg->noheader)
+    if (json_format(r->cfg) || r->cfg->noheader)
         return;
     for (unsigned i = 0; i < r->n; i++)
         g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);

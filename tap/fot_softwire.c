@@ -515,6 +515,16 @@ fot_softwire_find_rule(const fot_softwire *sw, const uint8_t ce[16])
     return best;
 }
 
+bool
+fot_softwire_map_ce(const fot_softwire *sw, const uint8_t ce[16], fot_port_set *set)
+{
+    const fot_map_rule *r = fot_softwire_find_rule(sw, ce);
+    if (!r)
+        return false;
+    fot_map_rule_port_set(r, ce, set);
+    return fot_map_is_address(r, set, ce);
+}
+
 const fot_map_rule *
 fot_softwire_find_rule_v4(const fot_softwire *sw, uint32_t ipv4)
 {
@@ -729,12 +739,8 @@ judge_rule(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], u
     /* Not the address the rule derives. A CE whose own address is consistent
      * with its rule used an address or port of another; otherwise its source
      * address is spoofed (or its IID, PSID or prefix misconfigured). */
-    const fot_map_rule *own_rule = fot_softwire_find_rule(sw, ce);
     fot_port_set own;
-    if (!own_rule)
-        return FOT_VERDICT_SPOOFED;
-    fot_map_rule_port_set(own_rule, ce, &own);
-    if (!fot_map_is_address(own_rule, &own, ce))
+    if (!fot_softwire_map_ce(sw, ce, &own))
         return FOT_VERDICT_SPOOFED;
     uint32_t mask = own.ipv4_len ? UINT32_MAX << (32 - own.ipv4_len) : 0;
     return (ipv4 & mask) == own.ipv4 ? FOT_VERDICT_WRONG_PORT : FOT_VERDICT_WRONG_ADDRESS;
@@ -747,10 +753,13 @@ fot_softwire_judge(const fot_softwire *sw, const uint8_t ce[16], const uint8_t b
     memset(out, 0, sizeof *out);
     if (!sw)
         return;
-    /* A B4 of the table is judged by the table; else a CE or IPv4 of a rule by the rules;
-     * else, with a table, every tunnelled packet is the lwAFTR's to judge. */
+    /* A B4 of the table is judged by the table; else a MAP CE, or an IPv4 of a
+     * rule, by the rules (a DS-Lite B4 inside a rule's IPv6 prefix whose
+     * clients are not in its IPv4 prefix is not the BR's MAP traffic); else,
+     * with a table, every tunnelled packet is the lwAFTR's to judge. */
     bool b4 = fot_bindings_of_b4(sw->table, ce) != 0;
-    if (!b4 && sw->rules->len && (fot_softwire_find_rule_v4(sw, ipv4) || fot_softwire_find_rule(sw, ce))) {
+    fot_port_set own;
+    if (!b4 && sw->rules->len && (fot_softwire_find_rule_v4(sw, ipv4) || fot_softwire_map_ce(sw, ce, &own))) {
         out->by_rule = true;
         out->verdict = judge_rule(sw, ce, br, ipv4, port, out);
     } else if (fot_bindings_count(sw->table)) {

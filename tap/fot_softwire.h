@@ -97,6 +97,11 @@ void fot_softwire_forget_cache(void);
 
 /* Longest Rule IPv6 prefix covering ce, or NULL. */
 const fot_map_rule *fot_softwire_find_rule(const fot_softwire *sw, const uint8_t ce[16]);
+/* A MAP rule's CE: its whole address is the one the longest rule covering
+ * it derives from its EA bits (RFC 7597 section 6, or the older layout); its
+ * port set in *set. A rule prefix may also cover BRs, DS-Lite B4s and other
+ * tunnel ends, and spoofed or misconfigured sources: those are none. */
+bool fot_softwire_map_ce(const fot_softwire *sw, const uint8_t ce[16], fot_port_set *set);
 /* Longest Rule IPv4 prefix covering ipv4 (how a BR picks the rule of a packet). */
 const fot_map_rule *fot_softwire_find_rule_v4(const fot_softwire *sw, uint32_t ipv4);
 bool fot_softwire_is_br(const fot_softwire *sw, const uint8_t addr[16]);

@@ -65,6 +65,8 @@ def fits(kind, value):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "keyword":
         return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
     return False
 
 

@@ -2,7 +2,8 @@
 """The enumerated fields are shown by name in the packet details (the number
 follows in brackets, as Wireshark shows ip.proto). dslite.pcapng frame 9 is
 the DNS answer from 203.0.113.53:53 to B4 2001:db8:1::2's client
-192.168.1.2:5353 (make_captures.py), the third session, seen a second time."""
+192.168.1.2:5353 (make_captures.py), the third session, seen a second time: opened by that client (not inbound),
+and DS-Lite only by a guess (one private client IPv4 behind the B4)."""
 import argparse
 import os
 import sys
@@ -20,7 +21,9 @@ EXPECTED = """[4o6top, Session 3, down, DS-Lite 2001:db8:1::2]
     [Client port: 5353]
     [Server: 203.0.113.53]
     [Server port: 53]
+    [Inbound: False]
     [Mechanism: DS-Lite (1)]
+    [Mechanism evidence: guess:private-ipv4 (5)]
     [Timeout class: UDP DNS (3)]
 """
 

@@ -8,7 +8,7 @@ nstat:4o6top-ces. Then checks the rows against tshark on the same file:
   Sessions: one row per session of -z 4o6top,sess,ends,tunnel,format=json
     (protocol, CE, client and server address and port), with that session's
     packets and bytes (up + down) from its end row;
-  CEs: the rows of -z 4o6top,ce,format=json (CE, mechanism, IPv4, PSID,
+  CEs: the rows of -z 4o6top,ce,format=json (CE, mechanism, evidence, IPv4, PSID,
     port set size, ports in use, peak, sessions, out of set).
 mixed.pcap holds sessions whose first packet came from the server and that a
 later SYN turns around: their rows must follow, as -z 4o6top,sess does.
@@ -85,13 +85,13 @@ def check(env, name):
                             % (name, dict(got - want), dict(want - got)))
 
     ces = table(answers[4], "4o6top CEs")
-    want_ces = sorted((d["ce"], d["mechanism"], d["ipv4"] or "", "" if d["psid"] is None else str(d["psid"]),
+    want_ces = sorted((d["ce"], d["mechanism"], d["evidence"], d["ipv4"] or "", "" if d["psid"] is None else str(d["psid"]),
                        d["port_set_size"] or 0, d["ports_in_use"], d["peak_ports_in_use"], d["sessions"],
                        d["out_of_set"]) for d in tshark_json(env, capture, "ce,format=json"))
     if ces is None:
         problems.append("%s: no CEs table: %s" % (name, json.dumps(answers[4])[:300]))
     else:
-        got_ces = sorted((c["CE/B4"], c["Mechanism"], c["IPv4"], c["PSID"], c["Port set size"], c["Ports in use"],
+        got_ces = sorted((c["CE/B4"], c["Mechanism"], c["Evidence"], c["IPv4"], c["PSID"], c["Port set size"], c["Ports in use"],
                           c["Peak ports in use"], c["Sessions"], c["Out of set"]) for c in ces)
         if got_ces != want_ces or not want_ces:
             problems.append("%s: CEs rows differ from -z 4o6top,ce:\n  sharkd %s\n  tshark %s"
