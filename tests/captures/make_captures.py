@@ -800,6 +800,49 @@ def mixed(c):
         c.add(when, tun(ce, AFTR, pkt) if up else tun(AFTR, ce, pkt))
 
 
+def tunnels(c):
+    """Sessions belong to their tunnels: four B4s of one AFTR, all with the inner
+    client 192.168.0.11, servers behind two of them reached from the Internet
+    (inbound), and the same inner 5-tuple in two tunnels. No br=: which end is
+    the CE/B4 comes from the capture alone. R2 = 198.51.100.7.
+
+    f1-f3   t+0.00  AFTR>A  R2:50001 > .11:8080 SYN, A's SYN-ACK, ACK (40 each): S1. The
+                            tunnel's only evidence is that the AFTR's side opened it: the
+                            AFTR is taken for the CE (client R2:50001)
+    f4/f5   t+1.00  AFTR>B  R2:50002 > .11:8080 SYN, SYN-ACK (40): S2, the same way
+    f6/f7   t+2.00  C>AFTR  UDP .11:5353 > DNS:53 (58), answer (128): S3. The AFTR is now in
+                            three tunnels: it is the BR, A and B are CEs; S1 and S2 turn round
+                            (client .11:8080, inbound), C is a CE from the start
+    f8/f9   t+3.00  AFTR>D  R2:50001 > .11:8080 SYN-ACK, D's ACK (40): S1's inner 5-tuple
+                            in D's tunnel: S4, D's own session, opened by D's side
+    f10/f11 t+4.00  A S1 continues: .11:8080 > R2 data (140), R2's ACK (40)
+    f12/f13 t+5.00  B ICMP echo .11 > WEB id 34 (84), reply (84): S5, outbound
+                    t+5.01  S3 times out (DNS, 3 s)
+    f14/f15 t+6.00  AFTR>C ICMP echo WEB > .11 id 51 (84), C's reply (84): S6, inbound
+    At the end (t+6.01) S1, S2, S4, S5, S6 are active; no session holds packets of two
+    tunnels, and each tunnel's packets are its sessions' packets.
+    """
+    A, B, C, D = ("2001:db8:%s::2" % x for x in "abcd")
+    R2 = "198.51.100.7"
+    t = Decimal(T0)
+    at = lambda s: t + Decimal(s)
+    c.add(at("0.00"), tun(AFTR, A, tcp(R2, 50001, "192.168.0.11", 8080, "S")))
+    c.add(at("0.01"), tun(A, AFTR, tcp("192.168.0.11", 8080, R2, 50001, "SA")))
+    c.add(at("0.02"), tun(AFTR, A, tcp(R2, 50001, "192.168.0.11", 8080, "A")))
+    c.add(at("1.00"), tun(AFTR, B, tcp(R2, 50002, "192.168.0.11", 8080, "S")))
+    c.add(at("1.01"), tun(B, AFTR, tcp("192.168.0.11", 8080, R2, 50002, "SA")))
+    c.add(at("2.00"), tun(C, AFTR, udp("192.168.0.11", 5353, DNS, 53, 30)))
+    c.add(at("2.01"), tun(AFTR, C, udp(DNS, 53, "192.168.0.11", 5353, 100)))
+    c.add(at("3.00"), tun(AFTR, D, tcp(R2, 50001, "192.168.0.11", 8080, "SA")))
+    c.add(at("3.01"), tun(D, AFTR, tcp("192.168.0.11", 8080, R2, 50001, "A")))
+    c.add(at("4.00"), tun(A, AFTR, tcp("192.168.0.11", 8080, R2, 50001, "PA", 100)))
+    c.add(at("4.01"), tun(AFTR, A, tcp(R2, 50001, "192.168.0.11", 8080, "A")))
+    c.add(at("5.00"), tun(B, AFTR, icmp("192.168.0.11", WEB, 8, 34)))
+    c.add(at("5.01"), tun(AFTR, B, icmp(WEB, "192.168.0.11", 0, 34)))
+    c.add(at("6.00"), tun(AFTR, C, icmp(WEB, "192.168.0.11", 8, 51)))
+    c.add(at("6.01"), tun(C, AFTR, icmp("192.168.0.11", WEB, 0, 51)))
+
+
 CAPTURES = {
     "dslite.pcapng": (dslite, "pcapng", 1),
     "mape.pcap": (mape, "pcap", 1),
@@ -824,6 +867,7 @@ CAPTURES = {
     "lw4o6-verdicts.pcap": (lw4o6_verdicts, "pcap", 1),
     "mape-verdicts.pcap": (mape_verdicts, "pcap", 1),
     "psid-lengths.pcap": (psid_lengths, "pcap", 1),
+    "tunnels.pcap": (tunnels, "pcap", 1),
 }
 
 # Binding-table files, written with the captures (bindings= reads them).
