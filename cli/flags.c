@@ -19,8 +19,8 @@ option_for_flag(const char *name)
     g_free(dashed);
     if (!o)
         o = fot_option_find(name);
-    if (o && o->id == FOT_ID_OUTPUT)
-        return NULL; /* the command's own plumbing (-m elastic); redirect stdout instead */
+    if (o && (o->id == FOT_ID_OUTPUT || o->id == FOT_ID_FILE))
+        return NULL; /* the command's own plumbing (-m elastic, -r); redirect stdout instead */
     return o;
 }
 
@@ -188,7 +188,7 @@ option_lines(GString *s, bool original)
     fot_config_defaults(&defaults);
     for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
-        if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT)
+        if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT || o->id == FOT_ID_FILE)
             continue;
         char *flag = original ? g_strdup(o->original_flag) : g_strconcat("-", o->name, NULL);
         char *def = fot_config_get(&defaults, o->name), *value = value_name(o);

@@ -151,11 +151,12 @@ def check_setup(r):
     flags = set(re.findall(r"^  (-[A-Za-z_]+)", out, re.M))
     original = ["-m", "-r", "-s", "-h", "-i", "-d", "-n", "-Tt", "-Ttr", "-Tu", "-Tud", "-Ti", "-E"]
     missing = [f for f in original if f not in flags]
-    # Each plugin option is a flag, by its original spelling or by its name (output is the command's own).
+    # Each plugin option is a flag, by its original spelling or by its name (output and file are the
+    # command's own: -m elastic's documents, -r's name).
     named = {"interval": "-i", "height": "-h", "src": "-s", "delimiter": "-d", "noheader": "-n",
              "tcp_timeout": "-Tt", "tcp_close_timeout": "-Ttr", "udp_timeout": "-Tu", "dns_timeout": "-Tud",
              "icmp_timeout": "-Ti", "filter": "-filter"}
-    missing += [o for o in options if o != "output" and named.get(o, "-" + o) not in flags]
+    missing += [o for o in options if o not in ("output", "file") and named.get(o, "-" + o) not in flags]
     if rc != 0 or err or missing or len(options) < 20:
         problems.append("-help: rc=%d err=%r missing=%s options=%d" % (rc, err, missing, len(options)))
     for line in ("Both directions are always one session", "Sessions age by capture time"):
