@@ -50,14 +50,37 @@ record_setting(fot_cli_args *a, const fot_option *o, const char *value)
     g_free(text);
 }
 
+/* The plugin's defaults but the original's layouts: the command is its drop-in. */
+static void
+command_defaults(fot_config *c)
+{
+    fot_config_defaults(c);
+    c->layout = FOT_LAYOUT_ORIGINAL;
+}
+
 static void
 args_init(fot_cli_args *a)
 {
     memset(a, 0, sizeof *a);
     a->mode = FOT_MODE_SUM;
     a->file = "-";
-    fot_config_defaults(&a->cfg);
+    command_defaults(&a->cfg);
     a->settings = g_ptr_array_new_with_free_func(g_free);
+    record_setting(a, &fot_options[FOT_ID_LAYOUT], NULL); /* first: a -layout flag comes later and wins */
+}
+
+/* -r names the capture; sum's Option line shows it (file=, its commas as %2C). */
+static bool
+set_file(fot_cli_args *a, const char *value, char **why)
+{
+    char *name = fot_config_name_text(value);
+    bool ok = fot_config_set(&a->cfg, "file", name, why);
+    if (ok) {
+        a->file = value;
+        record_setting(a, &fot_options[FOT_ID_FILE], NULL);
+    }
+    g_free(name);
+    return ok;
 }
 
 fot_cli_parse_result
@@ -113,7 +136,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
                 g_free(modes);
             }
         } else if (strcmp(key, "r") == 0) {
-            a->file = value;
+            ok = set_file(a, value, &why);
         } else if (strcmp(key, "E") == 0) {
             a->url = value;
         } else if (strcmp(key, "filter") == 0) {
@@ -185,7 +208,7 @@ static void
 option_lines(GString *s, bool original)
 {
     fot_config defaults;
-    fot_config_defaults(&defaults);
+    command_defaults(&defaults);
     for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
         if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT || o->id == FOT_ID_FILE)
