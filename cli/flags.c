@@ -251,8 +251,35 @@ fot_cli_help(void)
     flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count");
     flag_line(s, "-help", "", "This help");
     g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
-                       "Different from the original on purpose:\n"
-                       "  Both directions are always one session (the original joins them only with -s).\n"
-                       "  Sessions age by capture time, not wall-clock ticks: a file gives the same answer every run.\n");
+                       "Output is in the original's layouts, byte for byte (-layout plugin: tshark -z 4o6top's).\n"
+                       "Different from the original on purpose, and why:\n"
+                       "  Both directions are always one session, client first: a reply belongs to its request\n"
+                       "    (the original joins them only with -s).\n"
+                       "  Sessions age by capture time, not wall-clock ticks: a file gives the same answer every run.\n"
+                       "    stat rows stand at interval boundaries of capture time; sum's time is the capture's\n"
+                       "    and its Timeout the seconds left (the original counted redraws).\n"
+                       "  From a file sum prints one table, as of the last packet (the original redrew every\n"
+                       "    interval while reading: what it showed hung on the machine's speed).\n"
+                       "  Ctrl-C ends with the final output, so nothing is lost (the original stopped without it).\n"
+                       "  sum's rows are the most bytes first and -h 0 shows them all, so the table shows what\n"
+                       "    matters (the original's came in any order; -h 0 showed one).\n"
+                       "  Sess counts sessions, the CE/B4 in the key: DS-Lite B4s share inner addresses (the\n"
+                       "    original counted distinct source port, destination IP and port).\n"
+                       "  Fragmented packets count once, reassembled, and IPv6 extension headers are read: both\n"
+                       "    are ordinary tunnel traffic (the original skipped such packets).\n"
+                       "  An ICMP error's session has the quoted connection's client first, whom it concerns\n"
+                       "    (the original: the error's sender).\n"
+                       "  IPv4 carrying GRE, ESP, ... makes no rows, having no ports (the original printed them\n"
+                       "    with no protocol and ports 0); a malformed inner header is skipped (the original\n"
+                       "    could stop on one).\n"
+                       "  A TCP session that saw RST, or FIN with ACK, keeps the -Ttr timeout, as a BR's NAT keeps\n"
+                       "    a closing connection (a later ACK gave the original's -Tt back).\n"
+                       "  -max_sessions bounds memory; sum says when it ended sessions early (the original grew).\n"
+                       "  -m elastic also shows the sum table, to see what is sent, and needs -E (the original\n"
+                       "    printed nothing, defaulted to localhost and sent mapping type stat, gone since\n"
+                       "    Elasticsearch 7).\n"
+                       "  The version line is this 4o6top's. On a terminal sum's Total Sess line stays in place\n"
+                       "    on standard output, so the table is drawn whole (the original's went to standard\n"
+                       "    error through Go's log package, as 4o6top's does off a terminal).\n");
     return g_string_free(s, FALSE);
 }
