@@ -103,8 +103,9 @@ const fot_option fot_options[] = {
       "adds to lw_binding." },
     [FOT_ID_LAYOUT] = { FOT_ID_LAYOUT, "layout", FOT_OPT_ENUM, AT(layout),
       0, 0, layout_names, NO_LIST, NULL, "Layout",
-      "sum, stat, log, sess as CSV: plugin (these columns), or original (the original 4o6top's, byte for byte: "
-      "trailing delimiters, times to the second; extra columns last)." },
+      "sum, stat, log, sess as text: plugin (times to the capture's precision, a time in sess, sum's Not sessions "
+      "line), or original (the original 4o6top's byte for byte: trailing delimiters, times to the second; extra "
+      "columns last)." },
     [FOT_ID_FILE] = { FOT_ID_FILE, "file", FOT_OPT_NAME, AT(file),
       0, 0, NULL, NO_LIST, NULL, "Capture name",
       "-z only: the capture's name on sum's Option line in the original layout (default: tshark's -r or -i); "
