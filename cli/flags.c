@@ -19,8 +19,8 @@ option_for_flag(const char *name)
     g_free(dashed);
     if (!o)
         o = fot_option_find(name);
-    if (o && o->id == FOT_ID_OUTPUT)
-        return NULL; /* the command's own plumbing (-m elastic); redirect stdout instead */
+    if (o && (o->id == FOT_ID_OUTPUT || o->id == FOT_ID_FILE))
+        return NULL; /* the command's own plumbing (-m elastic, -r); redirect stdout instead */
     return o;
 }
 
@@ -50,14 +50,37 @@ record_setting(fot_cli_args *a, const fot_option *o, const char *value)
     g_free(text);
 }
 
+/* The plugin's defaults but the original's layouts: the command is its drop-in. */
+static void
+command_defaults(fot_config *c)
+{
+    fot_config_defaults(c);
+    c->layout = FOT_LAYOUT_ORIGINAL;
+}
+
 static void
 args_init(fot_cli_args *a)
 {
     memset(a, 0, sizeof *a);
     a->mode = FOT_MODE_SUM;
     a->file = "-";
-    fot_config_defaults(&a->cfg);
+    command_defaults(&a->cfg);
     a->settings = g_ptr_array_new_with_free_func(g_free);
+    record_setting(a, &fot_options[FOT_ID_LAYOUT], NULL); /* first: a -layout flag comes later and wins */
+}
+
+/* -r names the capture; sum's Option line shows it (file=, its commas as %2C). */
+static bool
+set_file(fot_cli_args *a, const char *value, char **why)
+{
+    char *name = fot_config_name_text(value);
+    bool ok = fot_config_set(&a->cfg, "file", name, why);
+    if (ok) {
+        a->file = value;
+        record_setting(a, &fot_options[FOT_ID_FILE], NULL);
+    }
+    g_free(name);
+    return ok;
 }
 
 fot_cli_parse_result
@@ -113,7 +136,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
                 g_free(modes);
             }
         } else if (strcmp(key, "r") == 0) {
-            a->file = value;
+            ok = set_file(a, value, &why);
         } else if (strcmp(key, "E") == 0) {
             a->url = value;
         } else if (strcmp(key, "filter") == 0) {
@@ -185,10 +208,10 @@ static void
 option_lines(GString *s, bool original)
 {
     fot_config defaults;
-    fot_config_defaults(&defaults);
+    command_defaults(&defaults);
     for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
         const fot_option *o = &fot_options[i];
-        if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT)
+        if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT || o->id == FOT_ID_FILE)
             continue;
         char *flag = original ? g_strdup(o->original_flag) : g_strconcat("-", o->name, NULL);
         char *def = fot_config_get(&defaults, o->name), *value = value_name(o);
@@ -228,8 +251,35 @@ fot_cli_help(void)
     flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count");
     flag_line(s, "-help", "", "This help");
     g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
-                       "Different from the original on purpose:\n"
-                       "  Both directions are always one session (the original joins them only with -s).\n"
-                       "  Sessions age by capture time, not wall-clock ticks: a file gives the same answer every run.\n");
+                       "Output is in the original's layouts, byte for byte (-layout plugin: tshark -z 4o6top's).\n"
+                       "Different from the original on purpose, and why:\n"
+                       "  Both directions are always one session, client first: a reply belongs to its request\n"
+                       "    (the original joins them only with -s).\n"
+                       "  Sessions age by capture time, not wall-clock ticks: a file gives the same answer every run.\n"
+                       "    stat rows stand at interval boundaries of capture time; sum's time is the capture's\n"
+                       "    and its Timeout the seconds left (the original counted redraws).\n"
+                       "  From a file sum prints one table, as of the last packet (the original redrew every\n"
+                       "    interval while reading: what it showed hung on the machine's speed).\n"
+                       "  Ctrl-C ends with the final output, so nothing is lost (the original stopped without it).\n"
+                       "  sum's rows are the most bytes first and -h 0 shows them all, so the table shows what\n"
+                       "    matters (the original's came in any order; -h 0 showed one).\n"
+                       "  Sess counts sessions, the CE/B4 in the key: DS-Lite B4s share inner addresses (the\n"
+                       "    original counted distinct source port, destination IP and port).\n"
+                       "  Fragmented packets count once, reassembled, and IPv6 extension headers are read: both\n"
+                       "    are ordinary tunnel traffic (the original skipped such packets).\n"
+                       "  An ICMP error's session has the quoted connection's client first, whom it concerns\n"
+                       "    (the original: the error's sender).\n"
+                       "  IPv4 carrying GRE, ESP, ... makes no rows, having no ports (the original printed them\n"
+                       "    with no protocol and ports 0); a malformed inner header is skipped (the original\n"
+                       "    could stop on one).\n"
+                       "  A TCP session that saw RST, or FIN with ACK, keeps the -Ttr timeout, as a BR's NAT keeps\n"
+                       "    a closing connection (a later ACK gave the original's -Tt back).\n"
+                       "  -max_sessions bounds memory; sum says when it ended sessions early (the original grew).\n"
+                       "  -m elastic also shows the sum table, to see what is sent, and needs -E (the original\n"
+                       "    printed nothing, defaulted to localhost and sent mapping type stat, gone since\n"
+                       "    Elasticsearch 7).\n"
+                       "  The version line is this 4o6top's. On a terminal sum's Total Sess line stays in place\n"
+                       "    on standard output, so the table is drawn whole (the original's went to standard\n"
+                       "    error through Go's log package, as 4o6top's does off a terminal).\n");
     return g_string_free(s, FALSE);
 }

@@ -17,7 +17,7 @@ typedef struct fot_cli_args {
     const char *url;     /* -E */
     const char *filter;  /* -filter */
     fot_config cfg;      /* every value given, checked */
-    GPtrArray *settings; /* "name=value" per value given, in order, for -z */
+    GPtrArray *settings; /* "name=value" per value given (and layout= first, file= for -r), in order, for -z */
 } fot_cli_args;
 
 typedef enum { FOT_CLI_RUN, FOT_CLI_HELP, FOT_CLI_BAD } fot_cli_parse_result;

@@ -135,7 +135,13 @@ cli_init(const char *opt_arg, void *userdata)
     struct stat st;
     bool to_file = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
     bool live = fot_host_input_is_live();
-    fot_output out = { file, !to_file || live, live, isatty(fileno(file)) != 0 };
+    fot_output out = { .out = file, .flush_rows = !to_file || live, .live = live,
+                       .clear_screen = isatty(fileno(file)) != 0 };
+    if (!cfg.file[0]) { /* sum's original Option line names what tshark reads */
+        char *name = fot_host_input_name();
+        g_strlcpy(cfg.file, name, sizeof cfg.file);
+        g_free(name);
+    }
     inst->run = fot_run_new(&cfg, mode, filter, out);
     fot_config_clear(&cfg);
     g_free(filter);

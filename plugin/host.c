@@ -120,3 +120,26 @@ fot_host_fields_leave_out(const char *const names[])
     field_search s = { names, false };
     return fot_host_is_tshark() && !any_argument(names_one, &s) && s.any_field;
 }
+
+static bool
+input_argument(const char *a, const char *next, void *data)
+{
+    const char *name = NULL;
+    if ((strcmp(a, "-r") == 0 || strcmp(a, "--read-file") == 0 || strcmp(a, "-i") == 0 ||
+         strcmp(a, "--interface") == 0) && next)
+        name = next;
+    else if (a[0] == '-' && (a[1] == 'r' || a[1] == 'i') && a[2])
+        name = a + 2;
+    else if (strncmp(a, "--read-file=", 12) == 0 || strncmp(a, "--interface=", 12) == 0)
+        name = a + 12;
+    if (name)
+        *(char **)data = g_strdup(name);
+    return name != NULL;
+}
+
+char *
+fot_host_input_name(void)
+{
+    char *name = NULL;
+    return any_argument(input_argument, &name) ? name : g_strdup("-");
+}

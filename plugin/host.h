@@ -21,6 +21,8 @@ bool fot_host_is_sharkd(void);
 bool fot_host_two_pass(void);
 /* tshark reads an interface (-i), or -r names "-", a FIFO, socket or character device. */
 bool fot_host_input_is_live(void);
+/* What tshark reads: the value of -r or -i, else "-" (g_free it). */
+char *fot_host_input_name(void);
 /* tshark prints only the fields that -e names (-T fields, ek, json, pdml) and
  * none of them is one of names (NULL-terminated protocols) or one of their
  * fields: their tree items go unseen, though the tree is visible. */

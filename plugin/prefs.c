@@ -11,11 +11,13 @@
 
 static int proto_4o6top = -1;
 
-/* Tables have their own preference (softwire_uat.c); an output file is per -z. */
+/* Tables have their own preference (softwire_uat.c); an output file and the
+ * capture's name are per -z. */
 static bool
 is_preference(const fot_option *o)
 {
-    return o->id != FOT_ID_MAP_RULE && o->id != FOT_ID_LW_BINDING && o->id != FOT_ID_OUTPUT;
+    return o->id != FOT_ID_MAP_RULE && o->id != FOT_ID_LW_BINDING && o->id != FOT_ID_OUTPUT &&
+           o->id != FOT_ID_FILE;
 }
 static const char *values[FOT_ID_COUNT]; /* indexed by fot_opt_id */
 

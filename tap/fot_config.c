@@ -18,6 +18,7 @@ static const char *const sort_names[] = { "bytes", "packets", "recent", "oldest"
 static const char *const bytes_names[] = { "ipv6", "ipv4", NULL };
 static const char *const refresh_names[] = { "auto", "on", "off", NULL };
 static const char *const format_names[] = { "csv", "json", NULL };
+static const char *const layout_names[] = { "plugin", "original", NULL };
 
 #define AT(field) offsetof(fot_config, field)
 #define NO_LIST FOT_LIST_RULES
@@ -34,10 +35,10 @@ const fot_option fot_options[] = {
       "IPv4 address or prefix of the client side (behind the CE/B4); orients sessions, filters nothing." },
     [FOT_ID_DELIMITER] = { FOT_ID_DELIMITER, "delimiter", FOT_OPT_DELIMITER, AT(delimiter),
       0, 0, NULL, NO_LIST, "-d", "Field delimiter",
-      "stat and log: field delimiter; one to 8 characters, or tab, space, comma, semicolon, pipe." },
+      "stat, log, sess, ce: field delimiter; one to 8 characters, or tab, space, comma, semicolon, pipe." },
     [FOT_ID_NOHEADER] = { FOT_ID_NOHEADER, "noheader", FOT_OPT_BOOL, AT(noheader),
       0, 0, NULL, NO_LIST, "-n", "No header",
-      "Leave out the CSV header (stat, log) and the option lines (sum)." },
+      "Leave out the CSV header (stat, log, sess, ce) and, in the plugin layout, the option lines (sum)." },
     [FOT_ID_TCP_TIMEOUT] = { FOT_ID_TCP_TIMEOUT, "tcp_timeout", FOT_OPT_UINT, AT(timeout_s[FOT_CLASS_TCP]),
       1, MAX_TIMEOUT_S, NULL, NO_LIST, "-Tt", "TCP timeout (seconds)",
       "Idle time after which a TCP session ends." },
@@ -101,13 +102,23 @@ const fot_option fot_options[] = {
       0, 0, NULL, NO_LIST, NULL, "LW4o6 binding table file",
       "CSV file of LW4o6 softwires, header b4,ipv4,psid,psid_len[,offset[,br]], # comments; "
       "adds to lw_binding." },
+    [FOT_ID_LAYOUT] = { FOT_ID_LAYOUT, "layout", FOT_OPT_ENUM, AT(layout),
+      0, 0, layout_names, NO_LIST, NULL, "Layout",
+      "sum, stat, log, sess as text: plugin (times to the capture's precision, a time in sess, sum's Not sessions "
+      "line), or original (the original 4o6top's byte for byte: trailing delimiters, times to the second; extra "
+      "columns last)." },
+    [FOT_ID_FILE] = { FOT_ID_FILE, "file", FOT_OPT_NAME, AT(file),
+      0, 0, NULL, NO_LIST, NULL, "Capture name",
+      "-z only: the capture's name on sum's Option line in the original layout (default: tshark's -r or -i); "
+      "%2C for a comma." },
 };
 #undef AT
 #undef NO_LIST
 G_STATIC_ASSERT(G_N_ELEMENTS(fot_options) == FOT_ID_COUNT);
 /* Enum options are stored through an int. */
 G_STATIC_ASSERT(sizeof(fot_sort) == sizeof(int) && sizeof(fot_bytes) == sizeof(int) &&
-                sizeof(fot_refresh) == sizeof(int) && sizeof(fot_format) == sizeof(int));
+                sizeof(fot_refresh) == sizeof(int) && sizeof(fot_format) == sizeof(int) &&
+                sizeof(fot_layout) == sizeof(int));
 
 
 void
@@ -383,6 +394,42 @@ parse_delimiter(const char *text, char *out)
     return true;
 }
 
+/* A -z item ends at a comma: a name carries its commas as %2C (and % as %25). */
+static bool
+parse_name(const char *text, char *out)
+{
+    char name[FOT_PATH_MAX + 1];
+    size_t n = 0;
+    for (const char *p = text; *p; p++) {
+        if (n == FOT_PATH_MAX)
+            return false;
+        if (g_ascii_strncasecmp(p, "%2C", 3) == 0 || strncmp(p, "%25", 3) == 0) {
+            name[n++] = p[2] == '5' ? '%' : ',';
+            p += 2;
+        } else {
+            name[n++] = *p;
+        }
+    }
+    name[n] = '\0';
+    memcpy(out, name, n + 1);
+    return true;
+}
+
+char *
+fot_config_name_text(const char *name)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = name; *p; p++) {
+        if (*p == ',')
+            g_string_append(s, "%2C");
+        else if (*p == '%')
+            g_string_append(s, "%25");
+        else
+            g_string_append_c(s, *p);
+    }
+    return g_string_free(s, FALSE);
+}
+
 static int
 find_choice(const char *const *choices, const char *text)
 {
@@ -418,6 +465,8 @@ accepted_text(const fot_option *o)
         return g_strdup(lists[o->list].accepted);
     case FOT_OPT_FILE:
         return g_strdup("a readable file");
+    case FOT_OPT_NAME:
+        return g_strdup_printf("text of at most %u bytes, %%2C for a comma", FOT_PATH_MAX);
     }
     return g_strdup("?");
 }
@@ -470,6 +519,9 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         ok = value[0] == '\0' || (g_file_test(value, G_FILE_TEST_IS_REGULAR) && access(value, R_OK) == 0);
         if (ok)
             set_bindings_file(c, value);
+        break;
+    case FOT_OPT_NAME:
+        ok = parse_name(value, at);
         break;
     }
     if (!ok) {
@@ -554,6 +606,8 @@ fot_config_get(const fot_config *c, const char *name)
         const char *path = fot_softwire_bindings_file(c->softwire);
         return g_strdup(path ? path : "");
     }
+    case FOT_OPT_NAME:
+        return fot_config_name_text(at);
     }
     return NULL;
 }
@@ -643,6 +697,18 @@ fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **fi
     return true;
 }
 
+/* The softwire tables in force, as " map rules:2 br:1". */
+static void
+describe_softwire(GString *s, const fot_config *c)
+{
+    if (fot_softwire_rule_count(c->softwire))
+        g_string_append_printf(s, " map rules:%u", fot_softwire_rule_count(c->softwire));
+    if (fot_softwire_binding_count(c->softwire))
+        g_string_append_printf(s, " lw bindings:%u", fot_softwire_binding_count(c->softwire));
+    if (fot_softwire_br_count(c->softwire))
+        g_string_append_printf(s, " br:%u", fot_softwire_br_count(c->softwire));
+}
+
 char *
 fot_config_describe(const fot_config *c)
 {
@@ -653,12 +719,27 @@ fot_config_describe(const fot_config *c)
     g_string_printf(s, " Option interval:%s Timeout:%u/%u/%u/%u/%u Height:%u src ip:%s sort:%s bytes:%s", interval,
                     t[FOT_CLASS_TCP], t[FOT_CLASS_TCP_CLOSING], t[FOT_CLASS_UDP], t[FOT_CLASS_DNS],
                     t[FOT_CLASS_ICMP], c->height, src[0] ? src : "-", sort_names[c->sort], bytes_names[c->bytes]);
-    if (fot_softwire_rule_count(c->softwire))
-        g_string_append_printf(s, " map rules:%u", fot_softwire_rule_count(c->softwire));
-    if (fot_softwire_binding_count(c->softwire))
-        g_string_append_printf(s, " lw bindings:%u", fot_softwire_binding_count(c->softwire));
-    if (fot_softwire_br_count(c->softwire))
-        g_string_append_printf(s, " br:%u", fot_softwire_br_count(c->softwire));
+    describe_softwire(s, c);
+    g_free(interval);
+    g_free(src);
+    return g_string_free(s, FALSE);
+}
+
+char *
+fot_config_describe_original(const fot_config *c)
+{
+    char *interval = seconds_text(c->interval_ns);
+    char *src = prefix_text(&c->src);
+    const uint32_t *t = c->timeout_s;
+    GString *s = g_string_new(NULL);
+    g_string_printf(s, " Option file:%s interval:%s Timeout:%u/%u/%u/%u/%u Height:%u src ip:%s",
+                    c->file[0] ? c->file : "-", interval, t[FOT_CLASS_TCP], t[FOT_CLASS_TCP_CLOSING],
+                    t[FOT_CLASS_UDP], t[FOT_CLASS_DNS], t[FOT_CLASS_ICMP], c->height, src);
+    if (c->sort != FOT_SORT_BYTES)
+        g_string_append_printf(s, " sort:%s", sort_names[c->sort]);
+    if (c->bytes != FOT_BYTES_IPV6)
+        g_string_append_printf(s, " bytes:%s", bytes_names[c->bytes]);
+    describe_softwire(s, c);
     g_free(interval);
     g_free(src);
     return g_string_free(s, FALSE);

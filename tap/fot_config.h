@@ -17,9 +17,12 @@ typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDES
 typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
 typedef enum { FOT_REFRESH_AUTO, FOT_REFRESH_ON, FOT_REFRESH_OFF } fot_refresh;
 typedef enum { FOT_FORMAT_CSV, FOT_FORMAT_JSON } fot_format;
+/* CSV and sum text: the plugin's own, or the original Go tool's byte for byte
+ * (trailing delimiters, times to the second, its sess columns and sum widths). */
+typedef enum { FOT_LAYOUT_PLUGIN, FOT_LAYOUT_ORIGINAL } fot_layout;
 
 #define FOT_DELIMITER_MAX 8
-#define FOT_PATH_MAX 255
+#define FOT_PATH_MAX 4095
 
 typedef struct fot_ipv4_prefix {
     bool set;
@@ -43,8 +46,11 @@ typedef struct fot_config {
     bool evicted;             /* stat: Evicted column */
     fot_format format;        /* stat, log, sess, ce */
     bool ends;                /* sess: a row also when a session ends */
-    char output[FOT_PATH_MAX + 1]; /* -z only: rows to this file; empty: stdout */
+    fot_layout layout;        /* sum, stat, log, sess as CSV */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
+    /* Last: the long names stay clear of what the engine reads per packet. */
+    char output[FOT_PATH_MAX + 1]; /* -z only: rows to this file; empty: stdout */
+    char file[FOT_PATH_MAX + 1];   /* -z only: the capture's name in sum's original Option line */
 } fot_config;
 
 typedef enum {
@@ -57,6 +63,7 @@ typedef enum {
     FOT_OPT_LIST,        /* repeatable: each value adds one entry to a softwire list */
     FOT_OPT_PATH,        /* a file name, up to FOT_PATH_MAX bytes; empty for none */
     FOT_OPT_FILE,        /* a readable file's path, kept in the softwire; empty: none */
+    FOT_OPT_NAME,        /* any text up to FOT_PATH_MAX bytes; %2C stands for a comma, %25 for % */
 } fot_opt_kind;
 
 typedef enum {
@@ -85,12 +92,15 @@ typedef enum {
     FOT_ID_ENDS,
     FOT_ID_OUTPUT,
     FOT_ID_BINDINGS,
+    FOT_ID_LAYOUT,
+    FOT_ID_FILE,
     FOT_ID_COUNT
 } fot_opt_id;
 
 /* Where an option's value lives: the kind says the type found at `offset`
  * in fot_config (uint32_t, int64_t nanoseconds, bool, an int-sized enum,
- * char[FOT_DELIMITER_MAX + 1], fot_ipv4_prefix, char[FOT_PATH_MAX + 1]); a list
+ * char[FOT_DELIMITER_MAX + 1], fot_ipv4_prefix, char[FOT_PATH_MAX + 1] for a path
+ * or a name); a list
  * lives in the softwire. */
 typedef struct fot_option {
     fot_opt_id id;
@@ -126,6 +136,9 @@ bool fot_config_set_text(fot_config *c, const char *name, const char *text, char
 /* The option's current value in the text form fot_config_set_text() accepts. */
 char *fot_config_get(const fot_config *c, const char *name);
 
+/* name as a file= value: commas as %2C and % as %25, so that it fits in -z. */
+char *fot_config_name_text(const char *name);
+
 const fot_option *fot_option_find(const char *name);
 /* The option behind one of the Go tool's flags ("-Tt"), or NULL. */
 const fot_option *fot_option_by_flag(const char *flag);
@@ -141,6 +154,10 @@ bool fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode,
 
 /* Text such as " Option interval:1 Timeout:240/10/60/3/3 Height:30 src ip:-". */
 char *fot_config_describe(const fot_config *c);
+/* The original tool's line, " Option file:- interval:1 Timeout:240/10/60/3/3
+ * Height:30 src ip:", and after it only what differs from its behaviour
+ * (" sort:packets", " bytes:ipv4", the softwire tables). */
+char *fot_config_describe_original(const fot_config *c);
 
 /* The client side of a session when src= is set: is ip inside the prefix? */
 static inline bool

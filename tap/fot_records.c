@@ -28,6 +28,8 @@ typedef struct value {
 typedef struct record {
     const fot_config *cfg;
     const char *mode; /* JSON "mode", as the original tool's documents */
+    /* The original layout ends the header, and stat's rows, with a delimiter. */
+    bool header_delimited, row_delimited;
     field fields[MAX_FIELDS];
     value values[MAX_FIELDS];
     unsigned n;
@@ -78,6 +80,13 @@ add_none(record *r, const char *csv, const char *json)
     add(r, csv, json, VAL_NONE, NULL);
 }
 
+
+/* JSON has no original layout: its documents are the same in both. */
+static bool
+original(const fot_config *c)
+{
+    return c->layout == FOT_LAYOUT_ORIGINAL && !json(c);
+}
 
 /* JSON also carries the original tool's "mode" and "timestamp" (its Kibana
  * index patterns' time field) beside "@timestamp" (Filebeat, Logstash). */
@@ -133,6 +142,8 @@ write_record(GString *out, const record *r)
             g_string_append(out, r->cfg->delimiter);
         g_string_append(out, r->values[i].text);
     }
+    if (r->row_delimited)
+        g_string_append(out, r->cfg->delimiter);
     g_string_append_c(out, '\n');
 }
 
@@ -146,6 +157,7 @@ stat_fields(record *r, const fot_engine *e, int64_t t, int frac_digits)
     if (e)
         fot_engine_counts(e, &n);
     const fot_proto_counts *tcp = &n.proto[FOT_P_TCP], *udp = &n.proto[FOT_P_UDP], *icmp = &n.proto[FOT_P_ICMP];
+    r->header_delimited = r->row_delimited = original(c);
     add_time(r, t, frac_digits);
     add_uint(r, "Session", "total_session", n.sessions);
     add_uint(r, "TCPSession", "tcp_session", tcp->sessions);
@@ -196,10 +208,12 @@ tunnel_fields(record *r, const fot_engine *e, const fot_session *s)
     add_text(r, "BR", "br", s ? fot_ipv6_text(fot_engine_node_addr(e, s->br), addr) : "");
 }
 
+/* The original layout's times are to the second, as Go's time.RFC3339. */
 static void
 log_fields(record *r, const fot_engine *e, const fot_event *ev, const fot_session *s, int frac_digits)
 {
-    add_time(r, ev ? ev->time : 0, frac_digits);
+    r->header_delimited = original(r->cfg);
+    add_time(r, ev ? ev->time : 0, r->header_delimited ? 0 : frac_digits);
     endpoint_fields(r, s);
     add_uint(r, "Length", "length", !ev ? 0 : r->cfg->bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len);
     tunnel_fields(r, e, s);
@@ -217,7 +231,9 @@ static void
 sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event what, int64_t t, int frac_digits)
 {
     static const char *const events[] = { "open", "timeout", "evicted", "end" };
-    add_time(r, t, frac_digits);
+    r->header_delimited = original(r->cfg);
+    if (!r->header_delimited) /* the original's sess rows have no time */
+        add_time(r, t, frac_digits);
     endpoint_fields(r, s);
     tunnel_fields(r, e, s);
     if (r->cfg->tunnel)
@@ -398,6 +414,8 @@ write_header(GString *out, const record *r)
         return;
     for (unsigned i = 0; i < r->n; i++)
         g_string_append_printf(out, "%s%s", i ? r->cfg->delimiter : "", r->fields[i].csv);
+    if (r->header_delimited)
+        g_string_append(out, r->cfg->delimiter);
     g_string_append_c(out, '\n');
 }
 

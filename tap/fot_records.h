@@ -1,6 +1,7 @@
 /* Machine-readable rows: stat, log, sess and ce, as CSV (the original tool's
- * headers) or JSON lines (the same fields in snake_case, time as
- * "@timestamp"), for shippers such as Filebeat or Logstash. */
+ * headers; with layout=original its layout byte for byte for stat, log and
+ * sess) or JSON lines (the same fields in snake_case, time as "@timestamp"),
+ * for shippers such as Filebeat or Logstash. */
 #ifndef FOT_RECORDS_H
 #define FOT_RECORDS_H
 

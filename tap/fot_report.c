@@ -170,6 +170,86 @@ fot_report_wrap(GString *out, const char *text, unsigned width, const char *inde
     g_string_append_c(out, '\n');
 }
 
+static void
+counts_lines(GString *out, const fot_counts *n)
+{
+    static const char *const names[FOT_P_COUNT] = { "TCP ", "UDP ", "ICMP" };
+    for (int p = 0; p < FOT_P_ICMP; p++)
+        g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u SrcPort:%6u DstPort:%6u\n", names[p],
+                               n->proto[p].sessions, n->proto[p].dst_ips, n->proto[p].src_ports,
+                               n->proto[p].dst_ports);
+    g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u ICMP ID:%6u\n", names[FOT_P_ICMP],
+                           n->proto[FOT_P_ICMP].sessions, n->proto[FOT_P_ICMP].dst_ips,
+                           n->proto[FOT_P_ICMP].src_ports);
+}
+
+/* Only when the session cap was reached: the counts are then lower bounds. */
+static void
+evicted_line(GString *out, const fot_engine *e)
+{
+    if (fot_engine_evicted(e))
+        g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n",
+                               fot_engine_config(e)->max_sessions, fot_engine_evicted(e));
+}
+
+static void
+tunnel_header(GString *out, const fot_config *c)
+{
+    if (c->tunnel)
+        g_string_append_printf(out, " %-39s %s", "CE/B4", "BR/AFTR");
+    g_string_append_c(out, '\n');
+}
+
+static void
+tunnel_columns(GString *out, const fot_engine *e, const fot_session *s)
+{
+    if (fot_engine_config(e)->tunnel) {
+        char ce[INET6_ADDRSTRLEN], br[INET6_ADDRSTRLEN];
+        g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),
+                               fot_ipv6_text(fot_engine_node_addr(e, s->br), br));
+    }
+    g_string_append_c(out, '\n');
+}
+
+/* The terminal's rows: the original's widths, with timeout_width for the seconds left. */
+static void
+session_rows(GString *out, const fot_engine *e, int timeout_width)
+{
+    const fot_config *c = fot_engine_config(e);
+    size_t count;
+    const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
+    for (size_t i = 0; i < count; i++) {
+        const fot_session *s = top[i];
+        char cip[16], sip[16];
+        int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
+        g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %*" PRId64,
+                               fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
+                               fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),
+                               total(s->bytes), timeout_width, (left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC);
+        tunnel_columns(out, e, s);
+    }
+    g_free(top);
+}
+
+/* The window's rows, FOT_REPORT_WINDOW_COLUMNS wide: seconds left are in the Sessions table. */
+static void
+numbered_rows(GString *out, const fot_engine *e)
+{
+    const fot_config *c = fot_engine_config(e);
+    size_t count;
+    const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
+    for (size_t i = 0; i < count; i++) {
+        const fot_session *s = top[i];
+        char cip[16], sip[16], client[22], server[22];
+        g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
+        g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
+        g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, fot_session_serial(s),
+                               fot_proto_name(s->proto), client, server, total(s->packets), total(s->bytes));
+        tunnel_columns(out, e, s);
+    }
+    g_free(top);
+}
+
 void
 fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered)
 {
@@ -193,14 +273,7 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     if (fot_engine_started(e))
         fot_time_clock(when, sizeof when, fot_engine_now(e));
     g_string_append_printf(out, "%s  Total Sess:%u\n", when, n.sessions);
-    static const char *const names[FOT_P_COUNT] = { "TCP ", "UDP ", "ICMP" };
-    for (int p = 0; p < FOT_P_ICMP; p++)
-        g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u SrcPort:%6u DstPort:%6u\n", names[p],
-                               n.proto[p].sessions, n.proto[p].dst_ips, n.proto[p].src_ports,
-                               n.proto[p].dst_ports);
-    g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u ICMP ID:%6u\n", names[FOT_P_ICMP],
-                           n.proto[FOT_P_ICMP].sessions, n.proto[FOT_P_ICMP].dst_ips,
-                           n.proto[FOT_P_ICMP].src_ports);
+    counts_lines(out, &n);
     char *not_sessions = g_strdup_printf("Not sessions: other protocols %" PRIu64 ", malformed %" PRIu64
                                          ", unreassembled fragments %" PRIu64,
                                          fot_engine_tally_get(e, FOT_TALLY_OTHER),
@@ -211,45 +284,44 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     else
         g_string_append_printf(out, "  %s\n", not_sessions);
     g_free(not_sessions);
-    if (fot_engine_evicted(e))
-        g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n", c->max_sessions,
-                               fot_engine_evicted(e));
+    evicted_line(out, e);
     g_string_append_c(out, '\n');
 
-    if (numbered) /* the window's width: seconds left are in the Sessions table */
+    if (numbered) {
         g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
                                "Bytes");
-    else
+        tunnel_header(out, c);
+        numbered_rows(out, e);
+    } else {
         g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port",
                                "Dest IP", "Port", "Packets", "Bytes", "Timeout");
-    if (c->tunnel)
-        g_string_append_printf(out, " %-39s %s", "CE/B4", "BR/AFTR");
-    g_string_append_c(out, '\n');
-    size_t count;
-    const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
-    for (size_t i = 0; i < count; i++) {
-        const fot_session *s = top[i];
-        char cip[16], sip[16];
-        int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
-        if (numbered) {
-            char client[22], server[22];
-            g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
-            g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
-            g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, fot_session_serial(s),
-                                   fot_proto_name(s->proto), client, server, total(s->packets), total(s->bytes));
-        } else {
-            g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %7" PRId64,
-                                   fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
-                                   fot_ipv4_text(s->server_ip, sip), s->server_port, total(s->packets),
-                                   total(s->bytes), (left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC);
-        }
-        if (c->tunnel) {
-            char ce[INET6_ADDRSTRLEN], br[INET6_ADDRSTRLEN];
-            g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),
-                                   fot_ipv6_text(fot_engine_node_addr(e, s->br), br));
-        }
-        g_string_append_c(out, '\n');
+        tunnel_header(out, c);
+        session_rows(out, e, 7);
     }
-    g_free(top);
 }
 
+void
+fot_report_sum_original(GString *out, const fot_engine *e, const char *filter, size_t *log_at, size_t *log_len)
+{
+    const fot_config *c = fot_engine_config(e);
+    char *options = fot_config_describe_original(c);
+    g_string_append_printf(out, "4o6top ver: %s\n%s%s%s\n\n", FOT_VERSION, options, filter ? " filter:" : "",
+                           filter ? filter : "");
+    g_free(options);
+
+    fot_counts n;
+    fot_engine_counts(e, &n);
+    char when[32];
+    /* Before any packet there is no capture time: the wall clock, as the original's log line. */
+    fot_time_clock(when, sizeof when, fot_engine_started(e) ? fot_engine_now(e) : g_get_real_time() * 1000);
+    *log_at = out->len;
+    g_string_append_printf(out, "%s  Total Sess:%u\n", when, n.sessions);
+    *log_len = out->len - *log_at;
+    counts_lines(out, &n);
+    evicted_line(out, e);
+
+    g_string_append_printf(out, "\n%6s %15s:%5s %15s:%5s %10s %10s %5s", "Proto", "Source IP", "Port", "Dest IP",
+                           "Port", "Packets", "Bytes", "Timeout");
+    tunnel_header(out, c);
+    session_rows(out, e, 5);
+}

@@ -17,6 +17,13 @@
  * session's number first (its buttons take it). */
 void fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered);
 
+/* sum in the original tool's layout: its version and Option lines, counts,
+ * and table widths; noheader does not apply (the original's -n did not).
+ * The original wrote its "Total Sess" line through Go's log package, to
+ * stderr: that line is out's [*log_at, *log_at + *log_len). */
+void fot_report_sum_original(GString *out, const fot_engine *e, const char *filter, size_t *log_at,
+                             size_t *log_len);
+
 /* The sessions sum shows, in its order: at most `limit` (0: all). g_free the
  * array; its pointers are valid until the engine changes. */
 const fot_session **fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count);

@@ -110,10 +110,39 @@ stat_row(fot_run *r, int64_t boundary)
     emit(r);
 }
 
+/* The original cleared the screen before every table, wherever its stdout
+ * went, and wrote the Total Sess line through Go's log package, to stderr.
+ * On a terminal both streams are the screen: the line stays in place in
+ * stdout, so the table is drawn in one piece whatever relays stderr. Off a
+ * terminal it goes to stderr, as the original's did, so a redirected stdout
+ * holds the original's bytes. */
+static void
+sum_table_original(fot_run *r)
+{
+    size_t at, len;
+    g_string_append(r->buf, "\033[H\033[2J");
+    fot_report_sum_original(r->buf, r->engine, r->filter, &at, &len);
+    if (r->io.clear_screen) {
+        emit(r);
+        return;
+    }
+    FILE *log = r->io.log ? r->io.log : stderr;
+    fwrite(r->buf->str, 1, at, r->io.out);
+    fflush(r->io.out); /* in order, should both streams go to one place */
+    fwrite(r->buf->str + at, 1, len, log);
+    fflush(log);
+    g_string_erase(r->buf, 0, (gssize)(at + len));
+    emit(r);
+}
+
 static void
 sum_table(fot_run *r)
 {
     count_queued(r);
+    if (r->cfg.layout == FOT_LAYOUT_ORIGINAL) {
+        sum_table_original(r);
+        return;
+    }
     if (r->io.clear_screen)
         g_string_append(r->buf, "\033[H\033[2J");
     fot_report_sum(r->buf, r->engine, r->filter, false);

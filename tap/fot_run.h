@@ -15,6 +15,7 @@ typedef struct fot_output {
     bool flush_rows;   /* flush after each row or table (stdout is not a plain file, or input is live) */
     bool live;         /* tshark reads an interface or a pipe */
     bool clear_screen; /* sum redraws: stdout is a terminal */
+    FILE *log;         /* sum's Total Sess line in the original layout, off a terminal; NULL: stderr */
 } fot_output;
 
 /* Rows through an idle gap are printed, up to this many all-empty rows. */

@@ -4,7 +4,8 @@
   golden NAME...  CLILIST cases: the command against the tshark -z it stands for
   bad             BADFLAGS: one line, exit 2, and tshark never needed
   setup           a missing tshark, plugin or profile said in one line; -help
-                  lists every option of -z 4o6top,help and both differences
+                  lists every option of -z 4o6top,help and both differences;
+                  a -r name with a comma reaches sum's Option line
   sigint          SIGINT to the command mid-pipe: tshark ends, the final sum
                   table is printed, exit 0
 """
@@ -138,8 +139,8 @@ def check_setup(r):
     os.makedirs(bare_home, exist_ok=True)
     os.chmod(bare_home, 0o777)
     rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng", {"HOME": bare_home})
-    want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-z", "4o6top,stat"], "file", "sample.pcapng",
-                                 {"HOME": bare_home})
+    want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-z", "4o6top,stat,layout=original"], "file",
+                                 "sample.pcapng", {"HOME": bare_home})
     want = ('4o6top: the configuration profile "%s" is not installed (the 4o6top package has it); running with '
             "Wireshark's defaults, slower\n" % PROFILE)
     if rc != 0 or err != want or out != want_out:
@@ -151,11 +152,12 @@ def check_setup(r):
     flags = set(re.findall(r"^  (-[A-Za-z_]+)", out, re.M))
     original = ["-m", "-r", "-s", "-h", "-i", "-d", "-n", "-Tt", "-Ttr", "-Tu", "-Tud", "-Ti", "-E"]
     missing = [f for f in original if f not in flags]
-    # Each plugin option is a flag, by its original spelling or by its name (output is the command's own).
+    # Each plugin option is a flag, by its original spelling or by its name (output and file are the
+    # command's own: -m elastic's documents, -r's name).
     named = {"interval": "-i", "height": "-h", "src": "-s", "delimiter": "-d", "noheader": "-n",
              "tcp_timeout": "-Tt", "tcp_close_timeout": "-Ttr", "udp_timeout": "-Tu", "dns_timeout": "-Tud",
              "icmp_timeout": "-Ti", "filter": "-filter"}
-    missing += [o for o in options if o != "output" and named.get(o, "-" + o) not in flags]
+    missing += [o for o in options if o not in ("output", "file") and named.get(o, "-" + o) not in flags]
     if rc != 0 or err or missing or len(options) < 20:
         problems.append("-help: rc=%d err=%r missing=%s options=%d" % (rc, err, missing, len(options)))
     for line in ("Both directions are always one session", "Sessions age by capture time"):
@@ -173,7 +175,20 @@ def check_setup(r):
     modes = re.findall(r"^      ([a-z]+) ", out, re.M)
     if modes != ["sum", "stat", "log", "ce", "sess", "elastic"]:
         problems.append("-help modes: %s" % modes)
-    return problems
+    return problems + check_file_name(r)
+
+
+def check_file_name(r):
+    """-r FILE with a comma and a percent sign in its name (file= carries them as %2C, %25):
+    sum's Option line names it as tshark names its own -r."""
+    odd = r.env.capture("odd,name%2C.pcapng")
+    shutil.copy(r.env.capture("dslite.pcapng"), odd)
+    os.chmod(odd, 0o644)
+    want = r.run("tshark", ["-r", odd, "-q", "-C", PROFILE, "-z", "4o6top,sum,layout=original"], "file", odd)
+    got = r.run(r.cli, ["-r", odd], "file", odd)
+    if got != want or " Option file:%s interval:" % odd not in want[1]:
+        return ["-r with a comma in the name:\n" + diff("stdout", want[1], got[1])]
+    return []
 
 
 def check_sigint(r):
@@ -182,7 +197,7 @@ def check_sigint(r):
     the sessions still open only at the end of the capture: once every earlier
     row is out, SIGINT must bring exactly those final rows and exit status 0."""
     sample = r.env.capture("sample.pcapng")
-    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,sess,ends"], "file",
+    _, want, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,sess,ends,layout=original"], "file",
                        "sample.pcapng")
     want_lines = want.splitlines(True)
     before_end = len([x for x in want_lines if ",end," not in x])

@@ -90,6 +90,7 @@ parse_args(const fot_config *base, const char *text)
         for (unsigned i = 0; i < FOT_ID_COUNT; i++)
             check_reads_back(&c, fot_options[i].name);
         g_free(fot_config_describe(&c));
+        g_free(fot_config_describe_original(&c));
     } else {
         CHECK(err != NULL && filter == NULL);
     }

@@ -664,11 +664,14 @@ tally(harness *h, uint8_t op, reader *r)
         fot_engine_tally(h->engine, which, n);
 }
 
-/* The sum view as the GUI shows it (numbered) or tshark. */
+/* The sum view as the GUI shows it (numbered) or tshark, in both layouts. */
 static void
 render(harness *h, bool numbered)
 {
+    size_t log_at, log_len;
     fot_report_sum(h->text, engine_of(h), NULL, numbered);
+    fot_report_sum_original(h->text, engine_of(h), NULL, &log_at, &log_len);
+    CHECK(log_at + log_len <= h->text->len);
     g_string_truncate(h->text, 0);
 }
 
@@ -776,6 +779,7 @@ start(harness *h, reader *r)
     out.clear_screen = take_bits(&bits, 1);
     h->frac_digits = (int)take_bits(&bits, 1) * 3 + 6; /* microseconds or nanoseconds */
     h->cursor = start_times[take_bits(&bits, 2)];
+    cfg.layout = take_bits(&bits, 1) ? FOT_LAYOUT_ORIGINAL : FOT_LAYOUT_PLUGIN; /* after the older bits */
     if (engine_driver) {
         h->engine = fot_engine_new(&cfg);
         fot_engine_on_end(h->engine, session_ended, h);

@@ -4,7 +4,8 @@
 TESTLIST line:  NAME  CAPTURE  ZARGS  [TOKEN...]
   NAME      expected/NAME.out is the exact stdout; expected/NAME.err the exact
             stderr (no such file: stderr must be empty). @VERSION@ stands for
-            the plugin version.
+            the plugin version, @CAPTURES@ in NAME.out for the folder of the
+            staged captures (sum's original Option line names the file).
   CAPTURE   a file of the generated or real captures
   ZARGS     what follows "-z 4o6top," (quote it if it holds spaces); "-" runs no
             4o6top statistic and no -q (for -T fields, -Y and other -z tests)
@@ -52,6 +53,7 @@ def run_one(env, expected_dir, version, words, profile=None):
     out = res.stdout.decode("utf-8", "replace")
     err = res.stderr.decode("utf-8", "replace").replace(env.dir + "/captures/", "")
     exp_out = open(os.path.join(expected_dir, name + ".out")).read().replace("@VERSION@", version)
+    exp_out = exp_out.replace("@CAPTURES@", env.captures)
     err_path = os.path.join(expected_dir, name + ".err")
     exp_err = open(err_path).read() if os.path.exists(err_path) else ""
     if res.returncode != rc:

@@ -99,7 +99,7 @@ test_errors_name_the_bad_part(void)
         { "sum,intervall=5", "intervall=5: unknown option (accepted: interval, height, src, delimiter, noheader, "
                              "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
                              "bytes, refresh, tunnel, ce_ports, threshold, map_rule, lw_binding, br, max_sessions, "
-                             "evicted, format, ends, output, bindings, filter)" },
+                             "evicted, format, ends, output, bindings, layout, file, filter)" },
         { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs 3 or 4 "
                                                     "fields separated by \";\" (accepted: "
                                                     "PREFIX6;PREFIX4;EA_LEN[;OFFSET])" },
@@ -152,7 +152,8 @@ test_get_set_round_trip(void)
     parsed p = parse("stat,interval=0.000000001,height=0,src=10.0.0.0/8,delimiter=||,noheader=yes,"
                      "dns_timeout=9,sort=oldest,bytes=ipv4,refresh=off,tunnel,ce_ports,threshold=95,"
                      "map_rule=2001:db8::/40;192.0.2.0/24;16,map_rule=2001:db8:1000::/36;198.51.100.0/24;16;4,"
-                     "lw_binding=2001:db8:aaaa::5;198.51.100.5;3;6,br=2001:db8:ffff::1,br=2001:db8:fffe::/48");
+                     "lw_binding=2001:db8:aaaa::5;198.51.100.5;3;6,br=2001:db8:ffff::1,br=2001:db8:fffe::/48,"
+                     "layout=original,file=a%2Cb%25c");
     g_assert_true(p.ok);
     fot_config copy;
     fot_config_defaults(&copy);
@@ -241,6 +242,46 @@ test_describe(void)
     parsed_free(&p);
 }
 
+/* The original's Option line: its fields only, then what differs from its behaviour. */
+static void
+test_describe_original(void)
+{
+    parsed p = parse("sum");
+    char *d = fot_config_describe_original(&p.cfg);
+    g_assert_cmpstr(d, ==, " Option file:- interval:1 Timeout:240/10/60/3/3 Height:30 src ip:");
+    g_free(d);
+    parsed_free(&p);
+    p = parse("sum,file=/tmp/c.pcap,src=192.0.2.7,height=0,interval=0.5,sort=packets,bytes=ipv4,br=2001:db8::1");
+    d = fot_config_describe_original(&p.cfg);
+    g_assert_cmpstr(d, ==, " Option file:/tmp/c.pcap interval:0.5 Timeout:240/10/60/3/3 Height:0 src ip:192.0.2.7"
+                           " sort:packets bytes:ipv4 br:1");
+    g_free(d);
+    parsed_free(&p);
+}
+
+/* A -z item ends at a comma: file= carries commas as %2C and % as %25, and
+ * nothing else is decoded. */
+static void
+test_file_name(void)
+{
+    parsed p = parse("sum,file=cap%2C1%2c%25%41.pcap");
+    g_assert_true(p.ok);
+    g_assert_cmpstr(p.cfg.file, ==, "cap,1,%%41.pcap");
+    char *text = fot_config_get(&p.cfg, "file");
+    g_assert_cmpstr(text, ==, "cap%2C1%2C%25%2541.pcap");
+    g_free(text);
+    char *long_name = g_strnfill(FOT_PATH_MAX + 1, 'x'), *err = NULL;
+    g_assert_false(fot_config_set(&p.cfg, "file", long_name, &err));
+    g_assert_cmpstr(p.cfg.file, ==, "cap,1,%%41.pcap"); /* a bad value leaves the old one */
+    g_assert_cmpstr(err, ==, "not valid (accepted: text of at most 4095 bytes, %2C for a comma)");
+    long_name[FOT_PATH_MAX] = '\0';
+    g_assert_true(fot_config_set(&p.cfg, "file", long_name, &err));
+    g_assert_cmpuint(strlen(p.cfg.file), ==, FOT_PATH_MAX);
+    g_free(err);
+    g_free(long_name);
+    parsed_free(&p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -253,6 +294,8 @@ main(int argc, char **argv)
     g_test_add_func("/config/round-trip", test_get_set_round_trip);
     g_test_add_func("/config/list-replaces-preferences", test_list_replaces_preferences);
     g_test_add_func("/config/describe", test_describe);
+    g_test_add_func("/config/describe-original", test_describe_original);
+    g_test_add_func("/config/file-name", test_file_name);
     g_test_add_func("/config/option-table", test_option_table);
     return g_test_run();
 }

@@ -7,14 +7,15 @@
 #include "test_util.h"
 
 typedef struct capture_out {
-    char *text;
-    size_t len;
-    FILE *f;
+    char *text, *log_text;
+    size_t len, log_len;
+    FILE *f, *log;
     fot_run *run;
 } capture_out;
 
+/* terminal: stdout is one (fot_output.clear_screen); the log stream is captured too. */
 static void
-start(capture_out *o, fot_mode mode, const char *args)
+start_on(capture_out *o, fot_mode mode, const char *args, bool terminal)
 {
     fot_config c;
     fot_config_defaults(&c);
@@ -25,17 +26,34 @@ start(capture_out *o, fot_mode mode, const char *args)
         g_free(filter);
     }
     o->f = open_memstream(&o->text, &o->len);
-    fot_output out = { o->f, true, false, false };
+    o->log = open_memstream(&o->log_text, &o->log_len);
+    fot_output out = { .out = o->f, .flush_rows = true, .clear_screen = terminal, .log = o->log };
     o->run = fot_run_new(&c, mode, NULL, out);
+    fot_config_clear(&c);
 }
 
+static void
+start(capture_out *o, fot_mode mode, const char *args)
+{
+    start_on(o, mode, args, false);
+}
+
+/* What went to stdout; o->log_text has what went to the log stream (free both). */
 static const char *
 finish(capture_out *o)
 {
     fot_run_finish(o->run);
     fot_run_free(o->run);
     fclose(o->f);
+    fclose(o->log);
     return o->text;
+}
+
+static void
+capture_free(capture_out *o)
+{
+    free(o->text);
+    free(o->log_text);
 }
 
 static void
@@ -73,7 +91,7 @@ test_stat_boundaries(void)
                                 "1970-01-01T00:00:12Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
                                 "1970-01-01T00:00:13Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
                                 "1970-01-01T00:00:14Z,1,0,1,0,0,1,0,0,1,0,0,1\n");
-    free(o.text);
+    capture_free(&o);
 }
 
 /* Rows also through a gap, and a row stands for its boundary, not the packet. */
@@ -92,7 +110,7 @@ test_stat_gap(void)
                     "1970-01-01T00:00:06Z,0,0,0,0,0,0,0,0,0,0,0,0\n"
                     "1970-01-01T00:00:08Z,0,0,0,0,0,0,0,0,0,0,0,0\n"
                     "1970-01-01T00:00:10Z,1,0,1,0,0,1,0,0,1,0,0,1\n");
-    free(o.text);
+    capture_free(&o);
 }
 
 /* One packet on a boundary: still one row. */
@@ -104,7 +122,7 @@ test_stat_single_packet_on_boundary(void)
     fot_event a = udp_at(20);
     feed(&o, &a);
     g_assert_cmpstr(finish(&o), ==, "1970-01-01T00:00:21Z;1;0;1;0;0;1;0;0;1;0;0;1\n");
-    free(o.text);
+    capture_free(&o);
 }
 
 static void
@@ -119,7 +137,7 @@ test_stat_fractional_interval(void)
     g_assert_cmpstr(finish(&o), ==,
                     "1970-01-01T00:00:01.500Z,1,0,1,0,0,1,0,0,1,0,0,1\n"
                     "1970-01-01T00:00:02.000Z,1,0,1,0,0,1,0,0,1,0,0,1\n");
-    free(o.text);
+    capture_free(&o);
 }
 
 static void
@@ -134,7 +152,7 @@ test_stat_local_offset(void)
     g_assert_cmpstr(finish(&o), ==, "1970-01-01T09:00:01+09:00,1,0,1,0,0,1,0,0,1,0,0,1\n");
     g_setenv("TZ", "UTC", TRUE);
     tzset();
-    free(o.text);
+    capture_free(&o);
 }
 
 static void
@@ -151,7 +169,7 @@ test_log_rows_oriented_as_session(void)
                     "time,Proto,SrcIP,SrcPort,DstIP,DstPort,Length\n"
                     "1970-01-01T00:00:01.250000Z,TCP,192.168.1.2,40000,203.0.113.10,443,60\n"
                     "1970-01-01T00:00:01.500000Z,TCP,192.168.1.2,40000,203.0.113.10,443,44\n");
-    free(o.text);
+    capture_free(&o);
 }
 
 static void
@@ -181,7 +199,7 @@ test_sum_table(void)
                     "   UDP     192.168.1.2: 5353    203.0.113.53:   53          1        500       2\n"
                     "  ICMP     192.168.1.3:    9    203.0.113.10:    9          1         84       3\n"
                     "\n");
-    free(o.text);
+    capture_free(&o);
 }
 
 static void
@@ -197,7 +215,7 @@ test_sum_refresh_on_boundaries(void)
     g_assert_nonnull(strstr(text, "1970/01/01 00:00:30  Total Sess:1\n"));
     g_assert_nonnull(strstr(text, "1970/01/01 00:00:35  Total Sess:1\n"));
     g_assert_null(strstr(text, "00:00:10  Total"));
-    free(o.text);
+    capture_free(&o);
 }
 
 /* sum, stat and ce count packets in batches (fot_run.c): the output must be
@@ -238,7 +256,9 @@ random_run(fot_mode mode, const char *args, bool count_each, guint32 seed)
             (void)fot_run_engine(o.run);
     }
     g_rand_free(rng);
-    return (char *)finish(&o);
+    char *text = (char *)finish(&o);
+    free(o.log_text);
+    return text;
 }
 
 static void
@@ -263,6 +283,126 @@ test_batches_count_as_single_packets(void)
         }
 }
 
+/* ---- the original tool's layout (layout=original) ---- */
+
+/* Every header field and every stat field is followed by the delimiter; extra columns come last. */
+static void
+test_original_stat(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_STAT, "stat,layout=original,delimiter=;,ce_ports,evicted");
+    fot_event a = udp_at(10.5);
+    feed(&o, &a);
+    g_assert_cmpstr(finish(&o), ==,
+                    "time;Session;TCPSession;UDPSession;ICMPSession;TCPSrcPort;UDPSrcPort;ICMPID;TCPDstIP;UDPDstIP;"
+                    "ICMPDstIP;TCPDstPort;UDPDstPort;MaxCEPortsInUse;Evicted;\n"
+                    "1970-01-01T00:00:11Z;1;0;1;0;0;1;0;0;1;0;0;1;1;0;\n");
+    capture_free(&o);
+}
+
+/* log: the header ends with the delimiter, rows do not; times to the second. */
+static void
+test_original_log(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_LOG, "log,layout=original,tunnel");
+    fot_event a = ev_make(1.25, CE1, BR, FOT_IPPROTO_TCP, "192.168.1.2", 40000, "203.0.113.10", 443, FOT_TCP_SYN, 60);
+    feed(&o, &a);
+    g_assert_cmpstr(finish(&o), ==,
+                    "time,Proto,SrcIP,SrcPort,DstIP,DstPort,Length,CE,BR,\n"
+                    "1970-01-01T00:00:01Z,TCP,192.168.1.2,40000,203.0.113.10,443,60,2001:db8:1::1,2001:db8:ffff::1\n");
+    capture_free(&o);
+}
+
+/* sess: no time column; with ends, the end's columns after the original's. */
+static void
+test_original_sess(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_SESS, "sess,layout=original,ends,udp_timeout=2");
+    fot_event a = udp_at(1), b = udp_at(1.5);
+    feed(&o, &a);
+    feed(&o, &b);
+    fot_run_frame(o.run, SEC(5));
+    g_assert_cmpstr(finish(&o), ==,
+                    "Proto,SrcIP,SrcPort,DstIP,DstPort,Event,Packets,Bytes,Duration,\n"
+                    "UDP,192.168.1.2,5000,203.0.113.10,4500,open,,,\n"
+                    "UDP,192.168.1.2,5000,203.0.113.10,4500,timeout,2,200,0.500000\n");
+    capture_free(&o);
+}
+
+static void
+feed_sum_packets(capture_out *o)
+{
+    fot_event a = ev_make(100, CE1, BR, FOT_IPPROTO_TCP, "192.168.1.2", 40000, "203.0.113.10", 443, FOT_TCP_SYN, 60);
+    fot_event b = ev_make(101, CE1, BR, FOT_IPPROTO_UDP, "192.168.1.2", 5353, "203.0.113.53", 53, 0, 500);
+    feed(o, &a);
+    feed(o, &b);
+    fot_run_tally(o->run, FOT_TALLY_OTHER, 2);
+}
+
+#define ORIGINAL_SUM_HEAD                                                                                        \
+    "\033[H\033[2J4o6top ver: " FOT_VERSION "\n"                                                               \
+    " Option file:- interval:1 Timeout:240/10/60/3/3 Height:30 src ip:\n"                                       \
+    "\n"
+#define ORIGINAL_SUM_TOTAL "1970/01/01 00:01:41  Total Sess:2\n"
+#define ORIGINAL_SUM_TAIL                                                                                        \
+    "  TCP  Sess:     1 DstIP:     1 SrcPort:     1 DstPort:     1\n"                                          \
+    "  UDP  Sess:     1 DstIP:     1 SrcPort:     1 DstPort:     1\n"                                          \
+    "  ICMP Sess:     0 DstIP:     0 ICMP ID:     0\n"                                                         \
+    "\n"                                                                                                        \
+    " Proto       Source IP: Port         Dest IP: Port    Packets      Bytes Timeout\n"                        \
+    "   UDP     192.168.1.2: 5353    203.0.113.53:   53          1        500     3\n"                          \
+    "   TCP     192.168.1.2:40000    203.0.113.10:  443          1         60   239\n"
+
+/* Off a terminal the Total Sess line goes to the log stream (the original's
+ * stderr); -n does not touch sum, no "Not sessions" line, a 5-wide Timeout. */
+static void
+test_original_sum_off_terminal(void)
+{
+    capture_out o;
+    start(&o, FOT_MODE_SUM, "sum,layout=original,noheader");
+    feed_sum_packets(&o);
+    g_assert_cmpstr(finish(&o), ==, ORIGINAL_SUM_HEAD ORIGINAL_SUM_TAIL);
+    g_assert_cmpstr(o.log_text, ==, ORIGINAL_SUM_TOTAL);
+    capture_free(&o);
+}
+
+/* On a terminal both streams are the screen: the line stays in its place. */
+static void
+test_original_sum_on_terminal(void)
+{
+    capture_out o;
+    start_on(&o, FOT_MODE_SUM, "sum,layout=original", true);
+    feed_sum_packets(&o);
+    g_assert_cmpstr(finish(&o), ==, ORIGINAL_SUM_HEAD ORIGINAL_SUM_TOTAL ORIGINAL_SUM_TAIL);
+    g_assert_cmpstr(o.log_text, ==, "");
+    capture_free(&o);
+}
+
+/* JSON documents and ce rows have no original layout: the same bytes in both. */
+static void
+test_layout_leaves_json_and_ce(void)
+{
+    static const struct {
+        fot_mode mode;
+        const char *plugin, *original;
+    } runs[] = {
+        { FOT_MODE_STAT, "stat,format=json,ce_ports", "stat,format=json,ce_ports,layout=original" },
+        { FOT_MODE_LOG, "log,format=json,tunnel", "log,format=json,tunnel,layout=original" },
+        { FOT_MODE_SESS, "sess,format=json,ends", "sess,format=json,ends,layout=original" },
+        { FOT_MODE_CE, "ce", "ce,layout=original" },
+    };
+    for (guint r = 0; r < G_N_ELEMENTS(runs); r++) {
+        char *plugin = random_run(runs[r].mode, runs[r].plugin, false, 7);
+        char *original = random_run(runs[r].mode, runs[r].original, false, 7);
+        g_assert_cmpuint(strlen(plugin), >, 300);
+        g_assert_cmpstr(plugin, ==, original);
+        free(plugin);
+        free(original);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -278,5 +418,11 @@ main(int argc, char **argv)
     g_test_add_func("/run/sum-table", test_sum_table);
     g_test_add_func("/run/sum-refresh", test_sum_refresh_on_boundaries);
     g_test_add_func("/run/batches-count-as-single-packets", test_batches_count_as_single_packets);
+    g_test_add_func("/run/original-stat", test_original_stat);
+    g_test_add_func("/run/original-log", test_original_log);
+    g_test_add_func("/run/original-sess", test_original_sess);
+    g_test_add_func("/run/original-sum-off-terminal", test_original_sum_off_terminal);
+    g_test_add_func("/run/original-sum-on-terminal", test_original_sum_on_terminal);
+    g_test_add_func("/run/layout-leaves-json-and-ce", test_layout_leaves_json_and_ce);
     return g_test_run();
 }
