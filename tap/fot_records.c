@@ -85,7 +85,7 @@ add_none(record *r, const char *csv, const char *json)
 static bool
 original(const fot_config *c)
 {
-    return c->layout == FOT_LAYOUT_ORIGINAL && !json(c);
+    return c->layout == FOT_LAYOUT_ORIGINAL && !json_format(c);
 }
 
 /* JSON also carries the original tool's "mode" and "timestamp" (its Kibana
