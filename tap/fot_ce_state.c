@@ -342,9 +342,8 @@ judge(const fot_ce_state *cs, const fot_session *s, uint16_t port)
     return j.verdict;
 }
 
-/* ICMP: an echo or timestamp identifier is the CE's port only when the CE
- * side chose it (its requests, the replies to them); an error is judged by
- * the CE-side port of the packet it quotes. */
+/* ICMP: an echo or timestamp query is judged by its identifier or port 0
+ * (query_port); an error by the CE-side port of the packet it quotes. */
 static bool
 icmp_query(uint8_t type)
 {
@@ -360,16 +359,33 @@ ce_chose_id(const fot_event *ev, fot_dir dir)
     return icmp_query(ev->icmp_type) && request == (dir == FOT_DIR_UP);
 }
 
+/* The CE-side port an ICMP query is judged by. The CE chose the identifier
+ * of its own requests and of the replies to them: that identifier. A host on
+ * the Internet chose it otherwise: its request coming down is looked up by
+ * the identifier (RFC 7596 section 8.1: the lwAFTR takes it as the port), the
+ * CE's reply going up by port 0, as a deployed lwAFTR (Snabb's) checks it,
+ * RFC 7596 saying nothing of that direction. */
+static uint16_t
+query_port(const fot_event *ev, fot_dir dir, uint16_t id)
+{
+    bool request = ev->icmp_type == FOT_ICMP_ECHO_REQUEST || ev->icmp_type == FOT_ICMP_TIMESTAMP_REQUEST;
+    return ce_chose_id(ev, dir) || request ? id : 0;
+}
+
 void
 fot_ce_session_opened(fot_ce_state *cs, fot_session *s, const fot_event *ev, fot_dir dir, int64_t now)
 {
     fot_node *n = node_at(cs, s->ce);
     if (!n->is_ce)
         ce_init(cs, n);
-    /* Judged once: TCP and UDP by the client port; ICMP by the identifier
-     * only when the CE side chose it. */
-    bool judged = s->proto != FOT_IPPROTO_ICMP || ce_chose_id(ev, dir);
-    s->verdict = (uint8_t)(judged ? judge(cs, s, s->client_port) : FOT_VERDICT_NONE);
+    /* Judged once: TCP and UDP by the client port; an ICMP query by the port
+     * its packets are judged by (query_port); an ICMP error packet by packet. */
+    if (s->proto != FOT_IPPROTO_ICMP)
+        s->verdict = (uint8_t)judge(cs, s, s->client_port);
+    else if (icmp_query(ev->icmp_type))
+        s->verdict = (uint8_t)judge(cs, s, query_port(ev, dir, s->client_port));
+    else
+        s->verdict = FOT_VERDICT_NONE;
     ce_attach(cs, s, now);
 }
 
@@ -399,8 +415,10 @@ packet_verdict(const fot_ce_state *cs, const fot_session *s, const fot_event *ev
     *port = s->client_port;
     if (ev->proto != FOT_IPPROTO_ICMP)
         return (fot_verdict)s->verdict;
-    if (icmp_query(ev->icmp_type))
-        return ce_chose_id(ev, dir) ? judge(cs, s, s->client_port) : FOT_VERDICT_NONE;
+    if (icmp_query(ev->icmp_type)) {
+        *port = query_port(ev, dir, s->client_port);
+        return judge(cs, s, *port);
+    }
     if (!ev->quoted)
         return FOT_VERDICT_NONE;
     /* Sent to the CE, an error quotes the CE's packet (its source port); from the CE, one sent to it. */
