@@ -257,6 +257,12 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     n->verdict = (uint8_t)r.verdict;
     n->ce_ports_in_use = r.set_size ? r.set_ports : ce.ports_in_use;
     n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
+    if (r.crossed_threshold) {
+        n->crossed_set_size = r.set_size;
+        n->crossed_ipv4 = r.set_ipv4;
+        n->crossed_psid = r.set_psid;
+        n->crossed_one_of_several = r.several_sets;
+    }
     memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
     memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);
     n->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? res.ev.ipv4_len : res.ev.ipv6_len;
@@ -289,11 +295,21 @@ expert_reopened(packet_info *pinfo, proto_item *pi, const fot_note *n)
                            (double)n->reopen_gap / 1e9, fot_engine_config(engine)->timeout_s[n->ended_class]);
 }
 
+/* Of a B4 with several sets, the one that crossed, and its size. */
 static void
 expert_threshold(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
 {
-    expert_add_info_format(pinfo, pi, &ei_threshold, "CE/B4 %s uses %u of its %u ports: past the port-use threshold",
-                           ce_text, n->ce_ports_in_use, n->ce_port_set_size);
+    char ip[16];
+    if (n->crossed_one_of_several)
+        expert_add_info_format(pinfo, pi, &ei_threshold,
+                               "CE/B4 %s uses %u of the %" G_GUINT64_FORMAT
+                               " ports of its softwire %s PSID %u: past the port-use threshold",
+                               ce_text, n->ce_ports_in_use, n->crossed_set_size, fot_ipv4_text(n->crossed_ipv4, ip),
+                               n->crossed_psid);
+    else
+        expert_add_info_format(pinfo, pi, &ei_threshold,
+                               "CE/B4 %s uses %u of its %" G_GUINT64_FORMAT " ports: past the port-use threshold",
+                               ce_text, n->ce_ports_in_use, n->crossed_set_size);
 }
 
 static void
