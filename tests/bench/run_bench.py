@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark 4o6top against tshark's own statistics on generated captures.
 
-Builds make_bench_capture.c, writes the capture of the size asked (S, M or C) into a work folder
+Builds make_bench_capture.c, writes the capture of the size asked (S, M, C or D) into a work folder
 (reused when already written by the same generator), then runs tshark on one of
 them with each variant below, round-robin, --repeat times, with Wireshark's
 defaults, with the lean 4o6top profile (-C 4o6top) and with the fast one
@@ -28,8 +28,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 from tshark_env import TsharkEnv  # noqa: E402
 
 GENERATOR = os.path.join(HERE, "make_bench_capture.c")
-# size: (packets, sessions at once or None: as many as arrive every 1.9 ms)
-SIZES = {"S": (200_000, None), "M": (2_000_000, None), "C": (2_000_000, 200_000)}
+# size: (packets, sessions at once or None: as many as arrive every 1.9 ms, a BR's diversity (-d))
+SIZES = {"S": (200_000, None, False), "M": (2_000_000, None, False), "C": (2_000_000, 200_000, False),
+         "D": (2_000_000, 200_000, True)}
 # row label -> configuration profile name (tshark -C)
 PROFILE_NAMES = {"lean": "4o6top", "fast": "4o6top-fast"}
 PROFILES_DIR = os.path.join(REPO, "packaging", "profiles")
@@ -68,8 +69,9 @@ def make_capture(generator, work_dir, size):
             return path, stamp["summary"]
     except (OSError, ValueError, KeyError):
         pass
-    packets, at_once = SIZES[size]
-    res = subprocess.run([generator, str(packets), path] + ([str(at_once)] if at_once else []), stderr=subprocess.PIPE)
+    packets, at_once, diverse = SIZES[size]
+    argv = [generator] + (["-d"] if diverse else []) + [str(packets), path] + ([str(at_once)] if at_once else [])
+    res = subprocess.run(argv, stderr=subprocess.PIPE)
     summary = res.stderr.decode().strip()
     if res.returncode != 0:
         sys.exit("run_bench: the capture generator failed:\n%s" % summary)
