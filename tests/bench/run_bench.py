@@ -165,19 +165,22 @@ def summarize(measurements, rows):
             return "%.2f" % (med[(floor, profile)][i] and (wall, cpu)[i] / med[(floor, profile)][i]) \
                 if (floor, profile) in med else "-"
 
-        def paired(floor):  # median of the rounds' own ratios: a slow minute hits both runs of a pair
-            floors = [m[0] for m in measurements.get((floor, profile), [])]
-            return "%.3f" % statistics.median(w / f for w, f in zip(walls, floors)) \
+        def paired(floor, i):  # median of the rounds' own ratios: a slow minute hits both runs of a pair
+            mine = [m[i] for m in measurements[(variant, profile)]]
+            floors = [m[i] for m in measurements.get((floor, profile), [])]
+            return "%.3f" % statistics.median(w / f for w, f in zip(mine, floors)) \
                 if floors and all(floors) else "-"
         table.append([variant, profile, "%.2f" % wall, "%.2f" % cpu, "%.0f" % rss,
                       "%.2f" % (wall / base_wall), "%.2f" % (cpu / base_cpu), against("floor", 0),
-                      against("floor-notree", 0), paired("floor-notree"), against("floor-notree", 1),
+                      against("floor-notree", 0), paired("floor-notree", 0), against("floor-notree", 1),
+                      paired("floor-notree", 1),
                       "%.2f" % (rss / base_rss), "%.0f" % (100 * (max(walls) - min(walls)) / wall)])
     return table
 
 
 HEADER = ["variant", "profile", "wall s", "CPU s", "peak RSS MiB", "wall / conv", "CPU / conv", "wall / floor",
-          "wall / floor-notree", "paired / floor-notree", "CPU / floor-notree", "RSS / conv", "wall spread %"]
+          "wall / floor-notree", "paired / floor-notree", "CPU / floor-notree", "paired CPU / floor-notree",
+          "RSS / conv", "wall spread %"]
 
 
 def format_table(table, markdown):
@@ -268,8 +271,8 @@ def main():
         print("medians of %d runs each, round-robin, after one untimed warm-up run:" % opts.repeat)
         print(format_table(summarize(measurements, rows), opts.markdown))
         print("wall / conv, CPU / conv, RSS / conv: against conv with defaults; wall / floor, wall / floor-notree, "
-              "CPU / floor-notree: against that row with the same profile; paired / floor-notree: median over the "
-              "rounds of this row's wall over that round's floor-notree (same profile); "
+              "CPU / floor-notree: against that row with the same profile; paired (CPU) / floor-notree: median over the "
+              "rounds of this row's wall (CPU) over that round's floor-notree (same profile); "
               "wall spread: (max - min) / median")
         for (variant, profile), texts in stderr_seen.items():
             for text in texts:
