@@ -204,7 +204,7 @@ def check_global_profile(r, sample):
         os.chmod(d, 0o777)
     rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng",
                          {"HOME": homes[0], "WIRESHARK_DATA_DIR": data})
-    want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,stat"], "file",
+    want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,stat,layout=original"], "file",
                                  "sample.pcapng", {"HOME": homes[1], "WIRESHARK_DATA_DIR": data})
     copied = os.path.isdir(os.path.join(homes[0], ".config", "wireshark", "profiles", PROFILE))
     if rc != 0 or err or want_rc != 0 or out != want_out or not want_out or not copied:
