@@ -130,7 +130,8 @@ outer_reassembled_len(fot_frame_reader *r, packet_info *pinfo)
     return r->ipv6_len + (guint32)fot_frag_take(r->frags, &k).ipv6_len;
 }
 
-/* A non-final outer IPv6 fragment carries no dissected payload: keep its length. */
+/* A non-final outer IPv6 fragment of IPv4 carries no dissected payload: keep
+ * its length. (Fragments of anything else are no tunnelled packet's.) */
 static void
 hold_outer_fragment(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame)
 {
@@ -139,7 +140,8 @@ hold_outer_fragment(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame)
     fot_ipv6_found found;
     const guint8 *data;
     guint len;
-    if (!find_ipv6(frame, pinfo->net_src.data, pinfo->net_dst.data, &found, &data, &len) || !found.fragment)
+    if (!find_ipv6(frame, pinfo->net_src.data, pinfo->net_dst.data, &found, &data, &len) || !found.fragment ||
+        found.frag_next != IP_PROTO_IPV4)
         return;
     fot_frag_key k;
     frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, found.frag_id);
