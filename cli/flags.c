@@ -87,7 +87,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
         }
         const fot_option *o = option_for_flag(key);
         bool own = strcmp(key, "m") == 0 || strcmp(key, "r") == 0 || strcmp(key, "E") == 0 ||
-                   strcmp(key, "filter") == 0;
+                   strcmp(key, "filter") == 0 || strcmp(key, "engine") == 0 || strcmp(key, "f") == 0;
         if (!o && !own) {
             *err = g_strdup_printf("flag provided but not defined: -%s (4o6top -help lists the flags)", key);
             g_free(key);
@@ -118,6 +118,14 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
             a->url = value;
         } else if (strcmp(key, "filter") == 0) {
             a->filter = value;
+        } else if (strcmp(key, "engine") == 0) {
+            ok = strcmp(value, "native") == 0 || strcmp(value, "tshark") == 0;
+            if (ok)
+                a->engine = value;
+            else
+                why = g_strdup("not an engine (accepted: native, tshark)");
+        } else if (strcmp(key, "f") == 0) {
+            a->bpf = value;
         } else {
             /* Go's last-given-wins for one value; a list's first flag replaces the profile's list. */
             if (o->kind == FOT_OPT_LIST && !lists_given[o->list]) {
@@ -146,6 +154,19 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
     }
     if (a->url && !a->elastic) {
         *err = g_strdup("-E is for -m " ELASTIC);
+        return FOT_CLI_BAD;
+    }
+    if (g_strcmp0(a->engine, "native") == 0 && a->filter) {
+        *err = g_strdup("-filter is a Wireshark display filter: -engine tshark reads it (or give -f, a BPF filter)");
+        return FOT_CLI_BAD;
+    }
+    if (a->filter && a->bpf) {
+        *err = g_strdup("-filter (a display filter, read by tshark) and -f (a BPF filter, read by libpcap) "
+                        "do not go together: give one");
+        return FOT_CLI_BAD;
+    }
+    if (g_strcmp0(a->engine, "tshark") == 0 && a->bpf) {
+        *err = g_strdup("-f is a BPF filter for the native reader: with -engine tshark give -filter instead");
         return FOT_CLI_BAD;
     }
     return FOT_CLI_RUN;
@@ -225,7 +246,9 @@ fot_cli_help(void)
     flag_line(s, "-E", "URL", "Elasticsearch for -m " ELASTIC ": http://host:9200, https://user:pass@host:9200");
     g_string_append(s, "\nOptions of the 4o6top plugin (tshark -z 4o6top,help), as flags:\n");
     option_lines(s, false);
-    flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count");
+    flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count (reads with tshark)");
+    flag_line(s, "-f", "EXPR", "BPF capture filter (tcpdump's syntax): only frames it matches are read");
+    flag_line(s, "-engine", "native|tshark", "Who reads the capture (default: native, tshark when it must)");
     flag_line(s, "-help", "", "This help");
     g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
                        "Different from the original on purpose:\n"

@@ -16,6 +16,8 @@ typedef struct fot_cli_args {
     const char *file;    /* -r; "-" is standard input */
     const char *url;     /* -E */
     const char *filter;  /* -filter */
+    const char *engine;  /* -engine: "native", "tshark", or NULL to choose */
+    const char *bpf;     /* -f */
     fot_config cfg;      /* every value given, checked */
     GPtrArray *settings; /* "name=value" per value given, in order, for -z */
 } fot_cli_args;
