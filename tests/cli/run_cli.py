@@ -9,6 +9,9 @@
                   every option of -z 4o6top,help and both differences
   sigint          SIGINT to the command mid-pipe (--engine native or tshark):
                   the reading ends, the final rows are printed, exit 0
+  errors          a directory, an empty file, a text file, a cut capture, a
+                  missing file: one line naming it, exit 1 (--engine native or
+                  tshark); a bad -f: exit 2
 """
 import argparse
 import difflib
@@ -213,6 +216,50 @@ def check_setup(r):
     return problems
 
 
+def check_errors(r, engine):
+    """Captures that cannot be read, or not to their end: one line naming the
+    capture, exit 1; a cut capture still prints what was read (tshark's stdout
+    on the same bytes). A bad -f is a bad flag value: exit 2."""
+    problems = []
+    d = os.path.join(r.env.dir, "bad-captures")
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o777)
+    sample = open(r.env.capture("dslite.pcapng"), "rb").read()
+    files = {"empty.pcap": b"", "notes.txt": b"not a capture, just text\n", "cut.pcapng": sample[:3000],
+             "header-cut.pcap": b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00"}
+    for name, data in files.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+        os.chmod(os.path.join(d, name), 0o644)
+    path = lambda name: os.path.join(d, name)
+    _, cut_out, _ = r.run("tshark", ["-r", path("cut.pcapng"), "-q", "-C", PROFILE, "-z", "4o6top,log"], "file",
+                          "dslite.pcapng")
+    cases = [  # flags, exit status, stderr (NAME: the capture as given), stdout
+        (["-r", d], 1, "4o6top: NAME: a directory, not a capture file\n", ""),
+        (["-r", path("empty.pcap")], 1, "4o6top: NAME: empty, not a capture file\n", ""),
+        (["-r", path("notes.txt")], 1,
+         "4o6top: NAME: not a capture file (neither pcap nor pcapng, nor a format tshark reads)\n", ""),
+        (["-r", path("header-cut.pcap")], 1, "4o6top: NAME: cut short in its header\n", ""),
+        (["-r", path("cut.pcapng"), "-m", "log"], 1, "4o6top: NAME: cut short in the middle of a packet\n", cut_out),
+        (["-r", path("nowhere.pcap")], 1, "4o6top: cannot read NAME: No such file or directory\n", ""),
+    ]
+    if engine == "native":
+        cases.append((["-r", r.env.capture("dslite.pcapng"), "-f", "ip6 and"], 2, None, ""))
+    for flags, want_rc, want_err, want_out in cases:
+        rc, out, err = r.run(r.cli, ["-engine", engine] + flags if engine == "tshark" else flags, "file",
+                             "dslite.pcapng")
+        if want_err is None:  # libpcap's own words follow
+            ok = err.startswith('4o6top: invalid value "ip6 and" for flag -f: ') and err.count("\n") == 1
+        else:
+            ok = err == want_err.replace("NAME", flags[1])
+        if rc != want_rc or not ok or out != want_out:
+            problems.append("%s: rc=%d (want %d) err=%r out %s" % (" ".join(flags), rc, want_rc, err,
+                                                                   "as expected" if out == want_out else "differs"))
+    if not cut_out.count("\n") > 1:
+        problems.append("the cut capture's log has no row: the case checks nothing")
+    return problems
+
+
 def check_sigint(r, engine):
     """The capture, then a pipe left open: only SIGINT can end the run. sess with
     ends prints a row per session as it opens (or times out), and the rows of
@@ -264,7 +311,7 @@ def main():
     ap.add_argument("--cli", required=True, help="the built 4o6top command")
     ap.add_argument("--engine", choices=["native", "tshark"], default="native",
                     help="golden: the command's own reader, or -engine tshark")
-    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint"])
+    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors"])
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     r = Runner(a)
@@ -283,7 +330,8 @@ def main():
                     print(p)
                 failed += bool(problems)
         else:
-            problems = check_setup(r) if a.what == "setup" else check_sigint(r, a.engine)
+            check = {"setup": check_setup, "sigint": check_sigint, "errors": check_errors}[a.what]
+            problems = check(r) if a.what == "setup" else check(r, a.engine)
             print("\n".join(problems) or a.what + ": ok")
             failed = len(problems)
     finally:
