@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -101,6 +102,7 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         return false;
     }
     setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    __fsetlocking(fp, FSETLOCKING_BYCALLER); /* one thread reads it: no lock per fread */
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!in->pcap) {
