@@ -238,11 +238,9 @@ fot_link_known(int linktype)
     }
 }
 
-fot_net
-fot_link_walk(int linktype, const uint8_t *p, size_t len, fot_link_found *out)
+static fot_net
+walk(int linktype, const uint8_t *p, size_t len, fot_link_found *out)
 {
-    out->net = FOT_NET_NONE;
-    out->by_ethertype = false;
     switch (linktype) {
     case FOT_LINK_ETHERNET:
         return ethernet(p, len, out);
@@ -269,4 +267,14 @@ fot_link_walk(int linktype, const uint8_t *p, size_t len, fot_link_found *out)
     default:
         return FOT_NET_NONE;
     }
+}
+
+fot_net
+fot_link_walk(int linktype, const uint8_t *p, size_t len, fot_link_found *out)
+{
+    out->net = FOT_NET_NONE;
+    out->by_ethertype = false;
+    if (walk(linktype, p, len, out) != FOT_NET_IPV6)
+        out->by_ethertype = false; /* the IPv6 type was there, but not enough bytes after it */
+    return out->net;
 }
