@@ -211,6 +211,9 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     else
         g_string_append_printf(out, "  %s\n", not_sessions);
     g_free(not_sessions);
+    if (c->drops_known)
+        g_string_append_printf(out, "  Dropped by the capture: %" PRIu64 " packets\n",
+                               fot_engine_tally_get(e, FOT_TALLY_DROPPED));
     if (fot_engine_evicted(e))
         g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n", c->max_sessions,
                                fot_engine_evicted(e));
