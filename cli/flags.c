@@ -56,6 +56,7 @@ args_init(fot_cli_args *a)
     memset(a, 0, sizeof *a);
     a->mode = FOT_MODE_SUM;
     a->file = "-";
+    a->buffer_mib = FOT_CLI_BUFFER_MIB;
     fot_config_defaults(&a->cfg);
     a->settings = g_ptr_array_new_with_free_func(g_free);
 }
@@ -86,14 +87,16 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
             value = name + (eq - key) + 1; /* in argv, which outlives the parse */
         }
         const fot_option *o = option_for_flag(key);
-        bool own = strcmp(key, "m") == 0 || strcmp(key, "r") == 0 || strcmp(key, "E") == 0 ||
-                   strcmp(key, "filter") == 0 || strcmp(key, "engine") == 0 || strcmp(key, "f") == 0;
+        static const char *const own_flags[] = { "m", "r", "E", "filter", "engine", "f", "I", "B", "drops" };
+        bool own = false;
+        for (size_t k = 0; k < G_N_ELEMENTS(own_flags) && !own; k++)
+            own = strcmp(key, own_flags[k]) == 0;
         if (!o && !own) {
             *err = g_strdup_printf("flag provided but not defined: -%s (4o6top -help lists the flags)", key);
             g_free(key);
             return FOT_CLI_BAD;
         }
-        if (!value && o && o->kind == FOT_OPT_BOOL) {
+        if (!value && ((o && o->kind == FOT_OPT_BOOL) || strcmp(key, "drops") == 0)) {
             value = "yes";
         } else if (!value) {
             if (i + 1 == argc) {
@@ -114,6 +117,7 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
             }
         } else if (strcmp(key, "r") == 0) {
             a->file = value;
+            a->file_given = true;
         } else if (strcmp(key, "E") == 0) {
             a->url = value;
         } else if (strcmp(key, "filter") == 0) {
@@ -126,6 +130,22 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
                 why = g_strdup("not an engine (accepted: native, tshark)");
         } else if (strcmp(key, "f") == 0) {
             a->bpf = value;
+        } else if (strcmp(key, "I") == 0) {
+            a->iface = value;
+        } else if (strcmp(key, "B") == 0) {
+            char *end;
+            unsigned long mib = strtoul(value, &end, 10);
+            ok = value[0] >= '0' && value[0] <= '9' && *end == '\0' && mib >= 1 && mib <= FOT_CLI_BUFFER_MIB_MAX;
+            if (ok)
+                a->buffer_mib = (unsigned)mib;
+            else
+                why = g_strdup_printf("not valid (accepted: MiB, a whole number 1..%d)", FOT_CLI_BUFFER_MIB_MAX);
+        } else if (strcmp(key, "drops") == 0) {
+            bool yes;
+            ok = fot_config_bool_text(value, &yes);
+            a->drops = ok && yes;
+            if (!ok)
+                why = g_strdup("not valid (accepted: yes or no; also true, false, on, off, 1, 0)");
         } else {
             /* Go's last-given-wins for one value; a list's first flag replaces the profile's list. */
             if (o->kind == FOT_OPT_LIST && !lists_given[o->list]) {
@@ -163,6 +183,16 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
     if (a->filter && a->bpf) {
         *err = g_strdup("-filter (a display filter, read by tshark) and -f (a BPF filter, read by libpcap) "
                         "do not go together: give one");
+        return FOT_CLI_BAD;
+    }
+    if (a->iface && (a->file_given || a->filter || g_strcmp0(a->engine, "tshark") == 0)) {
+        *err = g_strdup_printf("-I captures itself, with libpcap: not with %s", a->file_given ? "-r" : a->filter
+                                                                                   ? "-filter (a display filter: give -f, a BPF filter)"
+                                                                                   : "-engine tshark");
+        return FOT_CLI_BAD;
+    }
+    if (!a->iface && (a->drops || a->buffer_mib != FOT_CLI_BUFFER_MIB)) {
+        *err = g_strdup_printf("%s is for -I (a capture from an interface)", a->drops ? "-drops" : "-B");
         return FOT_CLI_BAD;
     }
     if (g_strcmp0(a->engine, "tshark") == 0 && a->bpf) {
@@ -249,6 +279,11 @@ fot_cli_help(void)
     flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count (reads with tshark)");
     flag_line(s, "-f", "EXPR", "BPF capture filter (tcpdump's syntax): only frames it matches are read");
     flag_line(s, "-engine", "native|tshark", "Who reads the capture (default: native, tshark when it must)");
+    flag_line(s, "-I", "IFACE", "Capture from IFACE with libpcap (needs CAP_NET_RAW), instead of -r");
+    char *mib = g_strdup_printf("-I: the kernel's capture buffer (default %d)", FOT_CLI_BUFFER_MIB);
+    flag_line(s, "-B", "MiB", mib);
+    g_free(mib);
+    flag_line(s, "-drops", "", "-I: a stat column of the packets the capture dropped");
     flag_line(s, "-help", "", "This help");
     g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
                        "Different from the original on purpose:\n"

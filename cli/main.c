@@ -17,6 +17,7 @@
 #include "flags.h"
 #include "fot_link.h"
 #include "fot_time.h"
+#include "live_capture.h"
 #include "native_run.h"
 #include "tshark_run.h"
 
@@ -188,7 +189,7 @@ main(int argc, char **argv)
         g_free(why);
         parsed = FOT_CLI_BAD;
     }
-    if (parsed == FOT_CLI_RUN && g_strcmp0(a.file, "-") == 0 && isatty(STDIN_FILENO)) {
+    if (parsed == FOT_CLI_RUN && !a.iface && g_strcmp0(a.file, "-") == 0 && isatty(STDIN_FILENO)) {
         err = g_strdup("-r - reads a capture from standard input, which is a terminal: "
                        "pipe one in (tcpdump -l -w - ... | 4o6top) or give -r FILE");
         parsed = FOT_CLI_BAD;
@@ -202,9 +203,12 @@ main(int argc, char **argv)
 
     fot_native_input in = { .fd = -1 };
     fot_capture_head head = { 0 };
-    int status = open_capture(&a, &in, &head);
-    if (status < 0)
+    int status;
+    if (a.iface) {
+        status = fot_live_capture(&a, elastic ? post_document : NULL, elastic);
+    } else if ((status = open_capture(&a, &in, &head)) < 0) {
         status = read_capture(&a, &in, elastic);
+    }
     if (elastic) {
         unsigned unsent = fot_elastic_finish(elastic);
         if (unsent) {

@@ -2,67 +2,62 @@
 #include "native_run.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "fot_run.h"
 #include "fot_time.h"
-#include "fot_walk.h"
 
-/* Packets read between looks at signals. */
+/* Packets read between looks at Ctrl-C and the progress line. */
 #define BATCH 4096
-
-static volatile sig_atomic_t signals_seen;
-static pcap_t *reading; /* for the signal handler */
-
-static void
-on_signal(int sig)
-{
-    if (++signals_seen > 1) {
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    if (reading)
-        pcap_breakloop(reading);
-}
-
-static void
-catch_signals(void)
-{
-    struct sigaction sa = { 0 };
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: a read from a quiet pipe returns, and the reading ends. */
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
+/* A live pipe (tcpdump -w -) may hold a packet this long after its time stamp. */
+#define PIPE_GRACE_NS (FOT_NS_PER_SEC / 2)
+/* Files larger than this show progress, when stderr is a terminal. */
+#define PROGRESS_MIN_BYTES (16 << 20)
+#define PROGRESS_EVERY_NS (FOT_NS_PER_SEC / 2)
 
 /* The capture's bytes for libpcap: the head again, then the descriptor. */
-typedef struct source {
+struct fot_native_source {
     int fd;
     GByteArray *head;
     size_t replayed;
-    bool recording; /* while libpcap opens: what it reads is kept in head */
-} source;
+    bool recording;          /* while libpcap opens: what it reads is kept in head */
+    fot_counting *counting;  /* a live pipe: the clock ticks while it is quiet */
+    uint64_t offset;         /* bytes of the capture read so far */
+};
+
+/* A live pipe's next bytes, the clock ticking meanwhile: false, stop. */
+static bool
+wait_for_bytes(fot_native_source *s)
+{
+    for (;;) {
+        if (fot_counting_stopped())
+            return false;
+        int ms = s->counting ? fot_counting_tick(s->counting) : -1;
+        if (ms < 0)
+            return true;
+        struct pollfd pfd = { s->fd, POLLIN, 0 };
+        if (poll(&pfd, 1, ms) > 0)
+            return true;
+    }
+}
 
 static ssize_t
 source_read(void *cookie, char *buf, size_t size)
 {
-    source *s = cookie;
+    fot_native_source *s = cookie;
     if (s->replayed < s->head->len) {
         size_t n = MIN(size, s->head->len - s->replayed);
         memcpy(buf, s->head->data + s->replayed, n);
         s->replayed += n;
+        s->offset += n;
         return (ssize_t)n;
     }
     for (;;) {
-        if (signals_seen)
+        if (!wait_for_bytes(s))
             return 0;
         ssize_t n = read(s->fd, buf, size);
         if (n < 0 && errno == EINTR)
@@ -71,6 +66,8 @@ source_read(void *cookie, char *buf, size_t size)
             g_byte_array_append(s->head, (const guint8 *)buf, (guint)n);
             s->replayed += (size_t)n;
         }
+        if (n > 0)
+            s->offset += (uint64_t)n;
         return n;
     }
 }
@@ -90,10 +87,11 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         *err = g_strdup_printf("seek: %s", g_strerror(errno));
         return false;
     }
-    source *s = g_new0(source, 1);
+    fot_native_source *s = g_new0(fot_native_source, 1);
     s->fd = in->fd;
     s->head = in->head->bytes;
     s->recording = !in->regular;
+    s->offset = in->regular ? in->head->bytes->len : 0;
     cookie_io_functions_t io = { .read = source_read, .close = source_close };
     FILE *fp = fopencookie(s, "r", io);
     if (!fp) {
@@ -111,6 +109,7 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         return false;
     }
     s->recording = false;
+    in->source = s;
     if (!bpf)
         return true;
     struct bpf_program prog;
@@ -129,91 +128,10 @@ fot_native_close(fot_native_input *in)
     if (in->pcap)
         pcap_close(in->pcap);
     in->pcap = NULL;
+    in->source = NULL;
     if (in->fd > STDIN_FILENO)
         close(in->fd);
     in->fd = -1;
-}
-
-/* A -m elastic stat document stream: each line to doc_fn. */
-typedef struct doc_stream {
-    fot_doc_fn fn;
-    void *ud;
-    GString *line;
-} doc_stream;
-
-static ssize_t
-doc_write(void *cookie, const char *buf, size_t size)
-{
-    doc_stream *d = cookie;
-    for (size_t i = 0; i < size; i++) {
-        g_string_append_c(d->line, buf[i]);
-        if (buf[i] == '\n') {
-            d->fn(d->line->str, d->ud);
-            g_string_truncate(d->line, 0);
-        }
-    }
-    return (ssize_t)size;
-}
-
-static int
-doc_close(void *cookie)
-{
-    doc_stream *d = cookie;
-    if (d->line->len)
-        d->fn(d->line->str, d->ud);
-    g_string_free(d->line, TRUE);
-    g_free(d);
-    return 0;
-}
-
-static FILE *
-doc_file(fot_doc_fn fn, void *ud)
-{
-    doc_stream *d = g_new0(doc_stream, 1);
-    d->fn = fn;
-    d->ud = ud;
-    d->line = g_string_new(NULL);
-    cookie_io_functions_t io = { .write = doc_write, .close = doc_close };
-    return fopencookie(d, "w", io);
-}
-
-/* Everything the packet callback needs. */
-typedef struct reader {
-    fot_walk *walk;
-    int linktype;
-    int digits;
-    fot_run *runs[2]; /* as tshark's -z instances, in the order given */
-    unsigned n_runs;
-    uint64_t frames;
-    uint64_t malformed;
-    uint64_t first_malformed_frame;
-    const char *first_malformed_why;
-} reader;
-
-static void
-on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-    reader *r = (reader *)user;
-    int64_t t = fot_time_make(h->ts.tv_sec, h->ts.tv_usec); /* nanoseconds: asked for at opening */
-    r->frames++;
-    fot_walk_result res;
-    fot_walk_frame(r->walk, r->linktype, bytes, h->caplen, t, &res);
-    if (res.kind == FOT_WALK_MALFORMED && r->malformed++ == 0) {
-        r->first_malformed_frame = r->frames;
-        r->first_malformed_why = res.malformed_why;
-    }
-    for (unsigned i = 0; i < r->n_runs; i++) {
-        fot_run *run = r->runs[i];
-        fot_run_frame(run, t);
-        if (res.unreassembled)
-            fot_run_tally(run, FOT_TALLY_UNREASSEMBLED, res.unreassembled);
-        if (res.kind == FOT_WALK_EVENT)
-            fot_run_packet(run, &res.ev, r->digits);
-        else if (res.kind == FOT_WALK_OTHER)
-            fot_run_tally(run, FOT_TALLY_OTHER, 1);
-        else if (res.kind == FOT_WALK_MALFORMED)
-            fot_run_tally(run, FOT_TALLY_MALFORMED, 1);
-    }
 }
 
 /* What a libpcap read error means, in one line naming the capture. */
@@ -226,67 +144,68 @@ read_error(const fot_native_input *in, const char *why)
         fprintf(stderr, "4o6top: %s: damaged or corrupt (libpcap: %s)\n", in->name, why);
 }
 
-/* The end, as tshark's draw: newest instance first, each with the fragments
- * that never completed and the malformed packets said once. */
-static void
-finish(reader *r)
+/* "37 % of capture.pcap, 1 234 567 packets, 2.3 M packets/s" on stderr, redrawn in place. */
+typedef struct progress {
+    bool on;
+    int64_t start, last;
+} progress;
+
+static int64_t
+monotonic_ns(void)
 {
-    uint64_t pending = fot_walk_drop_pending(r->walk);
-    for (unsigned i = r->n_runs; i-- > 0;) {
-        fot_run_tally(r->runs[i], FOT_TALLY_UNREASSEMBLED, pending);
-        if (r->malformed)
-            fprintf(stderr,
-                    "4o6top: %" G_GUINT64_FORMAT " tunnelled packet%s not counted: malformed (first: frame %" G_GUINT64_FORMAT
-                    ", %s)\n",
-                    r->malformed, r->malformed == 1 ? "" : "s", r->first_malformed_frame, r->first_malformed_why);
-        fot_run_finish(r->runs[i]);
-    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return fot_time_make(now.tv_sec, now.tv_nsec);
 }
 
 static void
-start_runs(reader *r, const fot_cli_args *a, const fot_native_input *in, FILE *docs)
+show_progress(progress *p, const fot_native_input *in, uint64_t frames, bool done)
 {
-    struct stat st;
-    bool to_file = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-    fot_output out = { stdout, !to_file || in->live, in->live, isatty(STDOUT_FILENO) != 0 };
-    r->runs[r->n_runs++] = fot_run_new(&a->cfg, a->mode, NULL, out);
-    if (docs) {
-        fot_config cfg;
-        char *err = NULL;
-        fot_config_copy(&cfg, &a->cfg);
-        fot_config_set(&cfg, "format", "json", &err);
-        g_free(err);
-        fot_output doc_out = { docs, true, in->live, false };
-        r->runs[r->n_runs++] = fot_run_new(&cfg, FOT_MODE_STAT, NULL, doc_out);
-        fot_config_clear(&cfg);
+    if (!p->on)
+        return;
+    int64_t now = monotonic_ns();
+    if (done) {
+        fputs("\r\033[K", stderr);
+        return;
     }
+    if (now - p->last < PROGRESS_EVERY_NS)
+        return;
+    p->last = now;
+    double rate = now > p->start ? (double)frames / ((double)(now - p->start) / 1e9) : 0;
+    fprintf(stderr, "\r\033[K4o6top: %.0f %% of %s, %" G_GUINT64_FORMAT " packets, %.2f M packets/s",
+            100.0 * (double)in->source->offset / (double)MAX(in->size, 1), in->name, frames, rate / 1e6);
 }
 
 int
 fot_native_run(const fot_cli_args *a, fot_native_input *in, fot_doc_fn doc_fn, void *ud)
 {
-    reader r = { .walk = fot_walk_new(), .linktype = pcap_datalink(in->pcap), .digits = in->head->frac_digits };
-    FILE *docs = doc_fn ? doc_file(doc_fn, ud) : NULL;
-    start_runs(&r, a, in, docs);
-    reading = in->pcap;
-    catch_signals();
+    fot_counting_input ci = {
+        .linktype = pcap_datalink(in->pcap), .digits = in->head->frac_digits, .nano = true, .live = in->live,
+        .grace_ns = PIPE_GRACE_NS,
+    };
+    fot_counting *c = fot_counting_new(a, &a->cfg, &ci, doc_fn, ud);
+    if (in->live)
+        in->source->counting = c;
+    fot_counting_catch_signals(in->pcap);
+    progress p = { in->regular && in->size >= PROGRESS_MIN_BYTES && isatty(STDERR_FILENO), monotonic_ns(), 0 };
+    p.last = p.start - PROGRESS_EVERY_NS; /* a first line at once */
+    show_progress(&p, in, 0, false);
     int status = 0;
     for (;;) {
-        int n = pcap_dispatch(in->pcap, BATCH, on_frame, (u_char *)&r);
-        if (signals_seen || n == 0 || n == PCAP_ERROR_BREAK)
+        int n = pcap_dispatch(in->pcap, BATCH, fot_counting_frame, (u_char *)c);
+        if (fot_counting_stopped() || n == 0 || n == PCAP_ERROR_BREAK)
             break;
         if (n == PCAP_ERROR) {
+            show_progress(&p, in, 0, true);
             read_error(in, pcap_geterr(in->pcap));
             status = 1;
             break;
         }
+        show_progress(&p, in, fot_counting_frames(c), false);
     }
-    reading = NULL;
-    finish(&r);
-    for (unsigned i = 0; i < r.n_runs; i++)
-        fot_run_free(r.runs[i]);
-    if (docs)
-        fclose(docs);
-    fot_walk_free(r.walk);
+    in->source->counting = NULL;
+    show_progress(&p, in, 0, true);
+    fot_counting_finish(c);
+    fot_counting_free(c);
     return status;
 }

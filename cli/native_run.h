@@ -1,8 +1,7 @@
-/* The command's own reader: libpcap reads the capture (a file or a pipe),
- * tap/'s walk (fot_walk) reads each frame as tshark with the 4o6top plugin
- * would, and fot_run counts and prints exactly what -z 4o6top prints.
- * Ctrl-C (SIGINT, SIGTERM, SIGHUP) ends the reading, and the final output is
- * printed as at the end of the capture; a second one stops at once. */
+/* The command's own reader of a capture file or pipe: libpcap reads it,
+ * counting.h counts each frame. A live pipe ticks with the wall clock while
+ * it is quiet; a big file read with stderr on a terminal shows its
+ * progress there. */
 #ifndef FOT_CLI_NATIVE_RUN_H
 #define FOT_CLI_NATIVE_RUN_H
 
@@ -11,8 +10,11 @@
 #include <sys/types.h>
 
 #include "capture_head.h"
+#include "counting.h"
 #include "flags.h"
 #include "tshark_run.h"
+
+typedef struct fot_native_source fot_native_source;
 
 typedef struct fot_native_input {
     const char *name;        /* in messages: the file's name, or "standard input" */
@@ -22,6 +24,7 @@ typedef struct fot_native_input {
     bool live;               /* packets come as they happen: rows flushed, sum redrawn */
     fot_capture_head *head;  /* its first bytes: read again from there */
     pcap_t *pcap;            /* set by fot_native_open */
+    fot_native_source *source; /* the stream libpcap reads */
 } fot_native_input;
 
 /* libpcap opens the capture (with the -f filter, if any). false: *err says

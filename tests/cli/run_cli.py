@@ -9,6 +9,8 @@
                   every option of -z 4o6top,help and both differences
   sigint          SIGINT to the command mid-pipe (--engine native or tshark):
                   the reading ends, the final rows are printed, exit 0
+  progress        a big capture read with stderr on a terminal shows its progress
+                  there, and only then
   errors          a directory, an empty file, a text file, a cut capture, a
                   missing file: one line naming it, exit 1 (--engine native or
                   tshark); a bad -f: exit 2
@@ -260,6 +262,54 @@ def check_errors(r, engine):
     return problems
 
 
+def check_progress(r):
+    """A capture over 16 MiB read with stderr on a terminal: a progress line there,
+    redrawn in place and wiped at the end; none when stderr is no terminal, none
+    for a small capture."""
+    import pty
+    import struct
+    mixed = open(r.env.capture("mixed.pcap"), "rb").read()
+    big = os.path.join(r.env.dir, "big.pcap")
+    with open(big, "wb") as f:
+        f.write(mixed[:24])
+        shift = 0
+        while f.tell() < 17 << 20:
+            off = 24
+            while off < len(mixed):
+                sec, usec, incl, orig = struct.unpack_from("<IIII", mixed, off)
+                f.write(struct.pack("<IIII", sec + shift, usec, incl, orig) + mixed[off + 16:off + 16 + incl])
+                off += 16 + incl
+            shift += 10000
+    os.chmod(big, 0o644)
+    problems = []
+    for path, want in ((big, True), (r.env.capture("mixed.pcap"), False)):
+        master, slave = pty.openpty()
+        argv, e = r.env.command(["-r", path, "-m", "stat"], None, r.cli)
+        p = subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=slave, cwd=r.env.dir)
+        os.close(slave)
+        got = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        p.wait(timeout=120)
+        os.close(master)
+        text = got.decode("utf-8", "replace")
+        first = "\r\x1b[K4o6top: 0 % of " + path + ", 0 packets, 0.00 M packets/s"
+        if want and not (text.startswith(first) and text.endswith("\r\x1b[K")):
+            problems.append("progress on a terminal: %r" % text[:300])
+        if not want and text:
+            problems.append("a small capture printed on the terminal: %r" % text[:300])
+    rc, _, err = r.run(r.cli, ["-r", big, "-m", "stat"], "file", "mixed.pcap")
+    if rc or err:
+        problems.append("stderr no terminal: rc=%d err=%r" % (rc, err[:300]))
+    return problems
+
+
 def check_sigint(r, engine):
     """The capture, then a pipe left open: only SIGINT can end the run. sess with
     ends prints a row per session as it opens (or times out), and the rows of
@@ -311,7 +361,7 @@ def main():
     ap.add_argument("--cli", required=True, help="the built 4o6top command")
     ap.add_argument("--engine", choices=["native", "tshark"], default="native",
                     help="golden: the command's own reader, or -engine tshark")
-    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors"])
+    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors", "progress"])
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     r = Runner(a)
@@ -330,8 +380,9 @@ def main():
                     print(p)
                 failed += bool(problems)
         else:
-            check = {"setup": check_setup, "sigint": check_sigint, "errors": check_errors}[a.what]
-            problems = check(r) if a.what == "setup" else check(r, a.engine)
+            check = {"setup": check_setup, "sigint": check_sigint, "errors": check_errors,
+                     "progress": check_progress}[a.what]
+            problems = check(r) if a.what in ("setup", "progress") else check(r, a.engine)
             print("\n".join(problems) or a.what + ": ok")
             failed = len(problems)
     finally:
