@@ -20,6 +20,7 @@ typedef struct fot_cli_args {
     const char *bpf;     /* -f */
     const char *iface;   /* -I: capture from this interface */
     unsigned buffer_mib; /* -B: its kernel buffer */
+    bool buffer_given;
     bool drops;          /* -drops: stat rows count the packets the capture dropped */
     bool file_given;     /* -r was given */
     fot_config cfg;      /* every value given, checked */
