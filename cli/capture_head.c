@@ -25,7 +25,7 @@ enum {
     OPT_END = 0,
     OPT_IF_TSRESOL = 9,
     OPT_IF_TSOFFSET = 14,
-    MAX_INTERFACES = 256,
+    MAX_INTERFACES = G_N_ELEMENTS(((fot_capture_head *)0)->snaplen_at) - 1,
 };
 
 typedef struct reader {
@@ -128,6 +128,7 @@ read_pcap(reader *r, uint32_t magic)
     }
     uint32_t linktype = get32(r, 20);
     h->linktype = (int)(linktype & 0xffff);
+    h->snaplen_at[h->n_snaplens++] = 16;
     if (linktype >> 16)
         h->not_native = "its link type field has FCS bits";
     r->header_in = true;
@@ -166,6 +167,7 @@ read_idb(reader *r, size_t off, size_t len, interface *ifc)
         h->linktype = linktype;
     ifc->units = 1000000;
     ifc->offset = 0;
+    h->snaplen_at[h->n_snaplens++] = off + 12;
     size_t end = off + len - 4;
     for (size_t o = off + 16; o + 4 <= end;) {
         uint16_t code = get16(r, o), olen = get16(r, o + 2);
@@ -269,6 +271,14 @@ fot_capture_head_read(int fd, bool regular, int stall_ms, fot_capture_head *h, c
         return false;
     }
     return true;
+}
+
+void
+fot_capture_head_unlimit_snaplen(fot_capture_head *h)
+{
+    for (unsigned i = 0; i < h->n_snaplens; i++)
+        if (h->snaplen_at[i] + 4 <= h->bytes->len)
+            memset(h->bytes->data + h->snaplen_at[i], 0, 4);
 }
 
 void

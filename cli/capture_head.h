@@ -36,6 +36,8 @@ typedef struct fot_capture_head {
     bool cut;               /* it ended inside the file header (pcap) or a block before the first packet (pcapng) */
     bool stalled;           /* a pipe sent its file header, then nothing for a while: live */
     GByteArray *bytes;      /* what was read */
+    size_t snaplen_at[256]; /* where the file header and interface descriptions say their snap length */
+    unsigned n_snaplens;
 } fot_capture_head;
 
 /* Reads the head of the capture at fd (from its current position; a regular
@@ -44,5 +46,10 @@ typedef struct fot_capture_head {
  * false: a read error, *err set (g_free it). */
 bool fot_capture_head_read(int fd, bool regular, int stall_ms, fot_capture_head *h, char **err);
 void fot_capture_head_clear(fot_capture_head *h);
+
+/* Sets the snap lengths in the head's bytes to 0 (\"none\"): libpcap cuts a
+ * record longer than its file's snap length to it, Wireshark reads it whole;
+ * with none given, both read every record as long as it is (up to 256 KiB). */
+void fot_capture_head_unlimit_snaplen(fot_capture_head *h);
 
 #endif

@@ -87,6 +87,7 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         *err = g_strdup_printf("seek: %s", g_strerror(errno));
         return false;
     }
+    fot_capture_head_unlimit_snaplen(in->head);
     fot_native_source *s = g_new0(fot_native_source, 1);
     s->fd = in->fd;
     s->head = in->head->bytes;

@@ -107,7 +107,8 @@ def ppp_ether_frames(data):
 def handoff_cases(write, d):
     """Captures the native reader hands to tshark, or stops at: compressed, a
     record libpcap rejects, pcapng interfaces of two link types or two
-    precisions, FCS bits in the link type, a link type it does not walk."""
+    precisions, FCS bits in the link type, a link type it does not walk; and
+    snap lengths in headers shorter than the records (libpcap would cut them)."""
     cases = []
     dslite = os.path.join(d, "dslite.pcapng")
     mixed = os.path.join(d, "mixed.pcap")
@@ -123,6 +124,8 @@ def handoff_cases(write, d):
     cases.append(("mixed.pcap record 6 of 2 GB", write("mixed.damaged.pcap", damaged), VARIANT_MODES))
     fcs = pcap[:20] + struct.pack("<I", 1 | 0x04000000 | (2 << 28)) + pcap[24:]
     cases.append(("mixed.pcap FCS bits", write("mixed.fcs.pcap", fcs), VARIANT_MODES))
+    small = pcap[:16] + struct.pack("<I", 64) + pcap[20:]
+    cases.append(("mixed.pcap header snap length 64", write("mixed.snap64.pcap", small), VARIANT_MODES))
     user = pcap[:20] + struct.pack("<I", 147) + pcap[24:]
     cases.append(("mixed.pcap as user link type 147", write("mixed.dlt147.pcap", user), VARIANT_MODES))
     shb_len = struct.unpack_from("<I", ng, 4)[0]
@@ -131,6 +134,9 @@ def handoff_cases(write, d):
     sll_idb = idb[:8] + struct.pack("<H", 113) + idb[10:]
     two = ng[:shb_len + idb_len] + sll_idb + ng[shb_len + idb_len:]
     cases.append(("dslite.pcapng two link types", write("dslite.two-links.pcapng", two), VARIANT_MODES))
+    small_idb = ng[:shb_len + 12] + struct.pack("<I", 60) + ng[shb_len + 16:]
+    cases.append(("dslite.pcapng interface snap length 60", write("dslite.snap60.pcapng", small_idb),
+                  VARIANT_MODES))
     ns_idb = struct.pack("<IIHHI", 1, 32, 1, 0, 0) + struct.pack("<HHB3x", 9, 1, 9) + struct.pack("<HH", 0, 0) \
         + struct.pack("<I", 32)
     prec = ng[:shb_len + idb_len] + ns_idb + ng[shb_len + idb_len:]
