@@ -7,7 +7,9 @@ made the same way from the same seeds), the golden captures moved to other
 link types (raw IP, null, loopback, Linux cooked v2, PPP, PPPoE without
 Ethernet), and hand-made frames at the edges of the walk (edge-*.pcap, one
 case per frame, written here) go through `4o6top` (native) and
-`4o6top -engine tshark`; stdout, stderr and the exit status must be the same.
+`4o6top -engine tshark`, every golden capture in every mode, the softwire
+captures also with the golden tests' MAP rules and LW4o6 bindings (ce
+verdicts, JSON); stdout, stderr and the exit status must be the same.
 A difference fails the test unless DIFFERENCES (here) names it: a line
 `PATTERN KIND REASON...`, PATTERN an fnmatch pattern on the case's name
 (printed on failure), KIND what differs (see classify()).
@@ -42,6 +44,18 @@ ALL_MODES = [["-m", "log", "-tunnel", "-d", "pipe"],
              ["-m", "ce"],
              ["-m", "sess", "-ends", "-format", "json"]]
 VARIANT_MODES = ALL_MODES[:2]
+# Softwire verdicts, port sets and JSON with the golden tests' rules and bindings (@DIR@: the captures' folder).
+MAPE_RFC = ["-map_rule", "2001:db8::/40;192.0.2.0/24;16", "-br", "2001:db8:ffff::1"]
+MAPE_JP = ["-map_rule", "2001:db8:1000::/36;198.51.100.0/24;16;4", "-map_rule", "2001:db8:8000::/36;203.0.113.0/24;14;6"]
+BINDINGS = ["-bindings", "@DIR@/lw4o6-verdicts.csv"]
+SOFTWIRE_MODES = {
+    "mape-verdicts.pcap": [["-m", "ce"] + MAPE_RFC, ["-m", "ce", "-format", "json"] + MAPE_RFC,
+                           ["-m", "sess", "-ends", "-format", "json"] + MAPE_RFC],
+    "mape-rfc.pcap": [["-m", "ce", "-format", "json"] + MAPE_RFC[:2]],
+    "mape-jp.pcap": [["-m", "stat", "-ce_ports"] + MAPE_JP, ["-m", "ce", "-threshold", "50"] + MAPE_JP],
+    "lw4o6-verdicts.pcap": [["-m", "ce"] + BINDINGS, ["-m", "sess", "-ends"] + BINDINGS,
+                            ["-m", "log", "-format", "json", "-tunnel"] + BINDINGS],
+}
 # Golden captures moved to other link types.
 RELINKED = ["dslite.pcapng", "frag-outer.pcap", "frag-inner.pcap", "malformed.pcap", "exthdr.pcap",
             "icmp-errors.pcap", "nanosecond.pcap"]
@@ -209,6 +223,7 @@ class Runner:
         """[(case, kind, diff text)] for each difference."""
         found = []
         for flags in modes:
+            flags = [f.replace("@DIR@", self.env.captures) for f in flags]
             native = self.run(path, flags, "native")
             tshark = self.run(path, flags, "tshark")
             for kind in classify(native, tshark):
@@ -238,7 +253,8 @@ def make_cases(env, sources):
     for name, src in sorted(sources.items()):
         shutil.copy(src, d)
         os.chmod(os.path.join(d, name), 0o644)
-        cases.append((name, os.path.join(d, name), ALL_MODES))
+        if name.endswith((".pcap", ".pcapng")):
+            cases.append((name, os.path.join(d, name), ALL_MODES + SOFTWIRE_MODES.get(name, [])))
     crafted = os.path.join(d, "crafted.pcap")
     write_crafted(crafted)
     os.chmod(crafted, 0o644)
@@ -296,7 +312,7 @@ def main():
     sources = {}
     for folder in a.captures:
         for name in sorted(os.listdir(folder)):
-            if name.endswith((".pcap", ".pcapng")):
+            if name.endswith((".pcap", ".pcapng", ".csv")):
                 sources.setdefault(name, os.path.join(folder, name))
     allowed = Differences(a.differences)
     r = Runner(a)
