@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""4o6top -m elastic against a small Elasticsearch stand-in on 127.0.0.1.
+"""4o6top -m elastic against a small Elasticsearch stand-in on 127.0.0.1,
+with the command's own reader or (--engine tshark) with tshark reading.
 
 No Elasticsearch server can be installed here, so this HTTP endpoint checks
 what a server would be sent, as its bulk API documents it:
@@ -164,6 +165,8 @@ def main():
     ap.add_argument("--captures", required=True)
     ap.add_argument("--profiles", required=True)
     ap.add_argument("--cli", required=True)
+    ap.add_argument("--engine", choices=["native", "tshark"], default="native",
+                    help="the command's own reader, or -engine tshark")
     a = ap.parse_args()
     _, properties = template_check.load_properties()
     env = TsharkEnv(a.plugins, [a.captures], a.profiles)
@@ -172,6 +175,8 @@ def main():
     problems = []
 
     def run(program, args, extra_env=None):
+        if program == cli and a.engine == "tshark":
+            args = ["-engine", "tshark"] + args
         r = env.run(args, dict({"TZ": "Asia/Tokyo"}, **(extra_env or {})), program=program, timeout=600)
         return r.returncode, r.stdout.decode(), r.stderr.decode()
 
