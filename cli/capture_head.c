@@ -2,10 +2,10 @@
 #include "capture_head.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "counting.h"
 #include "fot_time.h"
 
 /* A pcapng file may put name resolution or comments before its first
@@ -31,8 +31,6 @@ enum {
 typedef struct reader {
     int fd;
     bool regular;
-    int stall_ms;
-    bool header_in; /* the file header is read: a pipe may stall from now on */
     fot_capture_head *h;
     bool le; /* the file's byte order is little-endian */
     char *err;
@@ -43,20 +41,14 @@ static bool
 need(reader *r, size_t n)
 {
     GByteArray *b = r->h->bytes;
-    while (b->len < n && !r->h->ended && !r->err) {
+    while (b->len < n && !r->h->ended && !r->h->interrupted && !r->err) {
         guint8 chunk[65536];
         size_t want = MIN(sizeof chunk, MAX(n - b->len, (size_t)4096));
-        if (!r->regular && r->header_in) {
-            struct pollfd pfd = { r->fd, POLLIN, 0 };
-            int ready = poll(&pfd, 1, r->stall_ms);
-            if (ready < 0 && errno == EINTR)
-                continue;
-            if (ready == 0) {
-                r->h->stalled = true;
-                return false;
-            }
-        }
         ssize_t got = r->regular ? pread(r->fd, chunk, want, (off_t)b->len) : read(r->fd, chunk, want);
+        if (got < 0 && errno == EINTR && fot_counting_stopped()) {
+            r->h->interrupted = true;
+            return false;
+        }
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
@@ -123,7 +115,7 @@ read_pcap(reader *r, uint32_t magic)
     uint64_t units = magic == PCAP_MAGIC_NSEC ? 1000000000u : 1000000u;
     h->frac_digits = digits_of(units);
     if (!need(r, 24)) {
-        h->cut = h->ended;
+        h->cut = h->ended || h->interrupted;
         return;
     }
     uint32_t linktype = get32(r, 20);
@@ -131,7 +123,6 @@ read_pcap(reader *r, uint32_t magic)
     h->snaplen_at[h->n_snaplens++] = 16;
     if (linktype >> 16)
         h->not_native = "its link type field has FCS bits";
-    r->header_in = true;
     if (need(r, 24 + 8))
         set_first_time(h, (uint64_t)get32(r, 24) * units + get32(r, 28), units, 0);
 }
@@ -199,7 +190,7 @@ read_pcapng(reader *r)
     fot_capture_head *h = r->h;
     h->format = FOT_HEAD_PCAPNG;
     if (!need(r, 12)) {
-        h->cut = h->ended;
+        h->cut = h->ended || h->interrupted;
         return;
     }
     uint32_t bom;
@@ -215,7 +206,7 @@ read_pcapng(reader *r)
         if (len < 12 || len % 4 || len > HEAD_MAX || (off > 0 && block == PCAPNG_SHB))
             break; /* damaged (libpcap says how), or a new section */
         if (block == PCAPNG_EPB || block == PCAPNG_PB || block == PCAPNG_SPB) {
-            r->header_in = at_packet = true;
+            at_packet = true;
             read_packet_time(r, off, block, ifc, n_ifc);
             break;
         }
@@ -231,20 +222,20 @@ read_pcapng(reader *r)
             digits = digits < 0 ? d : digits;
         }
         off += len;
-        r->header_in = n_ifc > 0;
     }
     h->cut = h->ended && !at_packet && off < h->bytes->len;
+    h->cut |= h->interrupted && !at_packet; /* Ctrl-C before the first packet: nothing to read */
     h->frac_digits = digits < 0 ? 6 : digits;
 }
 
 bool
-fot_capture_head_read(int fd, bool regular, int stall_ms, fot_capture_head *h, char **err)
+fot_capture_head_read(int fd, bool regular, fot_capture_head *h, char **err)
 {
     memset(h, 0, sizeof *h);
     h->linktype = -1;
     h->frac_digits = 6;
     h->bytes = g_byte_array_new();
-    reader r = { .fd = fd, .regular = regular, .stall_ms = stall_ms, .h = h, .le = true };
+    reader r = { .fd = fd, .regular = regular, .h = h, .le = true };
     if (!need(&r, 4)) {
         h->format = h->bytes->len == 0 ? FOT_HEAD_EMPTY : FOT_HEAD_OTHER;
     } else {

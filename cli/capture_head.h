@@ -34,17 +34,17 @@ typedef struct fot_capture_head {
     int64_t first_time;     /* the first packet's capture time, ns */
     bool ended;             /* the input ended within the head */
     bool cut;               /* it ended inside the file header (pcap) or a block before the first packet (pcapng) */
-    bool stalled;           /* a pipe sent its file header, then nothing for a while: live */
+    bool interrupted;       /* Ctrl-C came while the head was read */
     GByteArray *bytes;      /* what was read */
     size_t snaplen_at[256]; /* where the file header and interface descriptions say their snap length */
     unsigned n_snaplens;
 } fot_capture_head;
 
 /* Reads the head of the capture at fd (from its current position; a regular
- * file is read with pread, leaving the position). A pipe that sends nothing
- * for stall_ms once its file header is in stops the head there (stalled).
- * false: a read error, *err set (g_free it). */
-bool fot_capture_head_read(int fd, bool regular, int stall_ms, fot_capture_head *h, char **err);
+ * file is read with pread, leaving the position); from a pipe, up to the
+ * first packet's time stamp, waiting for it. false: a read error, *err set
+ * (g_free it). */
+bool fot_capture_head_read(int fd, bool regular, fot_capture_head *h, char **err);
 void fot_capture_head_clear(fot_capture_head *h);
 
 /* Sets the snap lengths in the head's bytes to 0 (\"none\"): libpcap cuts a

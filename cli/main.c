@@ -21,11 +21,10 @@
 #include "native_run.h"
 #include "tshark_run.h"
 
-/* A pipe whose first packet is this recent (or that stalls this long after
- * its file header) is live: a capture being taken, not an old file. */
+/* A pipe whose first packet is this recent is live: a capture being taken
+ * (tcpdump may hold packets a while before it writes them), not an old file. */
 #define LIVE_PAST_S 600
 #define LIVE_AHEAD_S 60
-#define STALL_MS 1000
 
 static void
 post_document(const char *line, void *ud)
@@ -63,11 +62,13 @@ open_capture(const fot_cli_args *a, fot_native_input *in, fot_capture_head *head
     in->regular = S_ISREG(st.st_mode);
     in->size = st.st_size;
     char *err = NULL;
-    if (!fot_capture_head_read(in->fd, in->regular, STALL_MS, head, &err)) {
+    if (!fot_capture_head_read(in->fd, in->regular, head, &err)) {
         fprintf(stderr, "4o6top: cannot read %s: %s\n", in->name, err);
         g_free(err);
         return 1;
     }
+    if (head->interrupted && (head->cut || head->format == FOT_HEAD_EMPTY))
+        return 0; /* Ctrl-C before any packet came */
     if (head->format == FOT_HEAD_EMPTY) {
         fprintf(stderr, "4o6top: %s: empty, not a capture file\n", in->name);
         return 1;
@@ -76,7 +77,7 @@ open_capture(const fot_cli_args *a, fot_native_input *in, fot_capture_head *head
         fprintf(stderr, "4o6top: %s: cut short in its header\n", in->name);
         return 1;
     }
-    in->live = !in->regular && (head->stalled || (head->have_first_time && recent(head->first_time)));
+    in->live = !in->regular && head->have_first_time && recent(head->first_time);
     return -1;
 }
 
@@ -203,6 +204,7 @@ main(int argc, char **argv)
 
     fot_native_input in = { .fd = -1 };
     fot_capture_head head = { 0 };
+    fot_counting_catch_signals(NULL); /* Ctrl-C while waiting for a pipe's first packet */
     int status;
     if (a.iface) {
         status = fot_live_capture(&a, elastic ? post_document : NULL, elastic);
