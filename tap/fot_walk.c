@@ -227,9 +227,9 @@ fast_fragment(frame *f, const uint8_t *p, size_t len)
     fot_defrag_packet whole;
     uint64_t given_up;
     fot_defrag_status st = fot_defrag_add(f->w->fast, &frag, f->t, &whole, &given_up);
-    if (st == FOT_DEFRAG_THEIRS)
-        return false; /* the fast path leaves out what a sweep gave up meanwhile: so does this */
     f->out->unreassembled += given_up;
+    if (st == FOT_DEFRAG_THEIRS)
+        return false;
     if (st == FOT_DEFRAG_HELD)
         return true;
     fot_ipv4 ip;

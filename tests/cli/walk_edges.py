@@ -192,16 +192,19 @@ def link_cases():
 
 
 def sweep_case():
-    """A fragment left waiting, then a frame 61 s later: swept as unreassembled then, not at the end."""
+    """Fragments left waiting, the fast path's (800) and Wireshark's (801), then a
+    plain packet 61 s later and a fragment of a new series of Wireshark's (802)
+    whose arrival sweeps both old series: swept as unreassembled then, not at the end."""
     big = ipv4(17, udp(5000, 9000, b"z" * 2972))
     return [eth(ipv6(44, frag6(4, big[:1248], 0, True, 800))),
             eth(ipv6(44, frag6(4, big[1248:2496], 1248, True, 801))),
-            eth(ipv6(4, flow(30)))]
+            eth(ipv6(4, flow(30))),
+            eth(ipv6(44, frag6(4, big[1248:2496], 1248, True, 802)))]
 
 
 def captures():
     out = {"edge-ipv6.pcap": (1, ipv6_cases(), None), "edge-fragments.pcap": (1, fragment_cases(), None),
-           "edge-sweep.pcap": (1, sweep_case(), [0, 1, 62])}
+           "edge-sweep.pcap": (1, sweep_case(), [0, 1, 62, 63])}
     out.update(link_cases())
     return out
 
