@@ -75,7 +75,8 @@ static fot_walk_result
 behind(int linktype, const uint8_t *hdr, size_t hdr_len)
 {
     uint8_t frame[256];
-    memcpy(frame, hdr, hdr_len);
+    if (hdr_len)
+        memcpy(frame, hdr, hdr_len);
     return walk(linktype, frame, hdr_len + tunnelled(frame + hdr_len));
 }
 
