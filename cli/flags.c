@@ -64,6 +64,7 @@ args_init(fot_cli_args *a)
     memset(a, 0, sizeof *a);
     a->mode = FOT_MODE_SUM;
     a->file = "-";
+    a->buffer_mib = FOT_CLI_BUFFER_MIB;
     command_defaults(&a->cfg);
     a->settings = g_ptr_array_new_with_free_func(g_free);
     record_setting(a, &fot_options[FOT_ID_LAYOUT], NULL); /* first: a -layout flag comes later and wins */
@@ -81,6 +82,111 @@ set_file(fot_cli_args *a, const char *value, char **why)
     }
     g_free(name);
     return ok;
+}
+
+/* The command's own flags, beside the option table's. */
+static bool
+own_flag(const char *key)
+{
+    static const char *const own[] = { "m", "r", "E", "filter", "engine", "f", "I", "B", "drops" };
+    for (size_t k = 0; k < G_N_ELEMENTS(own); k++)
+        if (strcmp(key, own[k]) == 0)
+            return true;
+    return false;
+}
+
+static bool
+set_buffer(fot_cli_args *a, const char *value, char **why)
+{
+    char *end;
+    unsigned long mib = strtoul(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end != '\0' || mib < 1 || mib > FOT_CLI_BUFFER_MIB_MAX) {
+        *why = g_strdup_printf("not valid (accepted: MiB, a whole number 1..%d)", FOT_CLI_BUFFER_MIB_MAX);
+        return false;
+    }
+    a->buffer_mib = (unsigned)mib;
+    a->buffer_given = true;
+    return true;
+}
+
+/* One of the command's own flags; false with *why for a bad value. */
+static bool
+set_own(fot_cli_args *a, const char *key, const char *value, char **why)
+{
+    if (strcmp(key, "m") == 0) {
+        if (set_mode(a, value))
+            return true;
+        char *modes = fot_mode_list(", ");
+        *why = g_strdup_printf("not a mode (accepted: %s, " ELASTIC ")", modes);
+        g_free(modes);
+        return false;
+    }
+    if (strcmp(key, "engine") == 0) {
+        if (strcmp(value, "native") != 0 && strcmp(value, "tshark") != 0) {
+            *why = g_strdup("not an engine (accepted: native, tshark)");
+            return false;
+        }
+        a->engine = value;
+    } else if (strcmp(key, "B") == 0) {
+        return set_buffer(a, value, why);
+    } else if (strcmp(key, "drops") == 0) {
+        if (!fot_config_bool_text(value, &a->drops)) {
+            *why = g_strdup("not valid (accepted: yes or no; also true, false, on, off, 1, 0)");
+            return false;
+        }
+    } else if (strcmp(key, "r") == 0) {
+        if (!set_file(a, value, why))
+            return false;
+        a->file_given = true;
+    } else {
+        const char **field = strcmp(key, "E") == 0        ? &a->url
+                             : strcmp(key, "filter") == 0 ? &a->filter
+                             : strcmp(key, "f") == 0      ? &a->bpf
+                                                          : &a->iface;
+        *field = value;
+    }
+    return true;
+}
+
+/* An option of the table: Go's last-given-wins for one value; a list's
+ * first flag replaces the profile's list. */
+static bool
+set_option(fot_cli_args *a, const fot_option *o, const char *value, bool *lists_given, char **why)
+{
+    if (o->kind == FOT_OPT_LIST && !lists_given[o->list]) {
+        lists_given[o->list] = true;
+        fot_config_clear_list(&a->cfg, o->name);
+    }
+    if (!fot_config_set(&a->cfg, o->name, value, why))
+        return false;
+    record_setting(a, o, value);
+    return true;
+}
+
+/* Flags that do not go together: the line saying so, or NULL. */
+static char *
+combination_error(const fot_cli_args *a)
+{
+    bool tshark = g_strcmp0(a->engine, "tshark") == 0;
+    if (a->elastic && !a->url)
+        return g_strdup("-m " ELASTIC " needs -E URL (such as http://localhost:9200)");
+    if (a->url && !a->elastic)
+        return g_strdup("-E is for -m " ELASTIC);
+    if (g_strcmp0(a->engine, "native") == 0 && a->filter)
+        return g_strdup("-filter is a Wireshark display filter: -engine tshark reads it (or give -f, a BPF filter)");
+    if (a->filter && a->bpf)
+        return g_strdup("-filter (a display filter, read by tshark) and -f (a BPF filter, read by libpcap) "
+                        "do not go together: give one");
+    if (a->iface && (a->file_given || a->filter || tshark))
+        return g_strdup_printf("-I captures itself, with libpcap: not with %s",
+                               a->file_given ? "-r"
+                               : a->filter   ? "-filter (a display filter: give -f, a BPF filter)"
+                                             : "-engine tshark");
+    if (!a->iface && (a->drops || a->buffer_given))
+        return g_strdup_printf("%s is for -I (a capture from an interface)", a->drops ? "-drops" : "-B");
+    if (tshark && a->bpf)
+        return g_strdup("-f is a BPF filter for the native reader: with -engine tshark give -filter instead");
+    return NULL;
 }
 
 fot_cli_parse_result
@@ -109,69 +215,30 @@ fot_cli_parse(int argc, char **argv, fot_cli_args *a, char **err)
             value = name + (eq - key) + 1; /* in argv, which outlives the parse */
         }
         const fot_option *o = option_for_flag(key);
-        bool own = strcmp(key, "m") == 0 || strcmp(key, "r") == 0 || strcmp(key, "E") == 0 ||
-                   strcmp(key, "filter") == 0;
+        bool own = own_flag(key);
         if (!o && !own) {
             *err = g_strdup_printf("flag provided but not defined: -%s (4o6top -help lists the flags)", key);
-            g_free(key);
-            return FOT_CLI_BAD;
-        }
-        if (!value && o && o->kind == FOT_OPT_BOOL) {
+        } else if (!value && ((o && o->kind == FOT_OPT_BOOL) || strcmp(key, "drops") == 0)) {
             value = "yes";
+        } else if (!value && i + 1 == argc) {
+            *err = g_strdup_printf("flag needs an argument: -%s", key);
         } else if (!value) {
-            if (i + 1 == argc) {
-                *err = g_strdup_printf("flag needs an argument: -%s", key);
-                g_free(key);
-                return FOT_CLI_BAD;
-            }
             value = argv[++i];
         }
         char *why = NULL;
-        bool ok = true;
-        if (strcmp(key, "m") == 0) {
-            ok = set_mode(a, value);
-            if (!ok) {
-                char *modes = fot_mode_list(", ");
-                why = g_strdup_printf("not a mode (accepted: %s, " ELASTIC ")", modes);
-                g_free(modes);
-            }
-        } else if (strcmp(key, "r") == 0) {
-            ok = set_file(a, value, &why);
-        } else if (strcmp(key, "E") == 0) {
-            a->url = value;
-        } else if (strcmp(key, "filter") == 0) {
-            a->filter = value;
-        } else {
-            /* Go's last-given-wins for one value; a list's first flag replaces the profile's list. */
-            if (o->kind == FOT_OPT_LIST && !lists_given[o->list]) {
-                lists_given[o->list] = true;
-                fot_config_clear_list(&a->cfg, o->name);
-            }
-            ok = fot_config_set(&a->cfg, o->name, value, &why);
-            if (ok)
-                record_setting(a, o, value);
-        }
-        if (!ok) {
+        if (!*err && !(own ? set_own(a, key, value, &why) : set_option(a, o, value, lists_given, &why))) {
             *err = g_strdup_printf("invalid value \"%s\" for flag -%s: %s", value, key, why);
             g_free(why);
-            g_free(key);
-            return FOT_CLI_BAD;
         }
         g_free(key);
+        if (*err)
+            return FOT_CLI_BAD;
     }
-    if (i < argc) {
+    if (i < argc)
         *err = g_strdup_printf("unexpected argument \"%s\": flags only (-r FILE names the capture)", argv[i]);
-        return FOT_CLI_BAD;
-    }
-    if (a->elastic && !a->url) {
-        *err = g_strdup("-m " ELASTIC " needs -E URL (such as http://localhost:9200)");
-        return FOT_CLI_BAD;
-    }
-    if (a->url && !a->elastic) {
-        *err = g_strdup("-E is for -m " ELASTIC);
-        return FOT_CLI_BAD;
-    }
-    return FOT_CLI_RUN;
+    else
+        *err = combination_error(a);
+    return *err ? FOT_CLI_BAD : FOT_CLI_RUN;
 }
 
 void
@@ -232,9 +299,16 @@ fot_cli_help(void)
     GString *s = g_string_new(NULL);
     g_string_append(s, "Usage: 4o6top [flags]\n"
                        "IPv4-in-IPv6 softwire sessions (DS-Lite, MAP-E, LW4o6) of a pcap or pcapng capture,\n"
-                       "with the original 4o6top's flags; runs tshark with the 4o6top plugin.\n"
+                       "with the original 4o6top's flags; prints what tshark -z 4o6top prints.\n"
                        "  tcpdump -i eth0 -l -w - 'ip6' | 4o6top -s 192.0.2.0 -h 30 -Tt 60 -Tu 30 -i 1\n"
-                       "  4o6top -r capture.pcap -m stat -d ';' -n > stat.csv\n\n"
+                       "  4o6top -r capture.pcap -m stat -d ';' -n > stat.csv\n"
+                       "  4o6top -I eth0 -m stat -drops\n"
+                       "It reads pcap and pcapng itself (libpcap), from a file, a pipe or an interface (-I):\n"
+                       "  4o6top -r capture.pcap -m log -f 'ip6 and net 2001:db8::/32'\n"
+                       "and hands the capture to tshark with the 4o6top plugin, saying so, when only tshark can\n"
+                       "read it: a -filter display filter, a compressed or other-format capture, pcapng\n"
+                       "interfaces of several link types or time precisions, a link type it does not walk:\n"
+                       "  4o6top -r capture.pcapng.gz -m log -filter 'ip.dst == 192.0.2.1'\n\n"
                        "Flags of the original:\n");
     flag_line(s, "-m", "MODE", "Mode (default sum):");
     for (int m = 0; m < FOT_MODE_COUNT; m++) {
@@ -248,7 +322,14 @@ fot_cli_help(void)
     flag_line(s, "-E", "URL", "Elasticsearch for -m " ELASTIC ": http://host:9200, https://user:pass@host:9200");
     g_string_append(s, "\nOptions of the 4o6top plugin (tshark -z 4o6top,help), as flags:\n");
     option_lines(s, false);
-    flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count");
+    flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count (reads with tshark)");
+    flag_line(s, "-f", "EXPR", "BPF capture filter (tcpdump's syntax): only frames it matches are read");
+    flag_line(s, "-engine", "native|tshark", "Who reads the capture (default: native, tshark when it must)");
+    flag_line(s, "-I", "IFACE", "Capture from IFACE with libpcap (needs CAP_NET_RAW), instead of -r");
+    char *mib = g_strdup_printf("-I: the kernel's capture buffer (default %d)", FOT_CLI_BUFFER_MIB);
+    flag_line(s, "-B", "MiB", mib);
+    g_free(mib);
+    flag_line(s, "-drops", "", "-I: a stat column of the packets the capture dropped");
     flag_line(s, "-help", "", "This help");
     g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
                        "Output is in the original's layouts, byte for byte (-layout plugin: tshark -z 4o6top's).\n"

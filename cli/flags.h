@@ -16,9 +16,20 @@ typedef struct fot_cli_args {
     const char *file;    /* -r; "-" is standard input */
     const char *url;     /* -E */
     const char *filter;  /* -filter */
+    const char *engine;  /* -engine: "native", "tshark", or NULL to choose */
+    const char *bpf;     /* -f */
+    const char *iface;   /* -I: capture from this interface */
+    unsigned buffer_mib; /* -B: its kernel buffer */
+    bool buffer_given;
+    bool drops;          /* -drops: stat rows count the packets the capture dropped */
+    bool file_given;     /* -r was given */
     fot_config cfg;      /* every value given, checked */
     GPtrArray *settings; /* "name=value" per value given (and layout= first, file= for -r), in order, for -z */
 } fot_cli_args;
+
+/* -B's default and largest values, MiB. */
+#define FOT_CLI_BUFFER_MIB 32
+#define FOT_CLI_BUFFER_MIB_MAX 2047
 
 typedef enum { FOT_CLI_RUN, FOT_CLI_HELP, FOT_CLI_BAD } fot_cli_parse_result;
 

@@ -13,6 +13,12 @@
 
 /* tshark's answer when no loaded plugin registered -z 4o6top. */
 #define NO_PLUGIN_LINE "tshark: Invalid -z argument \"4o6top,"
+/* tshark's words when it cannot read the capture we pipe in. */
+#define STDIN_LINE "tshark: The standard input "
+/* Said as root, to no purpose here. */
+#define ROOT_LINE "Running as user \"root\""
+/* The plugin's answer to a -filter tshark cannot compile: a usage error. */
+#define BAD_FILTER_LINE "4o6top: bad filter: "
 
 /* A -z item of the settings: a comma would end it, so "," is spelled "comma"
  * (what delimiter= accepts), and any other value with a comma goes as a
@@ -24,13 +30,14 @@ fits_z(const char *setting)
 }
 
 static char *
-z_argument(const fot_cli_args *a, const char *mode, const char *extra)
+z_argument(const fot_cli_args *a, const char *mode, const char *extra, bool not_live)
 {
     GString *z = g_string_new("4o6top,");
     g_string_append(z, mode);
-    /* tshark reads a pipe from us even for a file: a file still gets one sum
-     * table, as tshark -r FILE gives (a -refresh flag, later, still wins). */
-    if (strcmp(a->file, "-") != 0)
+    /* tshark reads a pipe from us even for a file: a file (or a pipe of old
+     * packets) still gets one sum table, as tshark -r FILE gives (a -refresh
+     * flag, later, still wins). */
+    if (not_live)
         g_string_append(z, ",refresh=off");
     for (guint i = 0; i < a->settings->len; i++) {
         const char *s = g_ptr_array_index(a->settings, i);
@@ -47,7 +54,7 @@ z_argument(const fot_cli_args *a, const char *mode, const char *extra)
 }
 
 GPtrArray *
-fot_tshark_argv(const fot_cli_args *a, bool with_profile)
+fot_tshark_argv(const fot_cli_args *a, bool with_profile, bool not_live)
 {
     GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(v, g_strdup("tshark"));
@@ -67,11 +74,11 @@ fot_tshark_argv(const fot_cli_args *a, bool with_profile)
         }
     }
     g_ptr_array_add(v, g_strdup("-z"));
-    g_ptr_array_add(v, z_argument(a, fot_modes[a->mode].name, NULL));
+    g_ptr_array_add(v, z_argument(a, fot_modes[a->mode].name, NULL, not_live));
     if (a->elastic) {
         char *extra = g_strdup_printf("format=json,output=/dev/fd/%d", FOT_CLI_DOC_FD);
         g_ptr_array_add(v, g_strdup("-z"));
-        g_ptr_array_add(v, z_argument(a, "stat", extra));
+        g_ptr_array_add(v, z_argument(a, "stat", extra, not_live));
         g_free(extra);
     }
     g_ptr_array_add(v, NULL);
@@ -156,13 +163,66 @@ read_lines(int fd, line_reader *r)
 }
 
 typedef struct stderr_state {
-    bool no_plugin; /* tshark's list of -z statistics follows: say what is missing instead */
+    const char *name;  /* the capture, in messages */
+    bool no_plugin;    /* tshark's list of -z statistics follows: say what is missing instead */
+    bool capture_bad;  /* tshark could not read the capture to its end */
+    bool bad_filter;
+    GString *held;     /* a capture message whose "(detail)" line may follow */
 } stderr_state;
+
+/* tshark names our pipe "the standard input"; its words about the capture,
+ * said naming the capture, as the native reader says them. */
+static const struct {
+    const char *tshark, *ours;
+} capture_words[] = {
+    { "appears to have been cut short in the middle of a packet", "cut short in the middle of a packet" },
+    { "isn't a capture file in a format TShark understands.",
+      "not a capture file (neither pcap nor pcapng, nor a format tshark reads)" },
+    { "appears to be damaged or corrupt.", "damaged or corrupt" },
+};
+
+static void
+flush_held(stderr_state *st, const char *detail)
+{
+    if (!st->held)
+        return;
+    if (detail)
+        fprintf(stderr, "4o6top: %s: %s %.*s\n", st->name, st->held->str, (int)strcspn(detail, "\n"), detail);
+    else
+        fprintf(stderr, "4o6top: %s: %s\n", st->name, st->held->str);
+    g_string_free(st->held, TRUE);
+    st->held = NULL;
+}
+
+static bool
+capture_message(stderr_state *st, const char *line)
+{
+    const char *rest = line + strlen(STDIN_LINE);
+    if (!g_str_has_prefix(line, STDIN_LINE))
+        return false;
+    st->capture_bad = true;
+    const char *ours = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(capture_words) && !ours; i++)
+        if (g_str_has_prefix(rest, capture_words[i].tshark))
+            ours = capture_words[i].ours;
+    st->held = g_string_new(ours);
+    if (!ours)
+        g_string_append_len(st->held, rest, (gssize)strcspn(rest, ".\n"));
+    return true;
+}
 
 static void
 relay_stderr(const char *line, void *ud)
 {
     stderr_state *st = ud;
+    if (st->held) {
+        bool detail = line[0] == '(';
+        flush_held(st, detail ? line : NULL);
+        if (detail)
+            return;
+    }
+    if (g_str_has_prefix(line, ROOT_LINE) || capture_message(st, line))
+        return;
     if (g_str_has_prefix(line, NO_PLUGIN_LINE)) {
         st->no_plugin = true;
         fputs("4o6top: tshark did not load the 4o6top plugin: install the 4o6top package "
@@ -172,6 +232,7 @@ relay_stderr(const char *line, void *ud)
     }
     if (st->no_plugin && g_str_has_prefix(line, "     "))
         return;
+    st->bad_filter |= g_str_has_prefix(line, BAD_FILTER_LINE);
     fputs(line, stderr);
 }
 
@@ -206,11 +267,13 @@ exec_child(GPtrArray *argv, int in_fd, int err_fd, int doc_fd, const char *tshar
     _exit(127);
 }
 
-/* The capture's bytes, from its file or our stdin, into tshark's stdin. */
+/* The capture's bytes, from its file or our stdin, into tshark's stdin:
+ * first those already read (the head), then the rest. */
 typedef struct feeder {
-    int in, out;   /* -1 once closed */
+    int in, out;     /* -1 once closed */
     char buf[65536];
-    size_t len, off;
+    const char *at;  /* len bytes waiting to be written */
+    size_t len;
 } feeder;
 
 static void
@@ -221,6 +284,7 @@ feeder_stop(feeder *f)
     if (f->out >= 0)
         close(f->out);
     f->in = f->out = -1;
+    f->len = 0;
 }
 
 static void
@@ -233,23 +297,23 @@ feed(feeder *f, bool readable, bool writable)
             return;
         }
         f->len = n > 0 ? (size_t)n : 0;
-        f->off = 0;
+        f->at = f->buf;
     }
     if (writable && f->len) {
-        ssize_t n = write(f->out, f->buf + f->off, f->len);
+        ssize_t n = write(f->out, f->at, f->len);
         if (n < 0 && errno != EINTR && errno != EAGAIN) {
             feeder_stop(f); /* tshark has gone (a bad filter, say): its stderr says why */
             return;
         }
         if (n > 0) {
-            f->off += (size_t)n;
+            f->at += n;
             f->len -= (size_t)n;
         }
     }
 }
 
 int
-fot_tshark_run(GPtrArray *argv, int capture_fd, fot_doc_fn doc_fn, void *ud, char **err)
+fot_tshark_run(GPtrArray *argv, const fot_tshark_input *in, fot_doc_fn doc_fn, void *ud, char **err)
 {
     char *tshark = g_find_program_in_path("tshark");
     if (!tshark) {
@@ -291,18 +355,18 @@ fot_tshark_run(GPtrArray *argv, int capture_fd, fot_doc_fn doc_fn, void *ud, cha
     }
     fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
 
-    stderr_state st = { false };
+    stderr_state st = { .name = in->name };
     doc_sink docs = { doc_fn, ud };
     line_reader err_lines = { g_string_new(NULL), relay_stderr, &st };
     line_reader doc_lines = { g_string_new(NULL), pass_doc, &docs };
-    feeder f = { .in = capture_fd, .out = in_pipe[1] };
+    feeder f = { .in = in->fd, .out = in_pipe[1], .at = (const char *)in->prefix, .len = in->prefix_len };
     int err_fd = err_pipe[0], doc_fd = doc_fn ? doc_pipe[0] : -1, signals = 0;
     while (err_fd >= 0 || doc_fd >= 0) {
         struct pollfd fds[5] = {
             { signal_pipe[0], POLLIN, 0 },
             { err_fd, POLLIN, 0 },
             { doc_fd, POLLIN, 0 },
-            { f.len == 0 ? f.in : -1, POLLIN, 0 },
+            { f.len == 0 && f.out >= 0 ? f.in : -1, POLLIN, 0 },
             { f.len ? f.out : -1, POLLOUT, 0 },
         };
         if (poll(fds, G_N_ELEMENTS(fds), -1) < 0)
@@ -331,11 +395,18 @@ fot_tshark_run(GPtrArray *argv, int capture_fd, fot_doc_fn doc_fn, void *ud, cha
             feed(&f, fds[3].revents & done, fds[4].revents & (POLLOUT | POLLERR | POLLHUP));
     }
     feeder_stop(&f);
+    flush_held(&st, NULL);
     g_string_free(err_lines.buf, TRUE);
     g_string_free(doc_lines.buf, TRUE);
 
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (!WIFEXITED(status))
+        return 128 + WTERMSIG(status);
+    if (in->note && !st.capture_bad)
+        fprintf(stderr, "%s\n", in->note);
+    if (st.bad_filter)
+        return 2;
+    return WEXITSTATUS(status) || st.capture_bad ? 1 : 0;
 }

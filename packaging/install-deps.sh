@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
-  # the 4o6top command's Elasticsearch bulk requests
-  libcurl4-openssl-dev
+  # the 4o6top command: its own capture reader, and its Elasticsearch bulk requests
+  libpcap-dev libcurl4-openssl-dev
   # elastic/bulk's HTTPS case makes its certificate with openssl
   openssl
   # run and test: the real tshark, and the capture generator's scapy

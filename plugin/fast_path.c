@@ -28,14 +28,17 @@ take_fragment(tvbuff_t *tvb, packet_info *pinfo, const guint8 *p, guint len, fot
     uint64_t given_up;
     fot_defrag_status st = fot_defrag_add(defrag, &f, fot_time_make(pinfo->abs_ts.secs, pinfo->abs_ts.nsecs), &whole,
                                           &given_up);
-    if (st == FOT_DEFRAG_THEIRS)
-        return FALSE;
-    set_actual_length(tvb, 40 + f.ipv6_len);
     memset(pkt, 0, sizeof *pkt);
     pkt->src = f.src;
     pkt->dst = f.dst;
     pkt->unreassembled = given_up;
-    pkt->held = st == FOT_DEFRAG_HELD;
+    pkt->held = st != FOT_DEFRAG_COMPLETE;
+    if (st == FOT_DEFRAG_THEIRS) {
+        if (given_up) /* what the sweep gave up counts in this frame, whoever reads the fragment */
+            tap_queue_packet(fast_tap, pinfo, pkt);
+        return FALSE;
+    }
+    set_actual_length(tvb, 40 + f.ipv6_len);
     if (!pkt->held) {
         pkt->ipv6_len = whole.ipv6_len;
         pkt->malformed_why = fot_read_reassembled_ipv4(whole.head, whole.head_len, whole.length, &pkt->ip, &pkt->l4);

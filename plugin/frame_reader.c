@@ -130,7 +130,8 @@ outer_reassembled_len(fot_frame_reader *r, packet_info *pinfo)
     return r->ipv6_len + (guint32)fot_frag_take(r->frags, &k).ipv6_len;
 }
 
-/* A non-final outer IPv6 fragment carries no dissected payload: keep its length. */
+/* A non-final outer IPv6 fragment of IPv4 carries no dissected payload: keep
+ * its length. (Fragments of anything else are no tunnelled packet's.) */
 static void
 hold_outer_fragment(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame)
 {
@@ -139,7 +140,8 @@ hold_outer_fragment(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame)
     fot_ipv6_found found;
     const guint8 *data;
     guint len;
-    if (!find_ipv6(frame, pinfo->net_src.data, pinfo->net_dst.data, &found, &data, &len) || !found.fragment)
+    if (!find_ipv6(frame, pinfo->net_src.data, pinfo->net_dst.data, &found, &data, &len) || !found.fragment ||
+        found.frag_next != IP_PROTO_IPV4)
         return;
     fot_frag_key k;
     frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, found.frag_id);
@@ -253,12 +255,12 @@ static void
 read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint avail, gboolean in_frame)
 {
     fot_ipv4 ip;
-    fot_decode_status st = fot_decode_ipv4(hdr, avail, &ip);
-    if (st != FOT_DECODE_OK) {
-        malformed(r, fot_decode_status_text(st));
+    const char *why = fot_inner_header(hdr, avail, &ip);
+    if (why) {
+        malformed(r, why);
         return;
     }
-    if (ip.proto != FOT_IPPROTO_TCP && ip.proto != FOT_IPPROTO_UDP && ip.proto != FOT_IPPROTO_ICMP) {
+    if (!fot_ipv4_counted_proto(ip.proto)) {
         r->result.kind = FOT_FRAME_OTHER;
         return;
     }
@@ -273,13 +275,9 @@ read_inner(fot_frame_reader *r, packet_info *pinfo, const guint8 *hdr, guint ava
         return;
 
     fot_l4 l4h;
-    st = fot_decode_l4(ip.proto, l4, l4_len, &l4h);
-    if (st == FOT_DECODE_TRUNCATED && l4 == hdr + ip.header_len && ip.total_len < avail) {
-        malformed(r, "inner L4 header longer than the IPv4 total length allows");
-        return;
-    }
-    if (st != FOT_DECODE_OK) {
-        malformed(r, fot_decode_status_text(st));
+    why = fot_inner_l4(&ip, l4, l4_len, l4 == hdr + ip.header_len, avail, &l4h);
+    if (why) {
+        malformed(r, why);
         return;
     }
     set_event(r, &ip, &l4h);

@@ -28,11 +28,10 @@ read_plain(packet_info *pinfo, fot_tunnel_seen *t)
         return FALSE; /* something was reassembled: its lengths are the reader's to add */
     if (fot_decode_ipv4(t->inner, t->inner_len, &pkt->ip) != FOT_DECODE_OK || fot_ipv4_is_fragment(&pkt->ip))
         return FALSE;
-    uint8_t proto = pkt->ip.proto;
-    if (proto != FOT_IPPROTO_TCP && proto != FOT_IPPROTO_UDP && proto != FOT_IPPROTO_ICMP)
+    if (!fot_ipv4_counted_proto(pkt->ip.proto))
         return FALSE;
     guint l4_len = MIN(t->inner_len, pkt->ip.total_len) - pkt->ip.header_len;
-    if (fot_decode_l4(proto, t->inner + pkt->ip.header_len, l4_len, &pkt->l4) != FOT_DECODE_OK)
+    if (fot_decode_l4(pkt->ip.proto, t->inner + pkt->ip.header_len, l4_len, &pkt->l4) != FOT_DECODE_OK)
         return FALSE;
     pkt->src = t->src;
     pkt->dst = t->dst;

@@ -312,8 +312,8 @@ parse_seconds(const char *text, uint32_t max_s, int64_t *out)
     return true;
 }
 
-static bool
-parse_bool(const char *text, bool *out)
+bool
+fot_config_bool_text(const char *text, bool *out)
 {
     static const char *const yes[] = { "1", "yes", "true", "on", "TRUE" };
     static const char *const no[] = { "0", "no", "false", "off", "FALSE" };
@@ -500,7 +500,7 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
         ok = parse_seconds(value, o->max, at);
         break;
     case FOT_OPT_BOOL:
-        ok = parse_bool(value, at);
+        ok = fot_config_bool_text(value, at);
         break;
     case FOT_OPT_ENUM:
         choice = find_choice(o->choices, value);

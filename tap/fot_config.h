@@ -49,6 +49,9 @@ typedef struct fot_config {
     bool events;              /* ce: a row also when a port set crosses the threshold, up or down */
     fot_layout layout;        /* sum, stat, log, sess as CSV */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
+    /* Set by the 4o6top command's own live capture (no option): */
+    bool drops_known;         /* the capture counts the packets it dropped: the sum header shows them */
+    bool drops_column;        /* stat: Dropped column (-drops) */
     /* Last: the long names stay clear of what the engine reads per packet. */
     char output[FOT_PATH_MAX + 1]; /* -z only: rows to this file; empty: stdout */
     char file[FOT_PATH_MAX + 1];   /* -z only: the capture's name in sum's original Option line */
@@ -131,6 +134,9 @@ void fot_config_clear_list(fot_config *c, const char *name);
 
 /* Set option `name` from its text form. On error returns false and sets *err
  * (g_free it) to what is accepted; the caller names the bad part. */
+/* A yes/no value as every boolean option reads it (yes, true, on, 1; no, ...). */
+bool fot_config_bool_text(const char *text, bool *out);
+
 bool fot_config_set(fot_config *c, const char *name, const char *value, char **err);
 
 /* Like fot_config_set, but a list option takes all its entries at once,

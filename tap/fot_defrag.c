@@ -4,7 +4,6 @@
 #include <glib.h>
 #include <string.h>
 
-#include "fot_frag.h"
 #include "fot_time.h"
 
 typedef struct span {
@@ -26,6 +25,7 @@ typedef struct series {
 struct fot_defrag {
     GHashTable *series; /* series* -> same */
     int64_t last_sweep;
+    bool every_series;
 };
 
 static void
@@ -41,6 +41,14 @@ fot_defrag_new(void)
 {
     fot_defrag *d = g_new0(fot_defrag, 1);
     d->series = g_hash_table_new_full(fot_frag_key_hash, fot_frag_key_equal, NULL, series_free);
+    return d;
+}
+
+fot_defrag *
+fot_defrag_new_every_series(void)
+{
+    fot_defrag *d = fot_defrag_new();
+    d->every_series = true;
     return d;
 }
 
@@ -87,9 +95,9 @@ is_covered(const GArray *covered, size_t at)
 
 /* The head bytes this fragment is the first to bring. */
 static void
-fill_head(series *s, const fot_tunnel_fragment *f)
+fill_head(series *s, const fot_fragment *f)
 {
-    for (size_t at = f->offset; at < (size_t)f->offset + f->len && at < FOT_DEFRAG_HEAD; at++)
+    for (size_t at = f->offset; at < f->offset + f->bytes && at < FOT_DEFRAG_HEAD; at++)
         if (!is_covered(s->covered, at))
             s->head[at] = f->data[at - f->offset];
 }
@@ -125,21 +133,15 @@ start_series(fot_defrag *d, const fot_frag_key *key, int64_t now, bool theirs)
 }
 
 fot_defrag_status
-fot_defrag_add(fot_defrag *d, const fot_tunnel_fragment *f, int64_t now, fot_defrag_packet *out, uint64_t *given_up)
+fot_defrag_add_fragment(fot_defrag *d, const fot_fragment *f, int64_t now, fot_defrag_packet *out, uint64_t *given_up)
 {
     *given_up = 0;
     if (g_hash_table_size(d->series) > 0 && now - d->last_sweep >= FOT_NS_PER_SEC)
         *given_up = sweep(d, now);
-    fot_frag_key key;
-    memset(&key, 0, sizeof key);
-    key.kind = FOT_FRAG_OUTER_IPV6;
-    memcpy(key.src6, f->src, 16);
-    memcpy(key.dst6, f->dst, 16);
-    key.id = f->id;
-    series *s = g_hash_table_lookup(d->series, &key);
+    series *s = g_hash_table_lookup(d->series, &f->key);
     if (!s) {
-        bool mine = f->starts_plain;
-        s = start_series(d, &key, now, !mine);
+        bool mine = d->every_series || f->starts_plain;
+        s = start_series(d, &f->key, now, !mine);
         if (!s) { /* no room: never counted if it was to be ours */
             *given_up += mine;
             return mine ? FOT_DEFRAG_HELD : FOT_DEFRAG_THEIRS;
@@ -152,10 +154,10 @@ fot_defrag_add(fot_defrag *d, const fot_tunnel_fragment *f, int64_t now, fot_def
     s->ipv6_len += f->ipv6_len;
     fill_head(s, f);
     if (f->len)
-        cover(s->covered, f->offset, (size_t)f->offset + f->len);
+        cover(s->covered, f->offset, f->offset + f->len);
     if (!f->more && !s->have_end) {
         s->have_end = true;
-        s->end = (size_t)f->offset + f->len;
+        s->end = f->offset + f->len;
     }
     const span *first = s->covered->len ? &g_array_index(s->covered, span, 0) : NULL;
     if (!s->have_end || !first || first->start != 0 || first->end < s->end)
@@ -166,6 +168,21 @@ fot_defrag_add(fot_defrag *d, const fot_tunnel_fragment *f, int64_t now, fot_def
     out->ipv6_len = s->ipv6_len;
     g_hash_table_remove(d->series, s);
     return FOT_DEFRAG_COMPLETE;
+}
+
+fot_defrag_status
+fot_defrag_add(fot_defrag *d, const fot_tunnel_fragment *f, int64_t now, fot_defrag_packet *out, uint64_t *given_up)
+{
+    fot_fragment frag = {
+        .offset = f->offset, .more = f->more, .data = f->data, .len = f->len, .bytes = f->len, .ipv6_len = f->ipv6_len,
+        .starts_plain = f->starts_plain,
+    };
+    memset(&frag.key, 0, sizeof frag.key);
+    frag.key.kind = FOT_FRAG_OUTER_IPV6;
+    memcpy(frag.key.src6, f->src, 16);
+    memcpy(frag.key.dst6, f->dst, 16);
+    frag.key.id = f->id;
+    return fot_defrag_add_fragment(d, &frag, now, out, given_up);
 }
 
 uint64_t

@@ -13,7 +13,11 @@
  * only on a first fragment (offset 0) whose inner header it can count
  * (starts_plain); a series first seen any other way is marked
  * Wireshark's, so that its later fragments go there too and no packet is
- * split between the two. Bounded in age and size, as fot_frag is. */
+ * split between the two. Bounded in age and size, as fot_frag is.
+ *
+ * The command's own reader also puts together what Wireshark's IPv6 and IPv4
+ * reassembly would: a table made by fot_defrag_new_every_series claims every
+ * series, keyed by any fot_frag_key. */
 #ifndef FOT_DEFRAG_H
 #define FOT_DEFRAG_H
 
@@ -21,9 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fot_frag.h"
 #include "fot_packet.h"
 
-#define FOT_DEFRAG_HEAD 128
+/* Enough for an IPv4 header with options, an ICMP error's 8 bytes, and the
+ * quoted IPv4 header with options and its ports: 60 + 8 + 60 + 4. */
+#define FOT_DEFRAG_HEAD 136
 
 typedef struct fot_defrag fot_defrag;
 
@@ -41,7 +48,23 @@ typedef enum {
 } fot_defrag_status;
 
 fot_defrag *fot_defrag_new(void);
+fot_defrag *fot_defrag_new_every_series(void);
 void fot_defrag_free(fot_defrag *d);
+
+/* A fragment of any kind: its series, place and bytes. */
+typedef struct fot_fragment {
+    fot_frag_key key;
+    size_t offset;         /* bytes */
+    bool more;             /* more fragments follow */
+    const uint8_t *data;   /* this fragment's part of the packet: len bytes, */
+    size_t len;
+    size_t bytes;          /* of which the first `bytes` are given (the rest counts as there) */
+    uint32_t ipv6_len;     /* its IPv6 Payload Length, added up */
+    bool starts_plain;     /* see fot_tunnel_fragment; ignored by every-series tables */
+} fot_fragment;
+
+fot_defrag_status fot_defrag_add_fragment(fot_defrag *d, const fot_fragment *f, int64_t now, fot_defrag_packet *out,
+                                          uint64_t *given_up);
 
 /* Add a fragment seen at time now (ns); its starts_plain claims a series
  * it is the first of (see above). *given_up gets the

@@ -23,6 +23,7 @@ typedef enum {
     FOT_TALLY_OTHER,         /* inner IPv4 carrying neither TCP, UDP nor ICMP */
     FOT_TALLY_MALFORMED,     /* inner header not usable */
     FOT_TALLY_UNREASSEMBLED, /* fragments whose packet never completed */
+    FOT_TALLY_DROPPED,       /* packets the capture dropped (kernel buffer full, interface), never seen */
     FOT_TALLY_COUNT
 } fot_tally;
 

@@ -165,7 +165,7 @@ static bool
 plain_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *ip)
 {
     return fot_decode_ipv4(p, avail, ip) == FOT_DECODE_OK && ip->header_len == 20 && !fot_ipv4_is_fragment(ip) &&
-           (ip->proto == FOT_IPPROTO_TCP || ip->proto == FOT_IPPROTO_UDP || ip->proto == FOT_IPPROTO_ICMP);
+           fot_ipv4_counted_proto(ip->proto);
 }
 
 bool
@@ -211,20 +211,34 @@ fot_read_tunnel_fragment(const uint8_t *p, size_t len, fot_tunnel_fragment *out)
     return true;
 }
 
-/* As the frame reader's read_inner: the L4 header within the total length. */
+const char *
+fot_inner_header(const uint8_t *hdr, size_t avail, fot_ipv4 *ip)
+{
+    fot_decode_status st = fot_decode_ipv4(hdr, avail, ip);
+    return st == FOT_DECODE_OK ? NULL : fot_decode_status_text(st);
+}
+
+const char *
+fot_inner_l4(const fot_ipv4 *ip, const uint8_t *l4, size_t l4_len, bool right_after, size_t avail, fot_l4 *out)
+{
+    fot_decode_status st = fot_decode_l4(ip->proto, l4, l4_len, out);
+    if (st == FOT_DECODE_TRUNCATED && right_after && ip->total_len < avail)
+        return "inner L4 header longer than the IPv4 total length allows";
+    return st == FOT_DECODE_OK ? NULL : fot_decode_status_text(st);
+}
+
+/* As the frame reader reads a packet Wireshark reassembled: the L4 header
+ * within the total length. */
 const char *
 fot_read_reassembled_ipv4(const uint8_t *head, size_t head_len, size_t length, fot_ipv4 *ip, fot_l4 *l4)
 {
-    fot_decode_status st = fot_decode_ipv4(head, head_len, ip);
-    if (st != FOT_DECODE_OK)
-        return fot_decode_status_text(st);
+    const char *why = fot_inner_header(head, head_len, ip);
+    if (why)
+        return why;
     size_t l4_len = (length < ip->total_len ? length : ip->total_len) - ip->header_len;
     if (l4_len > head_len - ip->header_len)
         l4_len = head_len - ip->header_len;
-    st = fot_decode_l4(ip->proto, head + ip->header_len, l4_len, l4);
-    if (st == FOT_DECODE_TRUNCATED && ip->total_len < length)
-        return "inner L4 header longer than the IPv4 total length allows";
-    return st == FOT_DECODE_OK ? NULL : fot_decode_status_text(st);
+    return fot_inner_l4(ip, head + ip->header_len, l4_len, true, length, l4);
 }
 
 const char *

@@ -79,6 +79,25 @@ fot_ipv4_is_fragment(const fot_ipv4 *ip)
 /* proto must be TCP, UDP or ICMP. */
 fot_decode_status fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out);
 
+/* Inner packets, judged the same by every reader (the plugin's frame reader
+ * and fast path, the command's own reader): */
+static inline bool
+fot_ipv4_counted_proto(uint8_t proto)
+{
+    return proto == FOT_IPPROTO_TCP || proto == FOT_IPPROTO_UDP || proto == FOT_IPPROTO_ICMP;
+}
+
+/* The inner IPv4 header, avail bytes at hdr: NULL with *ip set, or why it
+ * is malformed. */
+const char *fot_inner_header(const uint8_t *hdr, size_t avail, fot_ipv4 *ip);
+
+/* Its TCP, UDP or ICMP header, l4_len bytes at l4. right_after: l4 follows
+ * the IPv4 header in data of avail bytes from that header (not a reassembled
+ * payload), so a header cut by the total length is told apart from one cut
+ * by the capture. NULL, or why it is malformed. */
+const char *fot_inner_l4(const fot_ipv4 *ip, const uint8_t *l4, size_t l4_len, bool right_after, size_t avail,
+                         fot_l4 *out);
+
 /* Find, in buf, the IPv6 header with these addresses (Wireshark gives the
  * addresses, not where the header is) and walk its Hop-by-Hop, Routing,
  * Destination Options and Fragment headers. */

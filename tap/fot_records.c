@@ -176,6 +176,8 @@ stat_fields(record *r, const fot_engine *e, int64_t t, int frac_digits)
         add_uint(r, "MaxCEPortsInUse", "max_ce_ports_in_use", e ? fot_engine_max_ce_ports(e) : 0);
     if (c->evicted)
         add_uint(r, "Evicted", "evicted", e ? fot_engine_evicted(e) : 0);
+    if (c->drops_column)
+        add_uint(r, "Dropped", "dropped", e ? fot_engine_tally_get(e, FOT_TALLY_DROPPED) : 0);
 }
 
 void

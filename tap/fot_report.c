@@ -184,9 +184,14 @@ counts_lines(GString *out, const fot_counts *n)
 }
 
 /* Only when the session cap was reached: the counts are then lower bounds. */
+/* The lines that say what the table may be missing: packets the capture
+ * dropped (the command's own live capture), sessions ended at the cap. */
 static void
-evicted_line(GString *out, const fot_engine *e)
+missing_lines(GString *out, const fot_engine *e)
 {
+    if (fot_engine_config(e)->drops_known)
+        g_string_append_printf(out, "  Dropped by the capture: %" PRIu64 " packets\n",
+                               fot_engine_tally_get(e, FOT_TALLY_DROPPED));
     if (fot_engine_evicted(e))
         g_string_append_printf(out, "  Evicted at max_sessions=%u: %" PRIu64 " sessions\n",
                                fot_engine_config(e)->max_sessions, fot_engine_evicted(e));
@@ -284,7 +289,7 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
     else
         g_string_append_printf(out, "  %s\n", not_sessions);
     g_free(not_sessions);
-    evicted_line(out, e);
+    missing_lines(out, e);
     g_string_append_c(out, '\n');
 
     if (numbered) {
@@ -318,7 +323,7 @@ fot_report_sum_original(GString *out, const fot_engine *e, const char *filter, s
     g_string_append_printf(out, "%s  Total Sess:%u\n", when, n.sessions);
     *log_len = out->len - *log_at;
     counts_lines(out, &n);
-    evicted_line(out, e);
+    missing_lines(out, e);
 
     g_string_append_printf(out, "\n%6s %15s:%5s %15s:%5s %10s %10s %5s", "Proto", "Source IP", "Port", "Dest IP",
                            "Port", "Packets", "Bytes", "Timeout");

@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """Tests of the 4o6top command (cli/), run as tests/tshark_env.py runs tshark.
 
-  golden NAME...  CLILIST cases: the command against the tshark -z it stands for
+  golden NAME...  CLILIST cases: the command against the tshark -z it stands for,
+                  with its own reader (--engine native) or -engine tshark
   bad             BADFLAGS: one line, exit 2, and tshark never needed
-  setup           a missing tshark, plugin or profile said in one line; -help
-                  lists every option of -z 4o6top,help and both differences;
-                  a -r name with a comma reaches sum's Option line
-  sigint          SIGINT to the command mid-pipe: tshark ends, the final sum
-                  table is printed, exit 0
+  setup           a missing tshark, plugin or profile said in one line (-engine
+                  tshark); the native reader needs none of them; -help lists
+                  every option of -z 4o6top,help and both differences; a -r
+                  name with a comma reaches sum's Option line
+  sigint          SIGINT to the command mid-pipe (--engine native or tshark):
+                  the reading ends, the final rows are printed, exit 0
+  progress        a big capture read with stderr on a terminal shows its progress
+                  there, and only then
+  errors          a directory, an empty file, a text file, a cut capture, a
+                  missing file: one line naming it, exit 1 (--engine native or
+                  tshark); a bad -f: exit 2
 """
 import argparse
 import difflib
@@ -78,19 +85,31 @@ class Runner:
             feeder.wait()
         return p.returncode, out.decode(), err.decode("utf-8", "backslashreplace").replace(self.env.dir + "/captures/", "")
 
-    def golden(self, words):
+    def golden(self, words, engine):
         name, capture, how, *rest = words
         sep = rest.index("=>")
         flags = [w.replace("@CAPTURE@", self.env.capture(capture)) for w in rest[:sep]]
         tshark_args = rest[sep + 1:]
+        want_rc = None
+        if tshark_args and tshark_args[0].startswith("rc="):
+            want_rc = int(tshark_args.pop(0)[3:])
         source = self.env.capture(capture) if how == "file" else "-"
         if "/nonexistent.pcap" in flags:
             source = "/nonexistent.pcap"
         want = self.run("tshark", ["-r", source, "-q", "-C", PROFILE] + tshark_args, how, capture)
+        if want_rc is not None:
+            want = (want_rc,) + want[1:]
+        if engine == "tshark":
+            flags = ["-engine", "tshark"] + flags
+        elif "-filter" in flags:
+            # The native reader hands a display filter to tshark, and says so.
+            named = capture if how == "file" else "standard input"
+            want = want[:2] + ("4o6top: %s read by tshark: -filter is a Wireshark display filter\n" % named
+                               + want[2],)
         got = self.run(self.cli, flags, how, capture)
         problems = []
         if got[0] != want[0]:
-            problems.append("exit status %d, tshark's %d" % (got[0], want[0]))
+            problems.append("exit status %d, expected %d" % (got[0], want[0]))
         for i, what in ((1, "stdout"), (2, "stderr")):
             if got[i] != want[i]:
                 problems.append(diff(what, want[i], got[i]))
@@ -116,10 +135,23 @@ class Runner:
 def check_setup(r):
     problems = []
     sample = r.env.capture("sample.pcapng")
-    rc, out, err = r.run(r.cli, ["-r", sample], "file", "sample.pcapng", {"PATH": "/nonexistent"})
+    tshark = ["-engine", "tshark"]
+    rc, out, err = r.run(r.cli, tshark + ["-r", sample], "file", "sample.pcapng", {"PATH": "/nonexistent"})
     want = "4o6top: tshark not found in PATH: install it (Debian, Ubuntu: apt install tshark)\n"
     if rc != 127 or err != want or out:
         problems.append("no tshark: rc=%d out=%r err=%r" % (rc, out, err))
+
+    # The native reader needs neither tshark, nor the plugin, nor the profile.
+    _, want_out, want_err = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,sum,layout=original"],
+                                  "file", "sample.pcapng")
+    empty_home = os.path.join(r.env.dir, "native-home")
+    os.makedirs(empty_home, exist_ok=True)
+    os.chmod(empty_home, 0o777)
+    rc, out, err = r.run(r.cli, ["-r", sample], "file", "sample.pcapng",
+                         {"PATH": "/nonexistent", "WIRESHARK_PLUGIN_DIR": "/nonexistent", "HOME": empty_home})
+    if rc != 0 or err != want_err or out != want_out:
+        problems.append("native without tshark, plugin or profile: rc=%d err=%r, stdout %s tshark's"
+                        % (rc, err, "is" if out == want_out else "is not"))
 
     rc, out, err = r.run(r.cli, ["-r", "/nonexistent.pcap"], "file", "sample.pcapng")
     if rc != 1 or out or err != "4o6top: cannot read /nonexistent.pcap: No such file or directory\n":
@@ -128,7 +160,7 @@ def check_setup(r):
     empty = os.path.join(r.env.dir, "no-plugins")
     os.makedirs(empty, mode=0o777, exist_ok=True)
     os.chmod(empty, 0o777)
-    rc, out, err = r.run(r.cli, ["-r", sample], "file", "sample.pcapng", {"WIRESHARK_PLUGIN_DIR": empty})
+    rc, out, err = r.run(r.cli, tshark + ["-r", sample], "file", "sample.pcapng", {"WIRESHARK_PLUGIN_DIR": empty})
     want = ("4o6top: tshark did not load the 4o6top plugin: install the 4o6top package (or build it and run "
             "cmake --install); tshark -G plugins lists what tshark loads\n")
     lines = [line for line in err.splitlines(True) if not line.startswith("Running as user")]
@@ -138,7 +170,7 @@ def check_setup(r):
     bare_home = os.path.join(r.env.dir, "bare-home")
     os.makedirs(bare_home, exist_ok=True)
     os.chmod(bare_home, 0o777)
-    rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng", {"HOME": bare_home})
+    rc, out, err = r.run(r.cli, tshark + ["-r", sample, "-m", "stat"], "file", "sample.pcapng", {"HOME": bare_home})
     want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-z", "4o6top,stat,layout=original"], "file",
                                  "sample.pcapng", {"HOME": bare_home})
     want = ('4o6top: the configuration profile "%s" is not installed (the 4o6top package has it); running with '
@@ -202,7 +234,7 @@ def check_global_profile(r, sample):
     for d in [data, os.path.join(data, "profiles")] + homes:
         os.makedirs(d, exist_ok=True)
         os.chmod(d, 0o777)
-    rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng",
+    rc, out, err = r.run(r.cli, ["-engine", "tshark", "-r", sample, "-m", "stat"], "file", "sample.pcapng",
                          {"HOME": homes[0], "WIRESHARK_DATA_DIR": data})
     want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,stat,layout=original"], "file",
                                  "sample.pcapng", {"HOME": homes[1], "WIRESHARK_DATA_DIR": data})
@@ -213,7 +245,99 @@ def check_global_profile(r, sample):
     return []
 
 
-def check_sigint(r):
+def check_errors(r, engine):
+    """Captures that cannot be read, or not to their end: one line naming the
+    capture, exit 1; a cut capture still prints what was read (tshark's stdout
+    on the same bytes). A bad -f is a bad flag value: exit 2."""
+    problems = []
+    d = os.path.join(r.env.dir, "bad-captures")
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o777)
+    sample = open(r.env.capture("dslite.pcapng"), "rb").read()
+    files = {"empty.pcap": b"", "notes.txt": b"not a capture, just text\n", "cut.pcapng": sample[:3000],
+             "header-cut.pcap": b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00"}
+    for name, data in files.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+        os.chmod(os.path.join(d, name), 0o644)
+    path = lambda name: os.path.join(d, name)
+    _, cut_out, _ = r.run("tshark", ["-r", path("cut.pcapng"), "-q", "-C", PROFILE, "-z", "4o6top,log,layout=original"],
+                          "file", "dslite.pcapng")
+    cases = [  # flags, exit status, stderr (NAME: the capture as given), stdout
+        (["-r", d], 1, "4o6top: NAME: a directory, not a capture file\n", ""),
+        (["-r", path("empty.pcap")], 1, "4o6top: NAME: empty, not a capture file\n", ""),
+        (["-r", path("notes.txt")], 1,
+         "4o6top: NAME: not a capture file (neither pcap nor pcapng, nor a format tshark reads)\n", ""),
+        (["-r", path("header-cut.pcap")], 1, "4o6top: NAME: cut short in its header\n", ""),
+        (["-r", path("cut.pcapng"), "-m", "log"], 1, "4o6top: NAME: cut short in the middle of a packet\n", cut_out),
+        (["-r", path("nowhere.pcap")], 1, "4o6top: cannot read NAME: No such file or directory\n", ""),
+    ]
+    if engine == "native":
+        cases.append((["-r", r.env.capture("dslite.pcapng"), "-f", "ip6 and"], 2, None, ""))
+    for flags, want_rc, want_err, want_out in cases:
+        rc, out, err = r.run(r.cli, ["-engine", engine] + flags if engine == "tshark" else flags, "file",
+                             "dslite.pcapng")
+        if want_err is None:  # libpcap's own words follow
+            ok = err.startswith('4o6top: invalid value "ip6 and" for flag -f: ') and err.count("\n") == 1
+        else:
+            ok = err == want_err.replace("NAME", flags[1])
+        if rc != want_rc or not ok or out != want_out:
+            problems.append("%s: rc=%d (want %d) err=%r out %s" % (" ".join(flags), rc, want_rc, err,
+                                                                   "as expected" if out == want_out else "differs"))
+    if not cut_out.count("\n") > 1:
+        problems.append("the cut capture's log has no row: the case checks nothing")
+    return problems
+
+
+def check_progress(r):
+    """A capture over 16 MiB read with stderr on a terminal: a progress line there,
+    redrawn in place and wiped at the end; none when stderr is no terminal, none
+    for a small capture."""
+    import pty
+    import struct
+    mixed = open(r.env.capture("mixed.pcap"), "rb").read()
+    big = os.path.join(r.env.dir, "big.pcap")
+    with open(big, "wb") as f:
+        f.write(mixed[:24])
+        shift = 0
+        while f.tell() < 17 << 20:
+            off = 24
+            while off < len(mixed):
+                sec, usec, incl, orig = struct.unpack_from("<IIII", mixed, off)
+                f.write(struct.pack("<IIII", sec + shift, usec, incl, orig) + mixed[off + 16:off + 16 + incl])
+                off += 16 + incl
+            shift += 10000
+    os.chmod(big, 0o644)
+    problems = []
+    for path, want in ((big, True), (r.env.capture("mixed.pcap"), False)):
+        master, slave = pty.openpty()
+        argv, e = r.env.command(["-r", path, "-m", "stat"], None, r.cli)
+        p = subprocess.Popen(argv, env=e, stdout=subprocess.DEVNULL, stderr=slave, cwd=r.env.dir)
+        os.close(slave)
+        got = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        p.wait(timeout=120)
+        os.close(master)
+        text = got.decode("utf-8", "replace")
+        first = "\r\x1b[K4o6top: 0 % of " + path + ", 0 packets, 0.00 M packets/s"
+        if want and not (text.startswith(first) and text.endswith("\r\x1b[K")):
+            problems.append("progress on a terminal: %r" % text[:300])
+        if not want and text:
+            problems.append("a small capture printed on the terminal: %r" % text[:300])
+    rc, _, err = r.run(r.cli, ["-r", big, "-m", "stat"], "file", "mixed.pcap")
+    if rc or err:
+        problems.append("stderr no terminal: rc=%d err=%r" % (rc, err[:300]))
+    return problems
+
+
+def check_sigint(r, engine):
     """The capture, then a pipe left open: only SIGINT can end the run. sess with
     ends prints a row per session as it opens (or times out), and the rows of
     the sessions still open only at the end of the capture: once every earlier
@@ -224,7 +348,7 @@ def check_sigint(r):
     want_lines = want.splitlines(True)
     before_end = len([x for x in want_lines if ",end," not in x])
     read_fd, write_fd = os.pipe()
-    p = r.popen(r.cli, ["-m", "sess", "-ends"], read_fd)
+    p = r.popen(r.cli, ["-engine", engine, "-m", "sess", "-ends"], read_fd)
     os.close(read_fd)
     got = []
     reader = threading.Thread(target=lambda: got.extend(p.stdout), daemon=True)
@@ -262,7 +386,9 @@ def main():
     ap.add_argument("--captures", action="append", required=True)
     ap.add_argument("--profiles", required=True)
     ap.add_argument("--cli", required=True, help="the built 4o6top command")
-    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint"])
+    ap.add_argument("--engine", choices=["native", "tshark"], default="native",
+                    help="golden: the command's own reader, or -engine tshark")
+    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors", "progress"])
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     r = Runner(a)
@@ -275,13 +401,15 @@ def main():
                 if len(cases) != len(a.names):
                     sys.exit("no such case among: " + " ".join(a.names))
             for words in cases:
-                problems = r.golden(words) if a.what == "golden" else r.bad(words)
+                problems = r.golden(words, a.engine) if a.what == "golden" else r.bad(words)
                 print("%s %s" % ("FAIL" if problems else "ok  ", " ".join(shlex.quote(w) for w in words)))
                 for p in problems:
                     print(p)
                 failed += bool(problems)
         else:
-            problems = check_setup(r) if a.what == "setup" else check_sigint(r)
+            check = {"setup": check_setup, "sigint": check_sigint, "errors": check_errors,
+                     "progress": check_progress}[a.what]
+            problems = check(r) if a.what in ("setup", "progress") else check(r, a.engine)
             print("\n".join(problems) or a.what + ": ok")
             failed = len(problems)
     finally:

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""4o6top -m elastic against a small Elasticsearch stand-in on 127.0.0.1.
+"""4o6top -m elastic against a small Elasticsearch stand-in on 127.0.0.1,
+with the command's own reader or (--engine tshark) with tshark reading.
 
 No Elasticsearch server can be installed here, so this HTTP endpoint checks
 what a server would be sent, as its bulk API documents it:
@@ -209,6 +210,8 @@ def main():
     ap.add_argument("--captures", required=True)
     ap.add_argument("--profiles", required=True)
     ap.add_argument("--cli", required=True)
+    ap.add_argument("--engine", choices=["native", "tshark"], default="native",
+                    help="the command's own reader, or -engine tshark")
     a = ap.parse_args()
     _, properties = template_check.load_properties()
     env = TsharkEnv(a.plugins, [a.captures], a.profiles)
@@ -219,6 +222,8 @@ def main():
     want_total = None
 
     def run(program, args, extra_env=None):
+        if program == cli and a.engine == "tshark":
+            args = ["-engine", "tshark"] + args
         r = env.run(args, dict({"TZ": "Asia/Tokyo"}, **(extra_env or {})), program=program, timeout=600)
         out, err = r.stdout.decode(), r.stderr.decode()
         if program == cli:  # the sum table's Total Sess line is on stderr, as the original's log line

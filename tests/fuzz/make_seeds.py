@@ -290,6 +290,28 @@ PACKET_SEEDS = {
 }
 
 
+# ---- fuzz_walk data: the differential test's edge frames (tests/cli/walk_edges.py) ----
+
+# fuzz_walk.c's LINKTYPES, in its order.
+WALK_LINKTYPES = [1, 113, 276, 101, 12, 14, 228, 229, 0, 108, 9, 51]
+
+
+def walk_seed(linktype, frames):
+    """A link type, then per frame: a one-second step, its length, its bytes (cut frames as captured)."""
+    out = bytes([WALK_LINKTYPES.index(linktype)])
+    for frame in frames:
+        data = frame[0] if isinstance(frame, tuple) else frame
+        out += bytes([3]) + struct.pack(">H", len(data)) + data
+    return out
+
+
+def walk_seeds():
+    sys.path.insert(0, os.path.join(HERE, "..", "cli"))
+    import walk_edges
+    return {name[:-len(".pcap")]: walk_seed(linktype, frames)
+            for name, (linktype, frames, _) in walk_edges.captures().items()}
+
+
 def write(target, seeds):
     folder = os.path.join(HERE, "corpus", target)
     shutil.rmtree(folder, ignore_errors=True)
@@ -305,6 +327,7 @@ def main():
     write("fuzz_engine", ENGINE_SEEDS)
     write("fuzz_args", {**ARGS_SEEDS, **ARGS_BINARY_SEEDS})
     write("fuzz_packet", PACKET_SEEDS)
+    write("fuzz_walk", walk_seeds())
     return 0
 
 

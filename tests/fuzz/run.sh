@@ -4,12 +4,12 @@
 # target crashes, hangs, leaks or trips a sanitizer; the input that did it is
 # left in build-fuzz/fuzz-runs/TARGET/ and the report is printed.
 #
-#   tests/fuzz/run.sh [SECONDS] [TARGET...]      (TARGET: fuzz_engine fuzz_args fuzz_packet)
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]      (TARGET: fuzz_engine fuzz_args fuzz_packet fuzz_walk)
 set -u
 
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_engine fuzz_args fuzz_packet}
+targets=${*:-fuzz_engine fuzz_args fuzz_packet fuzz_walk}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2

@@ -116,6 +116,19 @@ def wireshark_library(multiarch):
     return "libwireshark" + m.group(1) if m else "libwireshark.so? (%s)" % real
 
 
+def pcap_package(multiarch):
+    """The Debian package of the libpcap the command is built against (libpcap-dev's link)."""
+    real = os.path.realpath("/usr/lib/%s/libpcap.so" % multiarch)
+    return query("dpkg", "-S", real).split(":", 1)[0]
+
+
+def check_pcap(c, deb, package):
+    """The command reads captures with libpcap: the package depends on the one it was built against."""
+    depends = query("dpkg-deb", "-f", deb, "Depends")
+    c.ok(re.search(r"(^|, )%s \(>= [^)]+\)" % re.escape(package), depends) is not None,
+         "Depends: %s (>= ...), the libpcap the command links" % package, depends)
+
+
 def check_fields(c, deb, version, abi, library):
     fields = {}
     for name in ("Package", "Version", "Architecture", "Depends", "Enhances"):
@@ -229,6 +242,7 @@ def run(c, args):
 
         check_contents(c, deb, args.source, plugin_dir, data_dir)
         check_fields(c, deb, args.version, abi, wireshark_library(multiarch))
+        check_pcap(c, deb, pcap_package(multiarch))
         if args.keep_deb:
             os.makedirs(args.keep_deb, exist_ok=True)
             shutil.copy(deb, args.keep_deb)
