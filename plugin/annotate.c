@@ -19,7 +19,7 @@
 #include "fot_index.h"
 #include "fot_notes.h"
 #include "fot_packet.h"
-#include "fot_report.h"
+#include "fot_addr.h"
 #include "fot_time.h"
 #include "frame_reader.h"
 #include "host.h"
@@ -299,7 +299,7 @@ expert_threshold(packet_info *pinfo, proto_item *pi, const fot_note *n, const ch
 static void
 expert_verdict(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
 {
-    char ip[16];
+    char ip[FOT_IPV4_TEXT_SIZE];
     expert_add_info_format(pinfo, pi, &ei_verdict[n->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
                            fot_verdict_name((fot_verdict)n->verdict), fot_ipv4_text(n->client_ip, ip),
                            n->client_port, ce_text, verdict_meaning[n->verdict]);
@@ -343,7 +343,7 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
      * fields; the GUI's first pass, for coloring rules): some 20 items saved. */
     if (!has_expert_info(n) && !wanted_in(tree))
         return;
-    char ce_text[46];
+    char ce_text[FOT_IPV6_TEXT_SIZE];
     fot_ipv6_text(n->ce, ce_text);
     bool up = n->flags & FOT_NOTE_UPSTREAM;
     proto_item *top = proto_tree_add_protocol_format(tree, proto_4o6top, tvb, 0, 0,

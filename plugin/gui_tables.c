@@ -12,7 +12,7 @@
 
 #include "annotate.h"
 #include "fot_packet.h"
-#include "fot_report.h"
+#include "fot_addr.h"
 #include "fot_time.h"
 #include "host.h"
 #include "session_filter.h"
@@ -180,7 +180,7 @@ set_text(stat_tap_table *t, guint row, guint column, const char *s)
 static void
 set_ends(stat_tap_table *t, guint row, const fot_note *n)
 {
-    char ce[46], client[16], server[16];
+    char ce[FOT_IPV6_TEXT_SIZE], client[FOT_IPV4_TEXT_SIZE], server[FOT_IPV4_TEXT_SIZE];
     char *filter = fot_session_filter(n->ce, n->br, n->proto, n->client_ip, n->client_port, n->server_ip,
                                       n->server_port);
     set_text(t, row, S_CE, fot_ipv6_text(n->ce, ce));
@@ -299,7 +299,7 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     uint32_t threshold = fot_engine_config(fot_annotate_engine())->threshold;
     uint64_t size = fot_ce_set_size(ce);
     bool whole = size != 0;
-    char addr[46], ip[16] = "", used[16] = "", psid[8] = "", len[8] = "", offset[8] = "";
+    char addr[FOT_IPV6_TEXT_SIZE], ip[FOT_IPV4_TEXT_SIZE] = "", used[FOT_IPV4_TEXT_SIZE] = "", psid[8] = "", len[8] = "", offset[8] = "";
     if (ce->sessions && !ce->many_ips)
         fot_ipv4_text(ce->client_ip, used);
     GString *refused = g_string_new(NULL);

@@ -10,6 +10,7 @@
 #include <epan/stat_groups.h>
 
 #include "capture.h"
+#include "fot_addr.h"
 #include "fot_report.h"
 #include "prefs.h"
 #include "session_filter.h"
@@ -108,7 +109,7 @@ render_ces(GString *out, const fot_engine *e)
         const fot_ce_info *ce = &pick.top[i];
         uint64_t size = fot_ce_set_size(ce);
         bool near = fot_ce_near_exhaustion(ce, threshold);
-        char addr[46], set[24] = "-";
+        char addr[FOT_IPV6_TEXT_SIZE], set[24] = "-";
         if (size)
             g_snprintf(set, sizeof set, "%" G_GUINT64_FORMAT, size);
         g_string_append_printf(out, "%s %-39s %-7s %6u %6u %6s\n", near ? "!!" : "  ", fot_ipv6_text(ce->addr, addr),

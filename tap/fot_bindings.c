@@ -5,10 +5,10 @@
  * entries that is at most 56 bytes a softwire. */
 #include "fot_bindings.h"
 
-#include <arpa/inet.h>
 #include <glib.h>
 #include <string.h>
 
+#include "fot_addr.h"
 #include "fot_index.h"
 
 typedef struct origin {
@@ -270,10 +270,9 @@ append_where(GString *s, const fot_bindings_builder *b, const origin *o)
 static void
 append_softwire(GString *s, const fot_binding *e)
 {
-    char b4[INET6_ADDRSTRLEN];
-    inet_ntop(AF_INET6, e->b4, b4, sizeof b4);
-    g_string_append_printf(s, "%u.%u.%u.%u PSID %u/%u offset %u (B4 %s)", e->ipv4 >> 24, e->ipv4 >> 16 & 255,
-                           e->ipv4 >> 8 & 255, e->ipv4 & 255, e->psid, e->psid_len, e->offset, b4);
+    char ipv4[FOT_IPV4_TEXT_SIZE], b4[FOT_IPV6_TEXT_SIZE];
+    g_string_append_printf(s, "%s PSID %u/%u offset %u (B4 %s)", fot_ipv4_text(e->ipv4, ipv4), e->psid,
+                           e->psid_len, e->offset, fot_ipv6_text(e->b4, b4));
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fot_addr.h"
 #include "fot_mode.h"
 #include "fot_time.h"
 
@@ -323,53 +324,20 @@ parse_bool(const char *text, bool *out)
     return false;
 }
 
-static bool
-parse_ipv4(const char *text, uint32_t *out)
-{
-    uint32_t v = 0;
-    const char *p = text;
-    for (int i = 0; i < 4; i++) {
-        if (!g_ascii_isdigit(*p))
-            return false;
-        uint32_t octet = 0;
-        int n = 0;
-        for (; g_ascii_isdigit(*p); p++, n++) {
-            octet = octet * 10 + (uint32_t)(*p - '0');
-            if (n == 3 || octet > 255)
-                return false;
-        }
-        v = v << 8 | octet;
-        if (i < 3 && *p++ != '.')
-            return false;
-    }
-    if (*p)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* An empty text clears the prefix. */
 static bool
 parse_prefix(const char *text, fot_ipv4_prefix *out)
 {
+    uint32_t ip;
+    uint8_t len;
     if (text[0] == '\0') {
         *out = (fot_ipv4_prefix){ 0 };
         return true;
     }
-    char *copy = g_strdup(text);
-    char *slash = strchr(copy, '/');
-    uint32_t len = 32, ip;
-    bool ok = true;
-    if (slash) {
-        *slash = '\0';
-        ok = parse_uint(slash + 1, 0, 32, &len);
-    }
-    ok = ok && parse_ipv4(copy, &ip);
-    g_free(copy);
-    if (!ok)
+    if (!fot_ipv4_prefix_parse(text, &ip, &len))
         return false;
     out->set = true;
-    out->mask = len ? UINT32_MAX << (32 - len) : 0;
+    out->mask = fot_ipv4_mask(len);
     out->net = ip & out->mask;
     return true;
 }
@@ -566,15 +534,14 @@ seconds_text(int64_t ns)
 static char *
 prefix_text(const fot_ipv4_prefix *p)
 {
+    char net[FOT_IPV4_TEXT_SIZE];
+    int len = 0;
     if (!p->set)
         return g_strdup("");
-    uint32_t n = p->net;
-    int len = 0;
     for (uint32_t m = p->mask; m; m <<= 1)
         len++;
-    if (len == 32)
-        return g_strdup_printf("%u.%u.%u.%u", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255);
-    return g_strdup_printf("%u.%u.%u.%u/%d", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255, len);
+    fot_ipv4_text(p->net, net);
+    return len == 32 ? g_strdup(net) : g_strdup_printf("%s/%d", net, len);
 }
 
 char *

@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "fot_report.h"
+#include "fot_addr.h"
 #include "fot_time.h"
 
 typedef struct field {
@@ -190,7 +190,7 @@ fot_records_stat(GString *out, const fot_engine *e, int64_t t, int frac_digits)
 static void
 endpoint_fields(record *r, const fot_session *s)
 {
-    char ip[16];
+    char ip[FOT_IPV4_TEXT_SIZE];
     add_text(r, "Proto", "protocol", s ? fot_proto_name(s->proto) : "");
     add_text(r, "SrcIP", "source_ip_address", s ? fot_ipv4_text(s->client_ip, ip) : "");
     add_uint(r, "SrcPort", "source_port", s ? s->client_port : 0);
@@ -203,7 +203,7 @@ tunnel_fields(record *r, const fot_engine *e, const fot_session *s)
 {
     if (!r->cfg->tunnel)
         return;
-    char addr[46];
+    char addr[FOT_IPV6_TEXT_SIZE];
     add_text(r, "CE", "ce", s ? fot_ipv6_text(fot_engine_node_addr(e, s->ce), addr) : "");
     add_text(r, "BR", "br", s ? fot_ipv6_text(fot_engine_node_addr(e, s->br), addr) : "");
 }
@@ -297,7 +297,7 @@ static const field verdict_fields[FOT_VERDICT_COUNT] = {
 static void
 ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
 {
-    char addr[46], ip[24] = "", used[24] = "";
+    char addr[FOT_IPV6_TEXT_SIZE], ip[24] = "", used[FOT_IPV4_TEXT_SIZE] = "";
     if (json_format(r->cfg))
         add_time(r, e ? fot_engine_now(e) : 0, 0);
     add_text(r, "CE", "ce", ce ? fot_ipv6_text(ce->addr, addr) : "");
@@ -388,7 +388,7 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
         const fot_ce_info *ce = &g_array_index(ces, fot_ce_info, i);
         if (!fot_ce_near_exhaustion(ce, c->threshold))
             continue;
-        char addr[46], when[48], ip[24];
+        char addr[FOT_IPV6_TEXT_SIZE], when[48], ip[FOT_IPV4_TEXT_SIZE];
         bool several = (i > 0 && g_array_index(ces, fot_ce_info, i - 1).node == ce->node) ||
                        (i + 1 < ces->len && g_array_index(ces, fot_ce_info, i + 1).node == ce->node);
         GString *which = g_string_new(NULL);

@@ -1,38 +1,15 @@
 /* The sum view: a top-like table for people (semantics.md, "sum"). */
 #include "fot_report.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include "fot_addr.h"
 #include "fot_time.h"
 
 #ifndef FOT_VERSION
 #define FOT_VERSION "dev"
 #endif
-
-const char *
-fot_ipv4_text(uint32_t ip, char buf[16])
-{
-    /* By hand: one log row formats two addresses, and printf costs more. */
-    char *p = buf;
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        unsigned octet = ip >> shift & 255u;
-        if (octet >= 100)
-            *p++ = (char)('0' + octet / 100);
-        if (octet >= 10)
-            *p++ = (char)('0' + octet / 10 % 10);
-        *p++ = (char)('0' + octet % 10);
-        *p++ = shift ? '.' : '\0';
-    }
-    return buf;
-}
-
-const char *
-fot_ipv6_text(const uint8_t a[16], char buf[46])
-{
-    return inet_ntop(AF_INET6, a, buf, 46);
-}
 
 /* ---- sum ---- */
 
@@ -204,7 +181,7 @@ static void
 tunnel_columns(GString *out, const fot_engine *e, const fot_session *s)
 {
     if (fot_engine_config(e)->tunnel) {
-        char ce[INET6_ADDRSTRLEN], br[INET6_ADDRSTRLEN];
+        char ce[FOT_IPV6_TEXT_SIZE], br[FOT_IPV6_TEXT_SIZE];
         g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),
                                fot_ipv6_text(fot_engine_node_addr(e, s->br), br));
     }
@@ -220,7 +197,7 @@ session_rows(GString *out, const fot_engine *e, int timeout_width)
     const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
     for (size_t i = 0; i < count; i++) {
         const fot_session *s = top[i];
-        char cip[16], sip[16];
+        char cip[FOT_IPV4_TEXT_SIZE], sip[FOT_IPV4_TEXT_SIZE];
         int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
         g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %*" PRId64,
                                fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
@@ -240,7 +217,7 @@ numbered_rows(GString *out, const fot_engine *e)
     const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
     for (size_t i = 0; i < count; i++) {
         const fot_session *s = top[i];
-        char cip[16], sip[16], client[22], server[22];
+        char cip[FOT_IPV4_TEXT_SIZE], sip[FOT_IPV4_TEXT_SIZE], client[22], server[22];
         g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
         g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
         g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, fot_session_serial(s),

@@ -32,9 +32,4 @@ const fot_session **fot_report_top(const fot_engine *e, fot_sort sort, uint32_t 
  * starting with indent. */
 void fot_report_wrap(GString *out, const char *text, unsigned width, const char *indent);
 
-/* Dotted quad of a host-order IPv4 address into buf (16 bytes). */
-const char *fot_ipv4_text(uint32_t ip, char buf[16]);
-/* IPv6 text into buf (46 bytes). */
-const char *fot_ipv6_text(const uint8_t a[16], char buf[46]);
-
 #endif

@@ -7,7 +7,6 @@
 
 #include "fot_bindings.h"
 
-#include <arpa/inet.h>
 #include <glib.h>
 #include <string.h>
 
@@ -60,18 +59,6 @@ bits(const uint8_t a[16], unsigned from, unsigned count)
 }
 
 bool
-fot_ipv6_prefix_match(const uint8_t a[16], const uint8_t prefix[16], uint8_t len)
-{
-    unsigned whole = len / 8u, rest = len % 8u;
-    if (memcmp(a, prefix, whole) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xff << (8 - rest));
-    return (a[whole] & mask) == (prefix[whole] & mask);
-}
-
-bool
 fot_map_rule_matches(const fot_map_rule *r, const uint8_t ce[16])
 {
     return fot_ipv6_prefix_match(ce, r->prefix6, r->prefix6_len);
@@ -116,53 +103,6 @@ fot_map_iid(const uint8_t ce[16], uint32_t ipv4, uint16_t *psid)
         return FOT_IID_LEGACY;
     }
     return FOT_IID_NONE;
-}
-
-bool
-fot_ipv4_is_private(uint32_t a)
-{
-    return (a >> 24) == 10 || (a >> 20) == 0xac1 || (a >> 16) == 0xc0a8 || (a >> 22) == (100u << 2 | 1u) ||
-           (a >> 3) == (0xc0000000u >> 3);
-}
-
-/* ---- parsing ---- */
-
-bool
-fot_ipv6_prefix_parse(const char *text, uint8_t out[16], uint8_t *len)
-{
-    char *copy = g_strdup(text);
-    char *slash = strchr(copy, '/');
-    unsigned long l = 128;
-    bool ok = true;
-    if (slash) {
-        *slash = '\0';
-        char *end;
-        ok = g_ascii_isdigit(slash[1]) && (l = strtoul(slash + 1, &end, 10), *end == '\0') && l <= 128;
-    }
-    ok = ok && inet_pton(AF_INET6, copy, out) == 1;
-    g_free(copy);
-    *len = (uint8_t)l;
-    return ok;
-}
-
-bool
-fot_ipv4_prefix_parse(const char *text, uint32_t *out, uint8_t *len)
-{
-    char *copy = g_strdup(text);
-    char *slash = strchr(copy, '/');
-    unsigned long l = 32;
-    bool ok = true;
-    struct in_addr a;
-    if (slash) {
-        *slash = '\0';
-        char *end;
-        ok = g_ascii_isdigit(slash[1]) && (l = strtoul(slash + 1, &end, 10), *end == '\0') && l <= 32;
-    }
-    ok = ok && inet_pton(AF_INET, copy, &a) == 1;
-    g_free(copy);
-    *out = ok ? ntohl(a.s_addr) : 0;
-    *len = (uint8_t)l;
-    return ok;
 }
 
 static bool
@@ -215,24 +155,11 @@ fot_map_rule_parse(const char *text, fot_map_rule *out, char **err)
     return true;
 }
 
-/* An exact address: the common form without allocating (a table may have a
- * million lines), "ADDR/128" and "A.B.C.D/32" through the prefix parsers. */
-static bool
-exact_ipv6(const char *text, uint8_t out[16])
-{
-    uint8_t len;
-    return inet_pton(AF_INET6, text, out) == 1 || (fot_ipv6_prefix_parse(text, out, &len) && len == 128);
-}
-
+/* "A.B.C.D" or "A.B.C.D/32". */
 static bool
 exact_ipv4(const char *text, uint32_t *out)
 {
-    struct in_addr a;
     uint8_t len;
-    if (inet_pton(AF_INET, text, &a) == 1) {
-        *out = ntohl(a.s_addr);
-        return true;
-    }
     return fot_ipv4_prefix_parse(text, out, &len) && len == 32;
 }
 
@@ -244,7 +171,7 @@ fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, cons
     *why = NULL;
     if (n < 4 || n > 6)
         *why = "needs 4 to 6 fields";
-    else if (!exact_ipv6(f[0], out->b4))
+    else if (!fot_ipv6_parse(f[0], out->b4))
         *why = "B4 address is not an IPv6 address";
     else if (!exact_ipv4(f[1], &out->set.ipv4))
         *why = "IPv4 is not an IPv4 address";
@@ -256,7 +183,7 @@ fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, cons
         *why = "PSID length + PSID offset exceeds 16";
     else if (!parse_small(f[2], len ? (1u << len) - 1 : 0, &psid))
         *why = "PSID does not fit in PSID length bits";
-    else if (n == 6 && f[5][0] && !exact_ipv6(f[5], out->br))
+    else if (n == 6 && f[5][0] && !fot_ipv6_parse(f[5], out->br))
         *why = "BR address is not an IPv6 address";
     if (*why)
         return false;
@@ -552,14 +479,15 @@ fot_softwire_is_br(const fot_softwire *sw, const uint8_t addr[16])
 static void
 append_ipv6(GString *s, const uint8_t a[16])
 {
-    char buf[INET6_ADDRSTRLEN];
-    g_string_append(s, inet_ntop(AF_INET6, a, buf, sizeof buf));
+    char buf[FOT_IPV6_TEXT_SIZE];
+    g_string_append(s, fot_ipv6_text(a, buf));
 }
 
 static void
 append_ipv4(GString *s, uint32_t a)
 {
-    g_string_append_printf(s, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+    char buf[FOT_IPV4_TEXT_SIZE];
+    g_string_append(s, fot_ipv4_text(a, buf));
 }
 
 char *

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fot_addr.h"
 #include "fot_names.h"
 
 /* A CE's share of IPv4: an address (or prefix) and, when shared, a PSID. */
@@ -58,9 +59,6 @@ void fot_map_rule_port_set(const fot_map_rule *r, const uint8_t ce[16], fot_port
  * (RFC 7597 section 6), or the legacy 8 zero bits, IPv4, PSID, 8 zero bits. */
 typedef enum { FOT_IID_NONE, FOT_IID_RFC7597, FOT_IID_LEGACY } fot_iid_layout;
 fot_iid_layout fot_map_iid(const uint8_t ce[16], uint32_t ipv4, uint16_t *psid);
-
-/* RFC 1918, RFC 6598 shared space, and 192.0.0.0/29 (DS-Lite B4 addresses). */
-bool fot_ipv4_is_private(uint32_t ipv4);
 
 /* The configured knowledge; shared by reference between copies of a config. */
 typedef struct fot_softwire fot_softwire;
@@ -129,10 +127,5 @@ void fot_softwire_judge(const fot_softwire *sw, const uint8_t ce[16], const uint
 /* The entries of one list in the text form their parsers accept, separated by spaces. */
 typedef enum { FOT_LIST_RULES, FOT_LIST_BINDINGS, FOT_LIST_BRS } fot_list;
 char *fot_softwire_list_text(const fot_softwire *sw, fot_list which);
-
-/* Parse "ADDR[/LEN]" (IPv6). */
-bool fot_ipv6_prefix_parse(const char *text, uint8_t out[16], uint8_t *len);
-bool fot_ipv4_prefix_parse(const char *text, uint32_t *out, uint8_t *len);
-bool fot_ipv6_prefix_match(const uint8_t a[16], const uint8_t prefix[16], uint8_t len);
 
 #endif
