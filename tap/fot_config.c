@@ -1,13 +1,13 @@
 /* Option table, parsing and validation shared by -z, preferences and help. */
 #include "fot_config.h"
 
-#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fot_addr.h"
+#include "fot_decimal.h"
 #include "fot_mode.h"
 #include "fot_time.h"
 
@@ -262,20 +262,6 @@ choice_list(const char *const *choices)
     return g_string_free(s, FALSE);
 }
 
-static bool
-parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out)
-{
-    if (!g_ascii_isdigit(text[0]))
-        return false;
-    errno = 0;
-    char *end;
-    guint64 v = g_ascii_strtoull(text, &end, 10);
-    if (errno || *end || v < min || v > max)
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
 /* Decimal seconds with at most 9 fraction digits, no sign or exponent. */
 static bool
 parse_seconds(const char *text, uint32_t max_s, int64_t *out)
@@ -455,7 +441,7 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
     char *why = NULL;
     switch (o->kind) {
     case FOT_OPT_UINT:
-        ok = parse_uint(value, o->min, o->max, at);
+        ok = fot_decimal_parse(value, o->min, o->max, at);
         break;
     case FOT_OPT_SECONDS:
         ok = parse_seconds(value, o->max, at);
