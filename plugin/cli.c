@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "fot_args.h"
 #include "fot_mode.h"
 #include "fot_run.h"
 #include "prefs.h"

@@ -1,5 +1,6 @@
 /* The settings of one 4o6top instance, and the one table of options that the
- * -z arguments, the Wireshark preferences and the help text all come from. */
+ * -z arguments (fot_args.h), the Wireshark preferences, the command's flags
+ * and the help texts all come from. */
 #ifndef FOT_CONFIG_H
 #define FOT_CONFIG_H
 
@@ -7,11 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fot_mode.h"
 #include "fot_session.h"
 #include "fot_softwire.h"
-
-/* The modes' names, help and steps: fot_modes[] in fot_mode.h. */
-typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_SESS, FOT_MODE_COUNT } fot_mode;
 
 typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
 typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
@@ -142,15 +141,6 @@ char *fot_config_name_text(const char *name);
 const fot_option *fot_option_find(const char *name);
 /* The option behind one of the Go tool's flags ("-Tt"), or NULL. */
 const fot_option *fot_option_by_flag(const char *flag);
-
-/* Parse what follows "4o6top," in a -z argument:
- *   MODE[,key=value|flag]...[,FILTER]
- * The first item that is neither a known flag nor of the form identifier=value
- * starts the display filter, which runs to the end (commas included);
- * "filter=" does the same explicitly. *filter is NULL when there is none.
- * The first map_rule=, lw_binding= or br= replaces that list of c. */
-bool fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode,
-                           char **filter, char **err);
 
 /* Text such as " Option interval:1 Timeout:240/10/60/3/3 Height:30 src ip:-". */
 char *fot_config_describe(const fot_config *c);

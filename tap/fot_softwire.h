@@ -68,7 +68,7 @@ void fot_softwire_judge(const fot_softwire *sw, const uint8_t ce[16], const uint
                         uint16_t port, fot_judgement *out);
 
 /* The entries of one list in the text form their parsers accept, separated by spaces. */
-typedef enum { FOT_LIST_RULES, FOT_LIST_BINDINGS, FOT_LIST_BRS } fot_list;
+typedef enum { FOT_LIST_RULES, FOT_LIST_BINDINGS, FOT_LIST_BRS, FOT_LIST_COUNT } fot_list;
 char *fot_softwire_list_text(const fot_softwire *sw, fot_list which);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fot_args.h"
 #include "fot_bindings.h"
 #include "fot_engine.h"
 #include "fot_mode.h"

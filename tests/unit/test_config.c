@@ -2,6 +2,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fot_args.h"
 #include "fot_config.h"
 #include "fot_time.h"
 
