@@ -5,6 +5,7 @@
 #define FOT_INDEX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -57,6 +58,27 @@ fot_index_peek(const fot_index *ix, uint32_t hash)
         if (s->item == 0 || s->hash == hash)
             return s->item;
     }
+}
+
+/* Backward-shift removal, for a linear-probing table of any slot type: the
+ * slot at hole is emptied by moving later members of its probe run back
+ * into it, so no lookup ever meets a tombstone. used(slot) says a slot holds
+ * something, hash(slot) the hash it was placed by. Returns the slot left for
+ * the caller to clear. Inline, so that both callbacks are inlined too. */
+static inline uint32_t
+fot_index_backshift(void *slots, size_t slot_size, uint32_t mask, uint32_t hole, bool (*used)(const void *slot),
+                    uint32_t (*hash)(const void *slot))
+{
+    char *base = slots;
+    for (uint32_t j = (hole + 1) & mask; used(base + (size_t)j * slot_size); j = (j + 1) & mask) {
+        uint32_t home = hash(base + (size_t)j * slot_size) & mask;
+        bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+        if (movable) {
+            memcpy(base + (size_t)hole * slot_size, base + (size_t)j * slot_size, slot_size);
+            hole = j;
+        }
+    }
+    return hole;
 }
 
 /* 64-bit mix (splitmix64 finalizer), folded to 32 bits. */
