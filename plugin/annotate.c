@@ -16,9 +16,9 @@
 #include <epan/proto_data.h>
 
 #include "fot_engine.h"
-#include "fot_index.h"
 #include "fot_notes.h"
 #include "fot_packet.h"
+#include "fot_reopen.h"
 #include "fot_addr.h"
 #include "fot_time.h"
 #include "frame_reader.h"
@@ -48,44 +48,7 @@ static int proto_ws_expert;  /* _ws.expert: a filter on it wants them in the tre
 static char *pref_error;  /* a bad preference, told with the first computed frame */
 static bool fields_leave_out; /* tshark -e names fields, none of 4o6top's nor an expert info */
 
-/* Sessions that timed out lately, to notice a quick reopen of the same key. */
-typedef struct ended_session {
-    guint64 digest;
-    int64_t when;
-    uint8_t tclass;
-} ended_session;
-
-static GArray *ended;        /* ended_session */
-static fot_index ended_index; /* fot_hash64(digest) -> item number in ended */
-
-#define ENDED_MAX 65536
-
-static guint64
-key_digest(const fot_engine *e, const fot_session *s)
-{
-    guint64 h = 1469598103934665603ull;
-    const guint8 *ce = fot_engine_node_addr(e, s->ce);
-    guint32 parts[5] = { s->client_ip, s->server_ip, s->client_port, s->server_port, s->proto };
-    for (int i = 0; i < 16; i++)
-        h = (h ^ ce[i]) * 1099511628211ull;
-    for (int i = 0; i < 5; i++)
-        h = (h ^ parts[i]) * 1099511628211ull;
-    return h;
-}
-
-static bool
-ended_match(const void *ctx, uint32_t item, const void *key)
-{
-    (void)ctx;
-    return g_array_index(ended, ended_session, item - 1).digest == *(const guint64 *)key;
-}
-
-static ended_session *
-ended_find(guint64 digest)
-{
-    uint32_t item = fot_index_find(&ended_index, fot_hash64(digest), ended_match, NULL, &digest);
-    return item ? &g_array_index(ended, ended_session, item - 1) : NULL;
-}
+static fot_reopen *reopen;    /* sessions that timed out, to notice a quick reopening */
 
 static void
 session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
@@ -93,21 +56,9 @@ session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
     (void)ud;
     if (why != FOT_END_TIMEOUT)
         return;
-    guint64 digest = key_digest(engine, s);
-    ended_session *x = ended_find(digest);
-    if (!x) {
-        if (ended->len >= ENDED_MAX) { /* a bound; the note is a hint, not a count */
-            g_array_set_size(ended, 0);
-            fot_index_destroy(&ended_index);
-            fot_index_init(&ended_index);
-        }
-        g_array_set_size(ended, ended->len + 1);
-        x = &g_array_index(ended, ended_session, ended->len - 1);
-        x->digest = digest;
-        fot_index_insert(&ended_index, fot_hash64(digest), ended->len);
-    }
-    x->when = when;
-    x->tclass = s->tclass;
+    fot_session_key k;
+    fot_session_key_of(engine, s, &k);
+    fot_reopen_ended(reopen, &k, (fot_class)s->tclass, when);
 }
 
 static void
@@ -133,8 +84,7 @@ annotate_init(void)
     /* 4o6top's expert infos hang from its items: -e _ws.expert wants them too. */
     static const char *const printed[] = { "4o6top", "_ws.expert", NULL };
     fields_leave_out = fot_host_fields_leave_out(printed);
-    ended = g_array_new(FALSE, FALSE, sizeof(ended_session));
-    fot_index_init(&ended_index);
+    reopen = fot_reopen_new();
 }
 
 static void
@@ -143,14 +93,11 @@ free_state(void)
     fot_engine_free(engine);
     fot_frame_reader_free(reader);
     fot_notes_free(notes);
-    if (ended) {
-        g_array_free(ended, TRUE);
-        fot_index_destroy(&ended_index);
-    }
+    fot_reopen_free(reopen);
     engine = NULL;
     reader = NULL;
     notes = NULL;
-    ended = NULL;
+    reopen = NULL;
     g_clear_pointer(&pref_error, g_free);
 }
 
@@ -207,21 +154,17 @@ dissect_ipv4_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     return consumed;
 }
 
-/* A new session: was the same key's last session timed out less than a timeout ago? */
+/* A new session: did the same key's last session time out less than a timeout ago? */
 static void
 note_reopen(const fot_session *s, int64_t now, fot_note *n)
 {
-    guint64 digest = key_digest(engine, s);
-    ended_session *x = ended_find(digest);
-    if (!x)
-        return;
-    int64_t since = now - x->when;
-    if (since < (int64_t)fot_engine_config(engine)->timeout_s[x->tclass] * FOT_NS_PER_SEC) {
+    fot_session_key k;
+    fot_class ended;
+    fot_session_key_of(engine, s, &k);
+    if (fot_reopen_opened(reopen, fot_engine_config(engine), &k, now, &n->reopen_gap, &ended)) {
         n->flags |= FOT_NOTE_REOPENED;
-        n->reopen_gap = since;
-        n->ended_class = x->tclass;
+        n->ended_class = (uint8_t)ended;
     }
-    fot_index_remove(&ended_index, fot_hash64(digest), (uint32_t)(x - &g_array_index(ended, ended_session, 0)) + 1);
 }
 
 static bool

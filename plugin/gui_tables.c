@@ -264,7 +264,7 @@ static guint
 seconds_left(const fot_note *n, int64_t last)
 {
     const fot_engine *e = fot_annotate_engine();
-    int64_t expiry = last + (int64_t)fot_engine_config(e)->timeout_s[n->tclass] * FOT_NS_PER_SEC;
+    int64_t expiry = fot_config_expiry(fot_engine_config(e), (fot_class)n->tclass, last);
     int64_t left = expiry - fot_engine_now(e);
     return left > 0 ? (guint)((left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC) : 0;
 }

@@ -11,6 +11,7 @@
 #include "fot_mode.h"
 #include "fot_session.h"
 #include "fot_softwire.h"
+#include "fot_time.h"
 
 typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
 typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
@@ -148,6 +149,14 @@ char *fot_config_describe(const fot_config *c);
  * Height:30 src ip:", and after it only what differs from its behaviour
  * (" sort:packets", " bytes:ipv4", the softwire tables). */
 char *fot_config_describe_original(const fot_config *c);
+
+/* The capture time at which a session of class k whose last packet came at
+ * `last` ends, unless another comes: the one expiry rule. */
+static inline int64_t
+fot_config_expiry(const fot_config *c, fot_class k, int64_t last)
+{
+    return last + (int64_t)c->timeout_s[k] * FOT_NS_PER_SEC;
+}
 
 /* The client side of a session when src= is set: is ip inside the prefix? */
 static inline bool
