@@ -9,7 +9,7 @@
 #include <epan/funnel.h>
 #include <epan/stat_groups.h>
 
-#include "capture.h"
+#include "tap_events.h"
 #include "fot_addr.h"
 #include "fot_report.h"
 #include "prefs.h"
@@ -18,7 +18,7 @@
 typedef struct top_window {
     const funnel_ops_t *ops;
     funnel_text_window_t *tw;
-    fot_capture *capture;
+    fot_tap_events *events;
     fot_engine *engine;
     char *limit;   /* display filter the window is limited to, or NULL */
     char *notice;  /* one line for the user above the table, or NULL */
@@ -147,20 +147,20 @@ on_reset(void *ud)
     fresh_engine(ud); /* preferences may have changed before a retap */
 }
 
-static const fot_capture_sink sink = { on_frame, on_packet, on_tally, on_draw, on_reset, NULL };
+static const fot_event_sink sink = { on_frame, on_packet, on_tally, on_draw, on_reset, NULL };
 
 static void
 listen(top_window *w)
 {
     char *err = NULL;
-    fot_capture_stop(w->capture);
-    w->capture = fot_capture_start(w->limit, &sink, w, &err);
-    if (!w->capture) {
+    fot_tap_events_stop(w->events);
+    w->events = fot_tap_events_start(w->limit, &sink, w, &err);
+    if (!w->events) {
         g_clear_pointer(&w->limit, g_free);
         g_free(w->notice);
         w->notice = g_strdup_printf("The display filter cannot limit this view: %s", err);
         g_free(err);
-        w->capture = fot_capture_start(NULL, &sink, w, &err);
+        w->events = fot_tap_events_start(NULL, &sink, w, &err);
     }
     w->ops->retap_packets(w->ops->ops_id);
 }
@@ -262,7 +262,7 @@ static void
 on_close(void *data)
 {
     top_window *w = data;
-    fot_capture_stop(w->capture);
+    fot_tap_events_stop(w->events);
     fot_engine_free(w->engine);
     g_string_free(w->text, TRUE);
     g_free(w->limit);

@@ -2,7 +2,6 @@
 #include "ws_compat.h"
 
 #include "annotate.h"
-#include "cli.h"
 #include "fast_path.h"
 #include "fields.h"
 #include "gui_tables.h"
@@ -10,6 +9,7 @@
 #include "host.h"
 #include "ipv4_hook.h"
 #include "prefs.h"
+#include "tshark_stat.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -22,7 +22,7 @@ FOT_WS_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LIST
 static void
 register_taps(void)
 {
-    fot_cli_register();
+    fot_tshark_stat_register();
     fot_gui_top_register();
     fot_gui_tables_register();
 }
