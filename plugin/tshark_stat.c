@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fot_args.h"
+#include "fot_help.h"
 #include "fot_mode.h"
 #include "fot_run.h"
 #include "prefs.h"
@@ -82,25 +83,6 @@ fail(const char *fmt, ...)
     exit(1);
 }
 
-static void
-print_help(void)
-{
-    printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\nModes:\n");
-    for (int m = 0; m < FOT_MODE_COUNT; m++)
-        printf("  %-18s %s\n", fot_modes[m].name, fot_modes[m].help);
-    printf("Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
-    fot_config defaults;
-    fot_config_defaults(&defaults);
-    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
-        const fot_option *o = &fot_options[i];
-        char *def = fot_config_get(&defaults, o->name);
-        printf("  %-18s %-5s %s [default: %s]\n", o->name, o->original_flag ? o->original_flag : "", o->description,
-               def[0] ? def : "none");
-        g_free(def);
-    }
-    printf("  %-18s %-5s %s\n", "filter", "", "display filter for the tunnelled packets (also: a trailing filter)");
-}
-
 static fot_ws_stat_init_result
 stat_init(const char *opt_arg, void *userdata)
 {
@@ -113,7 +95,10 @@ stat_init(const char *opt_arg, void *userdata)
     }
     rest++;
     if (strcmp(rest, "help") == 0 || strncmp(rest, "help,", 5) == 0) {
-        print_help();
+        GString *help = g_string_new(NULL);
+        fot_help_z(help);
+        fputs(help->str, stdout);
+        g_string_free(help, TRUE);
         exit(0);
     }
 
