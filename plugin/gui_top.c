@@ -27,6 +27,11 @@ typedef struct top_window {
 
 #define CE_LINES 10
 
+/* The text width: what Wireshark's funnel text window (620 pixels wide, it
+ * gives the window no other size) shows of a 10-point monospace font without
+ * wrapping (74 characters), less two. */
+#define WINDOW_COLUMNS 72u
+
 static void
 fresh_engine(top_window *w)
 {
@@ -123,11 +128,11 @@ on_draw(void *ud)
     top_window *w = ud;
     g_string_truncate(w->text, 0);
     if (w->notice) {
-        fot_report_wrap(w->text, w->notice, FOT_REPORT_WINDOW_COLUMNS, "");
+        fot_report_wrap(w->text, w->notice, WINDOW_COLUMNS, "");
         g_string_append_c(w->text, '\n');
     }
     if (w->engine) {
-        fot_report_sum(w->text, w->engine, w->limit, true);
+        fot_report_window(w->text, w->engine, w->limit, WINDOW_COLUMNS);
         render_ces(w->text, w->engine);
     }
     char *help = g_strdup_printf("Buttons: \"Filter for session\" applies the display filter of a session (give "
@@ -136,7 +141,7 @@ on_draw(void *ud)
                                  "Statistics > 4o6top Sessions. Settings: Edit > Preferences > Protocols > 4o6top.",
                                  w->limit ? w->limit : "off");
     g_string_append_c(w->text, '\n');
-    fot_report_wrap(w->text, help, FOT_REPORT_WINDOW_COLUMNS, "");
+    fot_report_wrap(w->text, help, WINDOW_COLUMNS, "");
     g_free(help);
     w->ops->set_text(w->tw, w->text->str);
 }

@@ -1,4 +1,4 @@
-/* The sum view: a top-like table for people (semantics.md, "sum"). */
+/* \summary: the sum view: a top-like table of the active sessions, for a terminal or the window */
 #include "fot_report.h"
 
 #include <inttypes.h>
@@ -108,8 +108,7 @@ fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count
     t.items = g_new(const fot_session *, t.limit + 1);
     if (t.limit)
         fot_engine_foreach(e, top_offer, &t);
-    /* Heap sort in place: the root (worst kept) goes last, then the next worst.
-     * No GLib sort: its name changed in GLib 2.82 (g_qsort_with_data deprecated). */
+    /* Heap sort in place: the root (worst kept) goes last, then the next worst. */
     *count = t.count;
     while (t.count > 1) {
         const fot_session *worst = t.items[0];
@@ -208,9 +207,11 @@ session_rows(GString *out, const fot_engine *e, int timeout_width)
     g_free(top);
 }
 
-/* The window's rows, FOT_REPORT_WINDOW_COLUMNS wide: seconds left are in the Sessions table. */
+/* The window's rows, 72 characters before the tunnel columns, each session's
+ * number first (the window's buttons take it); seconds left are in the
+ * Sessions table. */
 static void
-numbered_rows(GString *out, const fot_engine *e)
+window_rows(GString *out, const fot_engine *e)
 {
     const fot_config *c = fot_engine_config(e);
     size_t count;
@@ -227,23 +228,30 @@ numbered_rows(GString *out, const fot_engine *e)
     g_free(top);
 }
 
-void
-fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered)
+/* The version and option lines, the filter on the latter, unless noheader:
+ * broken into lines of width characters, or in one line (width 0). */
+static void
+option_lines(GString *out, const fot_config *c, const char *filter, unsigned width)
 {
-    const fot_config *c = fot_engine_config(e);
-    if (!c->noheader) {
-        char *options = fot_config_describe(c);
-        char *line = g_strdup_printf("%s%s%s", options, filter ? " filter:" : "", filter ? filter : "");
-        g_string_append_printf(out, "4o6top ver: %s\n", FOT_VERSION);
-        if (numbered)
-            fot_report_wrap(out, line, FOT_REPORT_WINDOW_COLUMNS, " ");
-        else
-            g_string_append_printf(out, "%s\n", line);
-        g_string_append_c(out, '\n');
-        g_free(line);
-        g_free(options);
-    }
+    if (c->noheader)
+        return;
+    char *options = fot_config_describe(c);
+    char *line = g_strdup_printf("%s%s%s", options, filter ? " filter:" : "", filter ? filter : "");
+    g_string_append_printf(out, "4o6top ver: %s\n", FOT_VERSION);
+    if (width)
+        fot_report_wrap(out, line, width, " ");
+    else
+        g_string_append_printf(out, "%s\n", line);
+    g_string_append_c(out, '\n');
+    g_free(line);
+    g_free(options);
+}
 
+/* Capture time and the counts, the packets that are not sessions (broken at
+ * width, 0: one line), sessions evicted. */
+static void
+count_lines(GString *out, const fot_engine *e, unsigned width)
+{
     fot_counts n;
     fot_engine_counts(e, &n);
     char when[32] = "no packets";
@@ -256,25 +264,37 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
                                          fot_engine_tally_get(e, FOT_TALLY_OTHER),
                                          fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
                                          fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
-    if (numbered)
-        fot_report_wrap(out, not_sessions, FOT_REPORT_WINDOW_COLUMNS, "  ");
+    if (width)
+        fot_report_wrap(out, not_sessions, width, "  ");
     else
         g_string_append_printf(out, "  %s\n", not_sessions);
     g_free(not_sessions);
     evicted_line(out, e);
     g_string_append_c(out, '\n');
+}
 
-    if (numbered) {
-        g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
-                               "Bytes");
-        tunnel_header(out, c);
-        numbered_rows(out, e);
-    } else {
-        g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port",
-                               "Dest IP", "Port", "Packets", "Bytes", "Timeout");
-        tunnel_header(out, c);
-        session_rows(out, e, 7);
-    }
+void
+fot_report_sum(GString *out, const fot_engine *e, const char *filter)
+{
+    const fot_config *c = fot_engine_config(e);
+    option_lines(out, c, filter, 0);
+    count_lines(out, e, 0);
+    g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port", "Dest IP", "Port",
+                           "Packets", "Bytes", "Timeout");
+    tunnel_header(out, c);
+    session_rows(out, e, 7);
+}
+
+void
+fot_report_window(GString *out, const fot_engine *e, const char *filter, unsigned width)
+{
+    const fot_config *c = fot_engine_config(e);
+    option_lines(out, c, filter, width);
+    count_lines(out, e, width);
+    g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
+                           "Bytes");
+    tunnel_header(out, c);
+    window_rows(out, e);
 }
 
 void

@@ -159,7 +159,7 @@ sum_table(fot_run *r)
     }
     if (r->io.clear_screen)
         g_string_append(r->buf, "\033[H\033[2J");
-    fot_report_sum(r->buf, r->engine, r->filter, false);
+    fot_report_sum(r->buf, r->engine, r->filter);
     if (!r->io.clear_screen)
         g_string_append_c(r->buf, '\n');
     emit(r);

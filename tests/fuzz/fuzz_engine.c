@@ -670,7 +670,10 @@ static void
 render(harness *h, bool numbered)
 {
     size_t log_at, log_len;
-    fot_report_sum(h->text, engine_of(h), NULL, numbered);
+    if (numbered)
+        fot_report_window(h->text, engine_of(h), NULL, 72);
+    else
+        fot_report_sum(h->text, engine_of(h), NULL);
     fot_report_sum_original(h->text, engine_of(h), NULL, &log_at, &log_len);
     CHECK(log_at + log_len <= h->text->len);
     g_string_truncate(h->text, 0);
