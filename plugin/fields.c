@@ -115,7 +115,7 @@ add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
     bool up = n->flags & FOT_NOTE_UPSTREAM;
     proto_item *top = proto_tree_add_protocol_format(tree, fot_prefs_proto(), tvb, 0, 0,
                                                      "4o6top, Session %u, %s, %s %s", n->session,
-                                                     up ? "up" : "down",
+                                                     fot_dir_name(up ? FOT_DIR_UP : FOT_DIR_DOWN),
                                                      fot_mechanism_name((fot_mechanism)n->mechanism), ce_text);
     proto_item_set_generated(top);
     proto_tree *t = proto_item_add_subtree(top, ett_4o6top);
@@ -217,7 +217,8 @@ fot_fields_register(int proto)
         { &hf_new_session, { "New session", "4o6top.new_session", FT_NONE, BASE_NONE, NULL, 0,
                              "The first packet of a session instance", HFILL } },
         { &hf_reopened, { "Reopened", "4o6top.reopened", FT_NONE, BASE_NONE, NULL, 0,
-                          "A new session less than a timeout after the same session (tunnel and 5-tuple) timed out", HFILL } },
+                          "A new session less than a timeout after the same session (tunnel and 5-tuple) "
+                          "timed out", HFILL } },
         { &hf_ce, { "CE/B4", "4o6top.ce", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the CE/B4", HFILL } },
         { &hf_br, { "BR/AFTR", "4o6top.br", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the BR/AFTR", HFILL } },
         { &hf_direction, { "Direction", "4o6top.direction", FT_UINT8, BASE_DEC, VALS(direction_names), 0,

@@ -299,7 +299,8 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     uint32_t threshold = fot_engine_config(fot_annotate_engine())->threshold;
     uint64_t size = fot_ce_set_size(ce);
     bool whole = size != 0;
-    char addr[FOT_IPV6_TEXT_SIZE], ip[FOT_IPV4_TEXT_SIZE] = "", used[FOT_IPV4_TEXT_SIZE] = "", psid[8] = "", len[8] = "", offset[8] = "";
+    char addr[FOT_IPV6_TEXT_SIZE], ip[FOT_IPV4_TEXT_SIZE] = "", used[FOT_IPV4_TEXT_SIZE] = "";
+    char psid[8] = "", len[8] = "", offset[8] = "";
     if (ce->sessions && !ce->many_ips)
         fot_ipv4_text(ce->client_ip, used);
     GString *refused = g_string_new(NULL);
@@ -320,8 +321,8 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     guint percent = (guint)fot_use_percent(ce->peak_ports, size);
     stat_tap_table_item_type row[C_COLUMNS] = {
         text_item(fot_ipv6_text(ce->addr, addr)), text_item(fot_mechanism_name(ce->mechanism)),
-        text_item(fot_why_name(ce->why)), text_item(ip),
-        text_item(used), text_item(psid), text_item(len), text_item(offset), uint_item(clamp_uint(size)), uint_item(ce->ports_in_use),
+        text_item(fot_why_name(ce->why)), text_item(ip), text_item(used), text_item(psid), text_item(len),
+        text_item(offset), uint_item(clamp_uint(size)), uint_item(ce->ports_in_use),
         uint_item(ce->peak_ports), uint_item(percent), uint_item(clamp_uint(ce->sessions)),
         uint_item(clamp_uint(ce->verdicts[FOT_VERDICT_BOUND])), uint_item(clamp_uint(ce->out_of_set)),
         text_item(refused->str), text_item(fot_ce_near_exhaustion(ce, threshold) ? "YES" : ""),

@@ -218,8 +218,8 @@ ce_state_note(fot_notes *n, uint32_t ce, uint32_t frame, const fot_note *note)
     bool has_psid = note->flags & FOT_NOTE_HAS_PSID;
     if (a->last_change) {
         const ce_change *c = chunked_at(&n->changes, a->last_change - 1);
-        if (c->mechanism == note->mechanism && c->why == note->why && c->has_psid == has_psid && c->psid == note->psid &&
-            c->set_size == note->ce_port_set_size)
+        if (c->mechanism == note->mechanism && c->why == note->why && c->has_psid == has_psid &&
+            c->psid == note->psid && c->set_size == note->ce_port_set_size)
             return;
     }
     ce_change *c = chunked_reach(&n->changes, n->changes.count);

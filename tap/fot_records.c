@@ -1,3 +1,4 @@
+/* \summary: the rows of stat, log, sess and ce, as CSV or JSON lines */
 /* Each mode lists its fields once, as (CSV header, JSON key) pairs; a row is
  * the values in that order, written as CSV or as one JSON object. The fields
  * without a CSV header (NULL) are added for JSON only. The JSON keys are the original tool's
@@ -272,12 +273,6 @@ fot_records_sess(GString *out, const fot_engine *e, const fot_session *s, fot_se
 
 /* ---- ce ---- */
 
-static bool
-whole_set(const fot_ce_info *ce)
-{
-    return ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
-}
-
 static void
 add_ipv4_or_none(record *r, const char *csv, const char *json, const char *ip)
 {
@@ -286,13 +281,6 @@ add_ipv4_or_none(record *r, const char *csv, const char *json, const char *ip)
     else
         add_none(r, csv, json);
 }
-
-/* The verdict columns, in fot_verdict order after "none". */
-static const field verdict_fields[FOT_VERDICT_COUNT] = {
-    { NULL, NULL },           { "Bound", "bound" },        { "WrongPort", "wrong_port" },
-    { "WrongAddress", "wrong_address" }, { "WrongB4", "wrong_b4" }, { "Spoofed", "spoofed" },
-    { "WrongBR", "wrong_br" }, { "Unbound", "unbound" },  { "Conflict", "conflict" },
-};
 
 static void
 ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
@@ -314,11 +302,12 @@ ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
         fot_ipv4_text(ce->client_ip, used);
     add_ipv4_or_none(r, "IPv4", "ipv4", ip);
     add_ipv4_or_none(r, "UsedIPv4", "used_ipv4", used);
-    if (ce && (ce->source == FOT_SET_IID || whole_set(ce)))
+    bool whole = ce && fot_ce_set_size(ce) != 0;
+    if (ce && (ce->source == FOT_SET_IID || whole))
         add_uint(r, "PSID", "psid", ce->set.psid);
     else
         add_none(r, "PSID", "psid");
-    if (ce && whole_set(ce)) {
+    if (whole) {
         add_uint(r, "PSIDLen", "psid_len", ce->set.psid_len);
         add_uint(r, "Offset", "offset", ce->set.offset);
         add_uint(r, "PortSetSize", "port_set_size", fot_ce_set_size(ce));
@@ -332,7 +321,7 @@ ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
     add_uint(r, "Sessions", "sessions", ce ? ce->sessions : 0);
     add_uint(r, "OutOfSet", "out_of_set", ce ? ce->out_of_set : 0);
     for (int v = FOT_VERDICT_BOUND; v < FOT_VERDICT_COUNT; v++)
-        add_uint(r, verdict_fields[v].csv, verdict_fields[v].json, ce ? ce->verdicts[v] : 0);
+        add_uint(r, fot_verdict_column((fot_verdict)v), fot_verdict_key((fot_verdict)v), ce ? ce->verdicts[v] : 0);
 }
 
 static void
@@ -399,7 +388,7 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
         g_string_append_printf(out, "4o6top: CE %s%s near port exhaustion: peak %u of %" PRIu64
                                     " ports (%" PRIu64 "%%) at %s\n",
                                fot_ipv6_text(ce->addr, addr), which->str, ce->peak_ports, size,
-                               (uint64_t)ce->peak_ports * 100 / size, when);
+                               fot_use_percent(ce->peak_ports, size), when);
         g_string_free(which, TRUE);
     }
     g_array_free(ces, TRUE);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fot_addr.h"
+#include "fot_packet.h"
 #include "fot_time.h"
 
 #ifndef FOT_VERSION
@@ -149,12 +150,12 @@ fot_report_wrap(GString *out, const char *text, unsigned width, const char *inde
 static void
 counts_lines(GString *out, const fot_counts *n)
 {
-    static const char *const names[FOT_P_COUNT] = { "TCP ", "UDP ", "ICMP" };
+    static const uint8_t protos[FOT_P_COUNT] = { FOT_IPPROTO_TCP, FOT_IPPROTO_UDP, FOT_IPPROTO_ICMP };
     for (int p = 0; p < FOT_P_ICMP; p++)
-        g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u SrcPort:%6u DstPort:%6u\n", names[p],
+        g_string_append_printf(out, "  %-4s Sess:%6u DstIP:%6u SrcPort:%6u DstPort:%6u\n", fot_proto_name(protos[p]),
                                n->proto[p].sessions, n->proto[p].dst_ips, n->proto[p].src_ports,
                                n->proto[p].dst_ports);
-    g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u ICMP ID:%6u\n", names[FOT_P_ICMP],
+    g_string_append_printf(out, "  %-4s Sess:%6u DstIP:%6u ICMP ID:%6u\n", fot_proto_name(protos[FOT_P_ICMP]),
                            n->proto[FOT_P_ICMP].sessions, n->proto[FOT_P_ICMP].dst_ips,
                            n->proto[FOT_P_ICMP].src_ports);
 }
