@@ -1,3 +1,4 @@
+/* \summary: Statistics > 4o6top Sessions and 4o6top CEs: the sortable tables */
 /* One row per session instance of the file (or per CE/B4), rebuilt at every
  * retap. The rows of the Sessions table come from the frames the dialog's
  * filter lets through; the CEs table is the one pass's CE records. */

@@ -1,3 +1,4 @@
+/* \summary: Statistics > 4o6top: the window with the sum table, its buttons and busiest CEs */
 /* A funnel text window fed by its own tap listeners (as tshark's -z is), so
  * it follows live captures: the frame listener asks for a redraw and
  * Wireshark calls draw at its update interval. Qt ignores the retap flag of

@@ -1,4 +1,4 @@
-/* Entry points the Wireshark plugin loader looks for. */
+/* \summary: the entry points the Wireshark plugin loader looks for */
 #include "ws_compat.h"
 
 #include "annotate.h"

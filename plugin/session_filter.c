@@ -1,3 +1,4 @@
+/* \summary: the display filter that selects one session's packets */
 #include "session_filter.h"
 
 #include "fot_packet.h"

@@ -1,4 +1,4 @@
-/* Option table, parsing and validation shared by -z, preferences and help. */
+/* \summary: the option table; reading, checking and writing each option's value */
 #include "fot_config.h"
 
 #include <glib.h>
@@ -64,7 +64,7 @@ const fot_option fot_options[] = {
     [FOT_ID_REFRESH] = { FOT_ID_REFRESH, "refresh", FOT_OPT_ENUM, AT(refresh),
       0, 0, refresh_names, NO_LIST, NULL, "Redraw sum",
       "sum: auto redraws every interval when tshark reads a live interface or a pipe; on, off force it." },
-    [FOT_ID_TUNNEL] = { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, AT(tunnel),
+    [FOT_ID_TUNNEL] = { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, AT(tunnel_columns),
       0, 0, NULL, NO_LIST, NULL, "Tunnel columns",
       "sum, log, sess: add the CE/B4 and BR/AFTR IPv6 addresses of each session; sess also Inbound "
       "(opened from the BR/AFTR side)." },

@@ -39,7 +39,7 @@ typedef struct fot_config {
     fot_sort sort;
     fot_bytes bytes;
     fot_refresh refresh;
-    bool tunnel;              /* sum, log: CE/B4 and BR/AFTR columns */
+    bool tunnel_columns;      /* tunnel=: sum, log, sess: CE/B4 and BR/AFTR columns; sess: Inbound too */
     bool ce_ports;            /* stat: largest per-CE port use column */
     uint32_t threshold;       /* percent of a CE's port set that is "near exhaustion" */
     uint32_t max_sessions;    /* cap on active sessions; 0: none */

@@ -1,3 +1,4 @@
+/* \summary: the notes kept per frame for later dissections, compactly */
 /* The kept notes: records in fixed-size chunks (no reallocation of the bulk,
  * no allocation per frame), found by frame number through a bitmap with a
  * running count per 64 frames. Values shared by a session's packets (its
@@ -8,7 +9,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "fot_engine.h"
+#include "fot_active_counts.h"
 #include "fot_index.h"
 #include "fot_packet.h"
 

@@ -202,7 +202,7 @@ endpoint_fields(record *r, const fot_session *s)
 static void
 tunnel_fields(record *r, const fot_engine *e, const fot_session *s)
 {
-    if (!r->cfg->tunnel)
+    if (!r->cfg->tunnel_columns)
         return;
     char addr[FOT_IPV6_TEXT_SIZE];
     add_text(r, "CE", "ce", s ? fot_ipv6_text(fot_engine_node_addr(e, s->ce), addr) : "");
@@ -237,7 +237,7 @@ sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event
         add_time(r, t, frac_digits);
     endpoint_fields(r, s);
     tunnel_fields(r, e, s);
-    if (r->cfg->tunnel)
+    if (r->cfg->tunnel_columns)
         add_bool(r, "Inbound", "inbound", s && (s->flags & FOT_SESSION_INBOUND));
     if (fot_softwire_judges(r->cfg->softwire)) {
         if (s && s->verdict != FOT_VERDICT_NONE)

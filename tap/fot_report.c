@@ -172,7 +172,7 @@ evicted_line(GString *out, const fot_engine *e)
 static void
 tunnel_header(GString *out, const fot_config *c)
 {
-    if (c->tunnel)
+    if (c->tunnel_columns)
         g_string_append_printf(out, " %-39s %s", "CE/B4", "BR/AFTR");
     g_string_append_c(out, '\n');
 }
@@ -180,7 +180,7 @@ tunnel_header(GString *out, const fot_config *c)
 static void
 tunnel_columns(GString *out, const fot_engine *e, const fot_session *s)
 {
-    if (fot_engine_config(e)->tunnel) {
+    if (fot_engine_config(e)->tunnel_columns) {
         char ce[FOT_IPV6_TEXT_SIZE], br[FOT_IPV6_TEXT_SIZE];
         g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),
                                fot_ipv6_text(fot_engine_node_addr(e, s->br), br));
