@@ -139,7 +139,7 @@ fill_note(const fot_event *ev, const fot_packet_result *r, fot_note *n)
     n->psid = ce.source != FOT_SET_NONE ? ce.set.psid : 0;
     n->active_sessions = fot_engine_active(engine);
     n->verdict = (uint8_t)r->verdict;
-    n->ce_ports_in_use = r->set_size ? r->set_ports : ce.ports_in_use;
+    n->ce_ports_in_use = r->set_size ? r->set_ports_in_use : ce.ports_in_use;
     n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
     memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
     memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);

@@ -45,7 +45,7 @@ typedef struct fot_packet_result {
     fot_verdict verdict;    /* what the BR would decide for this packet */
     bool out_of_set;        /* fot_verdict_out_of_set(verdict) */
     bool crossed_threshold; /* this packet's session took its set's peak port use to the threshold */
-    uint32_t set_ports;     /* in-set ports in use of the set the packet counts on; 0: none */
+    uint32_t set_ports_in_use; /* in-set ports in use of the set the packet counts on; 0: none */
     uint64_t set_size;      /* that set's size (fot_ce_set_size); 0: no whole set */
     int64_t gap;            /* ns since the session's previous packet; -1 when it opened */
 } fot_packet_result;

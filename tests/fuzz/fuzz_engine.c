@@ -535,8 +535,8 @@ check_result(const harness *h, const fot_event *ev, const fot_packet_result *res
     fot_ce_info ce;
     fot_engine_ce(e, s->ce, &ce);
     CHECK(res->out_of_set == fot_verdict_out_of_set(res->verdict));
-    CHECK(!res->crossed_threshold ||
-          (res->set_size && (uint64_t)res->set_ports * 100 >= (uint64_t)config_of(h)->threshold * res->set_size));
+    CHECK(!res->crossed_threshold || (res->set_size && (uint64_t)res->set_ports_in_use * 100 >=
+                                                           (uint64_t)config_of(h)->threshold * res->set_size));
 }
 
 /* ---- records ---- */
