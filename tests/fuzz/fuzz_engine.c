@@ -232,11 +232,11 @@ static int
 compare_key(const void *a, const void *b)
 {
     const fot_session *x = *(const fot_session *const *)a, *y = *(const fot_session *const *)b;
-    uint64_t kx[3] = { (uint64_t)x->ce << 8 | x->proto, (uint64_t)x->client_ip << 16 | x->client_port,
-                       (uint64_t)x->server_ip << 16 | x->server_port };
-    uint64_t ky[3] = { (uint64_t)y->ce << 8 | y->proto, (uint64_t)y->client_ip << 16 | y->client_port,
-                       (uint64_t)y->server_ip << 16 | y->server_port };
-    for (int i = 0; i < 3; i++)
+    uint64_t kx[4] = { (uint64_t)x->ce << 8 | x->proto, (uint64_t)x->client_ip << 16 | x->client_port,
+                       (uint64_t)x->server_ip << 16 | x->server_port, x->br };
+    uint64_t ky[4] = { (uint64_t)y->ce << 8 | y->proto, (uint64_t)y->client_ip << 16 | y->client_port,
+                       (uint64_t)y->server_ip << 16 | y->server_port, y->br };
+    for (int i = 0; i < 4; i++)
         if (kx[i] != ky[i])
             return kx[i] < ky[i] ? -1 : 1;
     return 0;
