@@ -52,29 +52,52 @@ fot_elastic_new(const char *url, char **err)
     return e;
 }
 
-/* The document's "timestamp" value, which names its index and is its _id. */
+/* The text of a document's string field key (as tap/ writes JSON: no
+ * escapes in these values), or false. */
 static bool
-timestamp_of(const char *doc, char *out, size_t size)
+string_of(const char *doc, const char *key, char *out, size_t size)
 {
-    const char *key = strstr(doc, "\"timestamp\":\"");
-    if (!key)
+    char *quoted = g_strdup_printf("\"%s\":\"", key);
+    const char *at = strstr(doc, quoted);
+    size_t skip = strlen(quoted);
+    g_free(quoted);
+    if (!at)
         return false;
-    key += strlen("\"timestamp\":\"");
-    const char *end = strchr(key, '"');
-    if (!end || (size_t)(end - key) >= size || end - key < 10)
+    at += skip;
+    const char *end = strchr(at, '"');
+    if (!end || (size_t)(end - at) >= size)
         return false;
-    memcpy(out, key, end - key);
-    out[end - key] = '\0';
+    memcpy(out, at, end - at);
+    out[end - at] = '\0';
     return true;
 }
 
+/* The index is the document's day; the _id its sensor, mode and time, so
+ * that a re-run overwrites rather than doubles and two sensors never
+ * overwrite each other. A stat document is one per interval; another mode
+ * has several a second, told apart by a digest of the whole document. */
 static void
 append_action(GString *body, const char *doc)
 {
-    char ts[64];
-    if (!timestamp_of(doc, ts, sizeof ts))
+    char ts[64], mode[16], observer[256];
+    if (!string_of(doc, "timestamp", ts, sizeof ts) || strlen(ts) < 10 || !string_of(doc, "mode", mode, sizeof mode) ||
+        !string_of(doc, "observer.name", observer, sizeof observer))
         return;
-    g_string_append_printf(body, "{\"index\":{\"_index\":\"4o6top-%.10s\",\"_id\":\"%s\"}}\n", ts, ts);
+    GString *id = g_string_new(NULL);
+    g_string_printf(id, "%s:%s:%s", observer, mode, ts);
+    if (strcmp(mode, "stat") != 0) {
+        char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA1, doc, -1);
+        g_string_append_printf(id, ":%.16s", digest);
+        g_free(digest);
+    }
+    g_string_append_printf(body, "{\"index\":{\"_index\":\"4o6top-%.10s\",\"_id\":\"", ts);
+    for (const char *c = id->str; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            g_string_append_c(body, '\\');
+        g_string_append_c(body, *c);
+    }
+    g_string_append(body, "\"}}\n");
+    g_string_free(id, TRUE);
     g_string_append(body, doc);
     if (body->str[body->len - 1] != '\n')
         g_string_append_c(body, '\n');

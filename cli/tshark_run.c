@@ -87,13 +87,27 @@ profile_in(const char *dir)
     return found;
 }
 
+/* Wireshark's global profiles: under WIRESHARK_DATA_DIR when that is set and
+ * the process has no set-id privileges (as Wireshark decides), else where
+ * cmake --install put ours. */
+static char *
+global_profiles_dir(void)
+{
+    const char *data_dir = g_getenv("WIRESHARK_DATA_DIR");
+    if (data_dir && *data_dir && getuid() == geteuid() && getgid() == getegid())
+        return g_build_filename(data_dir, "profiles", NULL);
+    return g_strdup(FOT_CLI_GLOBAL_PROFILES);
+}
+
 bool
 fot_tshark_profile_installed(void)
 {
     /* Where Wireshark looks: $XDG_CONFIG_HOME or ~/.config, then the global folder. */
     char *personal = g_build_filename(g_get_user_config_dir(), "wireshark", "profiles", NULL);
-    bool found = profile_in(personal) || profile_in(FOT_CLI_GLOBAL_PROFILES);
+    char *global = global_profiles_dir();
+    bool found = profile_in(personal) || profile_in(global);
     g_free(personal);
+    g_free(global);
     return found;
 }
 

@@ -141,6 +141,12 @@ fill_note(const fot_event *ev, const fot_packet_result *r, fot_note *n)
     n->verdict = (uint8_t)r->verdict;
     n->ce_ports_in_use = r->set_size ? r->set_ports_in_use : ce.ports_in_use;
     n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
+    if (r->crossed_threshold) {
+        n->crossed_set_size = r->set_size;
+        n->crossed_ipv4 = r->set_ipv4;
+        n->crossed_psid = r->set_psid;
+        n->crossed_one_of_several = r->several_sets;
+    }
     memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
     memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);
     n->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;

@@ -56,11 +56,21 @@ expert_reopened(packet_info *pinfo, proto_item *pi, const fot_note *n)
                            (double)n->reopen_gap / 1e9, timeout_s);
 }
 
+/* Of a B4 with several sets, the one that crossed, and its size. */
 static void
 expert_threshold(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
 {
-    expert_add_info_format(pinfo, pi, &ei_threshold, "CE/B4 %s uses %u of its %u ports: past the port-use threshold",
-                           ce_text, n->ce_ports_in_use, n->ce_port_set_size);
+    char ip[FOT_IPV4_TEXT_SIZE];
+    if (n->crossed_one_of_several)
+        expert_add_info_format(pinfo, pi, &ei_threshold,
+                               "CE/B4 %s uses %u of the %" G_GUINT64_FORMAT
+                               " ports of its softwire %s PSID %u: past the port-use threshold",
+                               ce_text, n->ce_ports_in_use, n->crossed_set_size, fot_ipv4_text(n->crossed_ipv4, ip),
+                               n->crossed_psid);
+    else
+        expert_add_info_format(pinfo, pi, &ei_threshold,
+                               "CE/B4 %s uses %u of its %" G_GUINT64_FORMAT " ports: past the port-use threshold",
+                               ce_text, n->ce_ports_in_use, n->crossed_set_size);
 }
 
 static void

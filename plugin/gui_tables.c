@@ -332,6 +332,27 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     g_string_free(refused, TRUE);
 }
 
+static void
+collect_ce_row(const fot_ce_info *ce, void *ud)
+{
+    g_array_append_val((GArray *)ud, *ce);
+}
+
+/* Busiest first: peak use of the set, then ports in use now; the CEs near
+ * exhaustion are the rows an operator opens the table for. */
+static gint
+by_use(gconstpointer pa, gconstpointer pb)
+{
+    const fot_ce_info *a = pa, *b = pb;
+    uint64_t pa_ = fot_use_percent(a->peak_ports, fot_ce_set_size(a));
+    uint64_t pb_ = fot_use_percent(b->peak_ports, fot_ce_set_size(b));
+    if (pa_ != pb_)
+        return pa_ > pb_ ? -1 : 1;
+    if (a->ports_in_use != b->ports_in_use)
+        return a->ports_in_use > b->ports_in_use ? -1 : 1;
+    return memcmp(a->addr, b->addr, 16);
+}
+
 static tap_packet_status
 ce_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data, tap_flags_t flags)
 {
@@ -340,7 +361,12 @@ ce_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *da
     if (ces_listed || !fot_annotate_engine())
         return TAP_PACKET_DONT_REDRAW;
     ces_listed = true;
-    fot_engine_foreach_ce_row(fot_annotate_engine(), add_ce_row, only_table(sd->stat_tap_data));
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(fot_ce_info));
+    fot_engine_foreach_ce_row(fot_annotate_engine(), collect_ce_row, rows);
+    g_array_sort(rows, by_use);
+    for (guint i = 0; i < rows->len; i++)
+        add_ce_row(&g_array_index(rows, fot_ce_info, i), only_table(sd->stat_tap_data));
+    g_array_free(rows, TRUE);
     return TAP_PACKET_REDRAW;
 }
 

@@ -73,6 +73,13 @@ fot_ce_near_exhaustion(const fot_ce_info *ce, uint32_t threshold)
     return fot_near_exhaustion(fot_ce_set_size(ce), ce->peak_ports, threshold);
 }
 
+/* Told when a CE/B4's port set crosses the threshold upwards (above), and
+ * when its use falls back FOT_EXHAUSTION_MARGIN percent of the set under it
+ * (below), so that a set hovering at the threshold does not make a row per
+ * session: as it happens, never per packet. row: the set's ce row then. */
+#define FOT_EXHAUSTION_MARGIN 5
+typedef void (*fot_exhaustion_fn)(const fot_ce_info *row, bool above, int64_t when, void *ud);
+
 /* Peak use of a whole set in whole percent (rounded down), for messages. */
 static inline uint64_t
 fot_use_percent(uint32_t ports, uint64_t size)

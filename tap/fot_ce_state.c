@@ -16,6 +16,7 @@ fot_ce_state_init(fot_ce_state *cs, fot_nodes *nodes, const fot_config *cfg, con
     fot_key48_map_init(&cs->set_port_users);
     cs->claims = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     cs->port_hist = g_new0(uint32_t, 65537);
+    cs->crossed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 }
 
 void
@@ -28,6 +29,7 @@ fot_ce_state_destroy(fot_ce_state *cs)
     g_free(cs->sets);
     g_hash_table_destroy(cs->claims);
     g_free(cs->port_hist);
+    g_array_free(cs->crossed, TRUE);
 }
 
 static inline fot_node *
@@ -218,17 +220,46 @@ ce_ports_changed(fot_ce_state *cs, fot_node *n, uint32_t before, int64_t now)
     }
 }
 
-/* The threshold is crossed when a set's peak first reaches it: once per set. */
+static void fill_row(const fot_ce_state *cs, const fot_node *n, const fot_held_set *a, fot_ce_info *out);
+
 static void
-set_use_changed(fot_ce_state *cs, fot_held_set *a, int64_t now)
+tell_exhaustion(fot_ce_state *cs, const fot_held_set *a, bool above, int64_t when)
 {
-    if (a->ports_in_use <= a->peak_ports)
+    if (!cs->on_exhaustion)
         return;
+    fot_ce_info row;
+    fill_row(cs, node_at(cs, a->ce), a, &row);
+    cs->on_exhaustion(&row, above, when, cs->on_exhaustion_ud);
+}
+
+/* A set's use went up: past the threshold, it crosses it (the packet that
+ * did it says so too; the row is told once the packet is counted on it). */
+static void
+set_ports_up(fot_ce_state *cs, fot_held_set *a, int64_t now)
+{
+    if (a->ports_in_use > a->peak_ports) {
+        a->peak_ports = a->ports_in_use;
+        a->peak_time = now;
+    }
     uint64_t size = fot_set_size(&a->set, (fot_set_source)a->source);
-    cs->crossed_threshold |= !fot_near_exhaustion(size, a->peak_ports, cs->cfg->threshold) &&
-                             fot_near_exhaustion(size, a->ports_in_use, cs->cfg->threshold);
-    a->peak_ports = a->ports_in_use;
-    a->peak_time = now;
+    if (a->above || !fot_near_exhaustion(size, a->ports_in_use, cs->cfg->threshold))
+        return;
+    a->above = true;
+    cs->crossed_threshold = true;
+    uint32_t number = (uint32_t)(a - cs->sets) + 1;
+    g_array_append_val(cs->crossed, number);
+}
+
+static void
+set_ports_down(fot_ce_state *cs, fot_held_set *a, int64_t when)
+{
+    uint64_t size = fot_set_size(&a->set, (fot_set_source)a->source);
+    uint32_t threshold = cs->cfg->threshold;
+    uint32_t floor = threshold > FOT_EXHAUSTION_MARGIN ? threshold - FOT_EXHAUSTION_MARGIN : 0;
+    if (!a->above || fot_near_exhaustion(size, a->ports_in_use, floor))
+        return;
+    a->above = false;
+    tell_exhaustion(cs, a, false, when);
 }
 
 static bool
@@ -256,7 +287,7 @@ count_port_on_set(fot_ce_state *cs, fot_node *n, const fot_session *s, uint32_t 
         x->ports_in_use++;
         n->ports_in_use++;
         ce_ports_changed(cs, n, n->ports_in_use - 1, now);
-        set_use_changed(cs, x, now);
+        set_ports_up(cs, x, now);
     }
 }
 
@@ -310,7 +341,7 @@ fot_ce_forget(void *ctx, fot_node *n)
 }
 
 void
-fot_ce_session_closed(fot_ce_state *cs, const fot_session *s)
+fot_ce_session_closed(fot_ce_state *cs, const fot_session *s, int64_t when)
 {
     fot_node *n = node_at(cs, s->ce);
     n->active_sessions--;
@@ -322,6 +353,7 @@ fot_ce_session_closed(fot_ce_state *cs, const fot_session *s)
             set_at(cs, a)->ports_in_use--;
             n->ports_in_use--;
             ce_ports_changed(cs, n, n->ports_in_use + 1, 0);
+            set_ports_down(cs, set_at(cs, a), when);
         }
     } else if (fot_key48_map_remove(&cs->ce_ports, (uint64_t)s->ce << 16 | s->client_port)) {
         n->ports_in_use--;
@@ -342,9 +374,8 @@ judge(const fot_ce_state *cs, const fot_session *s, uint16_t port)
     return j.verdict;
 }
 
-/* ICMP: an echo or timestamp identifier is the CE's port only when the CE
- * side chose it (its requests, the replies to them); an error is judged by
- * the CE-side port of the packet it quotes. */
+/* ICMP: an echo or timestamp query is judged by its identifier or port 0
+ * (query_port); an error by the CE-side port of the packet it quotes. */
 static bool
 icmp_query(uint8_t type)
 {
@@ -360,23 +391,40 @@ ce_chose_id(const fot_event *ev, fot_dir dir)
     return icmp_query(ev->icmp_type) && request == (dir == FOT_DIR_UP);
 }
 
+/* The CE-side port an ICMP query is judged by. The CE chose the identifier
+ * of its own requests and of the replies to them: that identifier. A host on
+ * the Internet chose it otherwise: its request coming down is looked up by
+ * the identifier (RFC 7596 section 8.1: the lwAFTR takes it as the port), the
+ * CE's reply going up by port 0, as a deployed lwAFTR (Snabb's) checks it,
+ * RFC 7596 saying nothing of that direction. */
+static uint16_t
+query_port(const fot_event *ev, fot_dir dir, uint16_t id)
+{
+    bool request = ev->icmp_type == FOT_ICMP_ECHO_REQUEST || ev->icmp_type == FOT_ICMP_TIMESTAMP_REQUEST;
+    return ce_chose_id(ev, dir) || request ? id : 0;
+}
+
 void
 fot_ce_session_opened(fot_ce_state *cs, fot_session *s, const fot_event *ev, fot_dir dir, int64_t now)
 {
     fot_node *n = node_at(cs, s->ce);
     if (!n->is_ce)
         ce_init(cs, n);
-    /* Judged once: TCP and UDP by the client port; ICMP by the identifier
-     * only when the CE side chose it. */
-    bool judged = s->proto != FOT_IPPROTO_ICMP || ce_chose_id(ev, dir);
-    s->verdict = (uint8_t)(judged ? judge(cs, s, s->client_port) : FOT_VERDICT_NONE);
+    /* Judged once: TCP and UDP by the client port; an ICMP query by the port
+     * its packets are judged by (query_port); an ICMP error packet by packet. */
+    if (s->proto != FOT_IPPROTO_ICMP)
+        s->verdict = (uint8_t)judge(cs, s, s->client_port);
+    else if (icmp_query(ev->icmp_type))
+        s->verdict = (uint8_t)judge(cs, s, query_port(ev, dir, s->client_port));
+    else
+        s->verdict = FOT_VERDICT_NONE;
     ce_attach(cs, s, now);
 }
 
 void
-fot_ce_session_leaving(fot_ce_state *cs, const fot_session *s)
+fot_ce_session_leaving(fot_ce_state *cs, const fot_session *s, int64_t now)
 {
-    fot_ce_session_closed(cs, s);
+    fot_ce_session_closed(cs, s, now);
     fot_node *n = node_at(cs, s->ce);
     if (--n->sessions == 0)
         fot_ce_forget(cs, n);
@@ -399,8 +447,10 @@ packet_verdict(const fot_ce_state *cs, const fot_session *s, const fot_event *ev
     *port = s->client_port;
     if (ev->proto != FOT_IPPROTO_ICMP)
         return (fot_verdict)s->verdict;
-    if (icmp_query(ev->icmp_type))
-        return ce_chose_id(ev, dir) ? judge(cs, s, s->client_port) : FOT_VERDICT_NONE;
+    if (icmp_query(ev->icmp_type)) {
+        *port = query_port(ev, dir, s->client_port);
+        return judge(cs, s, *port);
+    }
     if (!ev->quoted)
         return FOT_VERDICT_NONE;
     /* Sent to the CE, an error quotes the CE's packet (its source port); from the CE, one sent to it. */
@@ -426,6 +476,14 @@ fot_ce_count_packet(fot_ce_state *cs, const fot_session *s, const fot_event *ev,
         n->verdicts[v]++;
     }
     return a;
+}
+
+void
+fot_ce_tell_crossed(fot_ce_state *cs, int64_t now)
+{
+    for (guint i = 0; i < cs->crossed->len; i++)
+        tell_exhaustion(cs, set_at(cs, g_array_index(cs->crossed, uint32_t, i)), true, now);
+    g_array_set_size(cs->crossed, 0);
 }
 
 static void

@@ -30,9 +30,11 @@ typedef struct fot_held_set {
     uint32_t used_ip;    /* the first client IPv4 counted on it */
     uint32_t ports_in_use, peak_ports;
     int64_t peak_time;
+    bool above;          /* its use is past the threshold (until it falls FOT_EXHAUSTION_MARGIN under) */
     uint64_t sessions;
     uint64_t verdicts[FOT_VERDICT_COUNT];
 } fot_held_set;
+
 
 typedef struct fot_ce_state {
     fot_nodes *nodes;
@@ -46,6 +48,9 @@ typedef struct fot_ce_state {
     uint32_t *port_hist;     /* number of CEs with n ports in use, n = 0..65536 */
     uint32_t max_ce_ports;
     bool crossed_threshold;  /* by the packet being counted */
+    GArray *crossed;         /* held set numbers that crossed upwards, told once the packet is counted */
+    fot_exhaustion_fn on_exhaustion;
+    void *on_exhaustion_ud;
 } fot_ce_state;
 
 void fot_ce_state_init(fot_ce_state *cs, fot_nodes *nodes, const fot_config *cfg, const fot_bindings *bindings);
@@ -62,10 +67,10 @@ bool fot_ce_configured(const fot_ce_state *cs, const uint8_t addr[16]);
 
 /* A session opened (its verdict is judged and set here, then it joins its CE), or closed. */
 void fot_ce_session_opened(fot_ce_state *cs, fot_session *s, const fot_event *ev, fot_dir dir, int64_t now);
-void fot_ce_session_closed(fot_ce_state *cs, const fot_session *s);
+void fot_ce_session_closed(fot_ce_state *cs, const fot_session *s, int64_t when);
 /* A session about to be turned round leaves its CE (forgotten when it was
  * its only session); once turned, it joins the other. */
-void fot_ce_session_leaving(fot_ce_state *cs, const fot_session *s);
+void fot_ce_session_leaving(fot_ce_state *cs, const fot_session *s, int64_t now);
 void fot_ce_session_turned(fot_ce_state *cs, fot_session *s, int64_t now);
 /* A node is no CE any more (fot_nodes_forget_fn). */
 void fot_ce_forget(void *cs, fot_node *n);
@@ -74,6 +79,9 @@ void fot_ce_forget(void *cs, fot_node *n);
  * held set number (0: the CE holds none). */
 uint32_t fot_ce_count_packet(fot_ce_state *cs, const fot_session *s, const fot_event *ev, fot_dir dir,
                              fot_verdict *verdict);
+
+/* After a packet is counted: tell of the sets it took past the threshold. */
+void fot_ce_tell_crossed(fot_ce_state *cs, int64_t now);
 
 void fot_ce_info_of(const fot_ce_state *cs, uint32_t node, fot_ce_info *out);
 void fot_ce_foreach(const fot_ce_state *cs, fot_ce_fn fn, void *ud);

@@ -111,6 +111,13 @@ const fot_option fot_options[] = {
       0, 0, NULL, NO_LIST, NULL, "Capture name",
       "-z only: the capture's name on sum's Option line in the original layout (default: tshark's -r or -i); "
       "%2C for a comma." },
+    [FOT_ID_EVENTS] = { FOT_ID_EVENTS, "events", FOT_OPT_BOOL, AT(events),
+      0, 0, NULL, NO_LIST, NULL, "Port exhaustion events",
+      "ce: also a row as it happens when a CE's port set crosses the threshold (above) or falls 5 % of the set "
+      "back under it (below); every row then starts with time and Event." },
+    [FOT_ID_OBSERVER] = { FOT_ID_OBSERVER, "observer", FOT_OPT_NAME, AT(observer),
+      0, 0, NULL, NO_LIST, NULL, "Sensor name",
+      "JSON and Elasticsearch documents: this sensor's name, as observer.name (default: the host name)." },
 };
 #undef AT
 #undef NO_LIST

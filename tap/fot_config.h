@@ -46,11 +46,13 @@ typedef struct fot_config {
     bool evicted;             /* stat: Evicted column */
     fot_format format;        /* stat, log, sess, ce */
     bool ends;                /* sess: a row also when a session ends */
+    bool events;              /* ce: a row also when a port set crosses the threshold, up or down */
     fot_layout layout;        /* sum, stat, log, sess as CSV */
     fot_softwire *softwire;   /* MAP rules, LW4o6 bindings, BR addresses; shared, may be NULL */
     /* Last: the long names stay clear of what the engine reads per packet. */
     char output[FOT_PATH_MAX + 1]; /* -z only: rows to this file; empty: stdout */
     char file[FOT_PATH_MAX + 1];   /* -z only: the capture's name in sum's original Option line */
+    char observer[FOT_PATH_MAX + 1]; /* JSON documents' observer.name; empty: the host name */
 } fot_config;
 
 typedef enum {
@@ -94,6 +96,8 @@ typedef enum {
     FOT_ID_BINDINGS,
     FOT_ID_LAYOUT,
     FOT_ID_FILE,
+    FOT_ID_EVENTS,
+    FOT_ID_OBSERVER,
     FOT_ID_COUNT
 } fot_opt_id;
 

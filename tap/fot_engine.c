@@ -215,7 +215,7 @@ session_close(fot_engine *e, uint32_t item, fot_end_reason why, int64_t when)
         e->on_end(s, why, when, e->on_end_ud);
     fot_expiry_unlink(&e->expiry, item);
     fot_index_remove(&e->sessions, fot_pool_cold_of(s)->hash, item);
-    fot_ce_session_closed(&e->ce, s);
+    fot_ce_session_closed(&e->ce, s, when);
     fot_tunnels_remove_session(&e->tunnels, item);
     e->active--;
     e->changes++;
@@ -294,7 +294,7 @@ session_turn(fot_engine *e, uint32_t item)
 {
     fot_session *s = item_session(e, item);
     e->changes++;
-    fot_ce_session_leaving(&e->ce, s);
+    fot_ce_session_leaving(&e->ce, s, e->now);
     uint32_t t32;
     uint16_t t16;
     uint64_t t64;
@@ -484,7 +484,7 @@ static fot_packet_result
 count_packet(fot_engine *e, const fot_event *ev, const lookahead *la)
 {
     fot_engine_advance(e, ev->time);
-    fot_packet_result r = { NULL, FOT_DIR_UP, false, FOT_VERDICT_NONE, false, false, 0, 0, -1 };
+    fot_packet_result r = { .session = NULL, .dir = FOT_DIR_UP, .verdict = FOT_VERDICT_NONE, .gap = -1 };
     e->ce.crossed_threshold = false;
     uint32_t item = find_session(e, ev, la, &r.dir);
     if (!item) {
@@ -513,8 +513,13 @@ count_packet(fot_engine *e, const fot_event *ev, const lookahead *la)
         const fot_held_set *a = fot_ce_held_set(&e->ce, row);
         r.set_ports_in_use = a->ports_in_use;
         r.set_size = fot_set_size(&a->set, (fot_set_source)a->source);
+        r.set_ipv4 = a->set.ipv4;
+        r.set_psid = a->set.psid;
+        r.several_sets = a->next || e->nodes.nodes[s->ce].held_sets != row;
     }
     r.crossed_threshold = e->ce.crossed_threshold;
+    if (r.crossed_threshold)
+        fot_ce_tell_crossed(&e->ce, e->now);
     r.session = s;
     return r;
 }
@@ -553,6 +558,13 @@ fot_engine_on_end(fot_engine *e, fot_end_fn fn, void *ud)
 {
     e->on_end = fn;
     e->on_end_ud = ud;
+}
+
+void
+fot_engine_on_exhaustion(fot_engine *e, fot_exhaustion_fn fn, void *ud)
+{
+    e->ce.on_exhaustion = fn;
+    e->ce.on_exhaustion_ud = ud;
 }
 
 int64_t

@@ -44,9 +44,12 @@ typedef struct fot_packet_result {
     bool opened;
     fot_verdict verdict;    /* what the BR would decide for this packet */
     bool out_of_set;        /* fot_verdict_out_of_set(verdict) */
-    bool crossed_threshold; /* this packet's session took its set's peak port use to the threshold */
+    bool crossed_threshold; /* this packet's session took its set's port use past the threshold */
     uint32_t set_ports_in_use; /* in-set ports in use of the set the packet counts on; 0: none */
     uint64_t set_size;      /* that set's size (fot_ce_set_size); 0: no whole set */
+    uint32_t set_ipv4;      /* that set's IPv4 and PSID */
+    uint16_t set_psid;
+    bool several_sets;      /* the CE/B4 holds more sets than that one */
     int64_t gap;            /* ns since the session's previous packet; -1 when it opened */
 } fot_packet_result;
 
@@ -72,6 +75,9 @@ void fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
 typedef enum { FOT_END_TIMEOUT, FOT_END_EVICTED } fot_end_reason;
 typedef void (*fot_end_fn)(const fot_session *s, fot_end_reason why, int64_t when, void *ud);
 void fot_engine_on_end(fot_engine *e, fot_end_fn fn, void *ud);
+
+/* fot_ce.h: a CE/B4's port set crossing the threshold, up or back down. */
+void fot_engine_on_exhaustion(fot_engine *e, fot_exhaustion_fn fn, void *ud);
 
 void fot_engine_tally(fot_engine *e, fot_tally which, uint64_t n);
 uint64_t fot_engine_tally_get(const fot_engine *e, fot_tally which);

@@ -81,6 +81,14 @@ G_STATIC_ASSERT(sizeof(frame_record) == 32);
 #define WIDE_PACKET_BYTES (1u << 24)
 #define WIDE_GAP (INT64_C(1) << 50)
 
+/* The set a crossing frame took past the threshold (few frames: a side table). */
+typedef struct crossing {
+    uint64_t set_size;
+    uint32_t ipv4;
+    uint16_t psid;
+    bool one_of_several;
+} crossing;
+
 typedef struct wide_values {
     uint64_t session_packets, session_bytes;
     int64_t gap;
@@ -120,6 +128,7 @@ struct fot_notes {
     fot_index address_index;
     chunked changes;     /* ce_change */
     GHashTable *wide;    /* frame -> wide_values */
+    GHashTable *crossings; /* frame -> crossing, for CROSSED_THRESHOLD frames */
     uint32_t last_frame;
 };
 
@@ -135,6 +144,7 @@ fot_notes_new(void)
     chunked_init(&n->changes, sizeof(ce_change));
     fot_index_init(&n->address_index);
     n->wide = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    n->crossings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     return n;
 }
 
@@ -151,6 +161,7 @@ fot_notes_free(fot_notes *n)
     g_ptr_array_free(n->changes.chunks, TRUE);
     fot_index_destroy(&n->address_index);
     g_hash_table_destroy(n->wide);
+    g_hash_table_destroy(n->crossings);
     g_free(n);
 }
 
@@ -283,6 +294,11 @@ fot_notes_put(fot_notes *n, uint32_t frame, const fot_note *note)
     r->flags = flags & 127;
     r->inbound = (note->flags & FOT_NOTE_INBOUND) != 0;
     r->wide = wide;
+    if (note->flags & FOT_NOTE_CROSSED_THRESHOLD) {
+        crossing *x = g_new(crossing, 1);
+        *x = (crossing){ note->crossed_set_size, note->crossed_ipv4, note->crossed_psid, note->crossed_one_of_several };
+        g_hash_table_insert(n->crossings, GUINT_TO_POINTER(frame), x);
+    }
     if (wide) {
         wide_values *w = g_new(wide_values, 1);
         *w = (wide_values){ note->session_packets, note->session_bytes, gap, note->packet_bytes };
@@ -327,6 +343,14 @@ fot_notes_get(const fot_notes *n, uint32_t frame, fot_note *out)
     out->session_packets = r->session_packets;
     out->session_bytes = (uint64_t)r->bytes_hi << 32 | r->bytes_lo;
     int64_t gap = (int64_t)r->gap;
+    const crossing *x = flags & FOT_NOTE_CROSSED_THRESHOLD ? g_hash_table_lookup(n->crossings, GUINT_TO_POINTER(frame))
+                                                            : NULL;
+    if (x) {
+        out->crossed_set_size = x->set_size;
+        out->crossed_ipv4 = x->ipv4;
+        out->crossed_psid = x->psid;
+        out->crossed_one_of_several = x->one_of_several;
+    }
     if (r->wide) {
         const wide_values *w = g_hash_table_lookup(n->wide, GUINT_TO_POINTER(frame));
         out->session_packets = w->session_packets;
@@ -346,5 +370,6 @@ fot_notes_size_of(const fot_notes *n, fot_notes_size *out)
     out->sessions = chunked_bytes(&n->sessions);
     out->addresses = chunked_bytes(&n->addresses) + chunked_bytes(&n->changes) +
                      ((uint64_t)n->address_index.mask + 1) * sizeof(fot_index_slot);
-    out->wide = (uint64_t)g_hash_table_size(n->wide) * (sizeof(wide_values) + 3 * sizeof(void *));
+    out->wide = (uint64_t)g_hash_table_size(n->wide) * (sizeof(wide_values) + 3 * sizeof(void *)) +
+                (uint64_t)g_hash_table_size(n->crossings) * (sizeof(crossing) + 3 * sizeof(void *));
 }

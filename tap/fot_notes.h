@@ -47,6 +47,11 @@ typedef struct fot_note {
     uint64_t session_bytes;
     int64_t gap;               /* ns since the session's previous packet; -1 for a new session */
     int64_t reopen_gap;        /* REOPENED: ns since that session timed out */
+    /* CROSSED_THRESHOLD: the set that crossed (a B4 may hold several) */
+    uint64_t crossed_set_size;
+    uint32_t crossed_ipv4;
+    uint16_t crossed_psid;
+    bool crossed_one_of_several;
 } fot_note;
 
 typedef struct fot_notes fot_notes;

@@ -100,6 +100,7 @@ add_time(record *r, int64_t t, int frac_digits)
     if (json_format(r->cfg)) {
         add_text(r, NULL, "mode", r->mode);
         add_text(r, NULL, "timestamp", buf);
+        add_text(r, NULL, "observer.name", r->cfg->observer[0] ? r->cfg->observer : g_get_host_name());
     }
 }
 
@@ -282,12 +283,18 @@ add_ipv4_or_none(record *r, const char *csv, const char *json, const char *ip)
         add_none(r, csv, json);
 }
 
+/* With events, every row starts with its time and Event (above, below, or
+ * end for the rows at the end of the capture). */
 static void
-ce_fields(record *r, const fot_engine *e, const fot_ce_info *ce)
+ce_fields(record *r, const fot_ce_info *ce, const char *event, int64_t t, int frac_digits)
 {
     char addr[FOT_IPV6_TEXT_SIZE], ip[24] = "", used[FOT_IPV4_TEXT_SIZE] = "";
-    if (json_format(r->cfg))
-        add_time(r, e ? fot_engine_now(e) : 0, 0);
+    if (r->cfg->events) {
+        add_time(r, t, frac_digits);
+        add_text(r, "Event", "event", event);
+    } else if (json_format(r->cfg)) {
+        add_time(r, t, 0);
+    }
     add_text(r, "CE", "ce", ce ? fot_ipv6_text(ce->addr, addr) : "");
     add_text(r, "Mechanism", "mechanism", ce ? fot_mechanism_name(ce->mechanism) : "");
     add_text(r, "Evidence", "evidence", ce ? fot_why_name(ce->why) : "");
@@ -353,15 +360,24 @@ ce_rows(const fot_engine *e)
 }
 
 void
-fot_records_ce(GString *out, const fot_engine *e)
+fot_records_ce(GString *out, const fot_engine *e, int frac_digits)
 {
     GArray *ces = ce_rows(e);
     for (guint i = 0; i < ces->len; i++) {
         record r = { .cfg = fot_engine_config(e), .mode = "ce" };
-        ce_fields(&r, e, &g_array_index(ces, fot_ce_info, i));
+        ce_fields(&r, &g_array_index(ces, fot_ce_info, i), "end", fot_engine_now(e), frac_digits);
         write_record(out, &r);
     }
     g_array_free(ces, TRUE);
+}
+
+void
+fot_records_ce_event(GString *out, const fot_config *c, const fot_ce_info *row, bool above, int64_t t,
+                     int frac_digits)
+{
+    record r = { .cfg = c, .mode = "ce" };
+    ce_fields(&r, row, above ? "above" : "below", t, frac_digits);
+    write_record(out, &r);
 }
 
 void
@@ -436,6 +452,6 @@ void
 fot_records_ce_header(GString *out, const fot_config *c)
 {
     record r = { .cfg = c };
-    ce_fields(&r, NULL, NULL);
+    ce_fields(&r, NULL, NULL, 0, 0);
     write_header(out, &r);
 }

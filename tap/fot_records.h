@@ -17,8 +17,12 @@ void fot_records_ce_header(GString *out, const fot_config *c);
 
 void fot_records_stat(GString *out, const fot_engine *e, int64_t t, int frac_digits);
 void fot_records_log(GString *out, const fot_engine *e, const fot_event *ev, const fot_session *s, int frac_digits);
-/* Every CE/B4, ordered by address. */
-void fot_records_ce(GString *out, const fot_engine *e);
+/* Every CE/B4, ordered by address (with events: each row's time is now,
+ * frac_digits its precision, its Event "end"). */
+void fot_records_ce(GString *out, const fot_engine *e, int frac_digits);
+/* A port set crossing the threshold (fot_exhaustion_fn), with events. */
+void fot_records_ce_event(GString *out, const fot_config *c, const fot_ce_info *row, bool above, int64_t t,
+                          int frac_digits);
 /* One line per CE whose peak port use reached the threshold of its set. */
 void fot_records_ce_warnings(GString *out, const fot_engine *e);
 

@@ -66,6 +66,14 @@ emit(fot_run *r)
 }
 
 static void
+set_crossed(const fot_ce_info *row, bool above, int64_t when, void *ud)
+{
+    fot_run *r = ud;
+    fot_records_ce_event(r->buf, &r->cfg, row, above, when, r->time_digits);
+    emit(r);
+}
+
+static void
 session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
 {
     fot_run *r = ud;
@@ -89,6 +97,8 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
     r->batched = r->mode->packet == NULL;
     if (mode == FOT_MODE_SESS && cfg->ends)
         fot_engine_on_end(r->engine, session_ended, r);
+    if (mode == FOT_MODE_CE && cfg->events)
+        fot_engine_on_exhaustion(r->engine, set_crossed, r);
     if (r->mode->header) {
         r->mode->header(r->buf, cfg);
         emit(r);
@@ -312,7 +322,7 @@ stat_finish(fot_run *r)
 static void
 ce_finish(fot_run *r)
 {
-    fot_records_ce(r->buf, r->engine);
+    fot_records_ce(r->buf, r->engine, r->time_digits);
     emit(r);
     GString *warnings = g_string_new(NULL);
     fot_records_ce_warnings(warnings, r->engine);

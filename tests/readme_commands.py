@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The README's two commands stay true: CI runs the README's test command
-verbatim, and the setup command names files that exist."""
+"""The README's two commands stay true: CI runs both verbatim, the setup
+command first, and the setup command names files that exist."""
 import os
 import re
 import sys
@@ -13,8 +13,12 @@ test = re.search(r"\*\*Run all tests[^\n]*\n\n    (.+)\n", readme)
 problems = []
 if not setup or not test:
     sys.exit("README: the two commands are not where expected (indented lines after the bold lines)")
-if test.group(1) not in ci.splitlines():
-    problems.append(".ci/run does not run the README's test command: " + test.group(1))
+ci_lines = ci.splitlines()
+for what, command in (("setup", setup.group(1)), ("test", test.group(1))):
+    if command not in ci_lines:
+        problems.append(".ci/run does not run the README's %s command: %s" % (what, command))
+if not problems and ci_lines.index(setup.group(1)) > ci_lines.index(test.group(1)):
+    problems.append(".ci/run runs the README's test command before its setup command")
 for path in re.findall(r"(?:bash |-r )(\S+)", setup.group(1)):
     if not os.path.exists(os.path.join(top, path)):
         problems.append("the setup command names a missing file: " + path)

@@ -5,11 +5,53 @@ and the checkout may sit where other users cannot read. So the plugin tree
 and the captures are copied to a world-readable temporary folder and, when
 running as root, tshark runs as nobody. Nothing is written to the system
 plugin folder.
+
+What `cmake --install` put in the system's folders must not stand in for what
+a test stages, nor make a test of its absence fail: WIRESHARK_PLUGIN_DIR names
+the staged plugin folder instead of the global one, and WIRESHARK_DATA_DIR a
+global data folder of the staged tree's own: the system's files, but its
+profiles without 4o6top's (packaging/profiles). The 4o6top command follows
+WIRESHARK_DATA_DIR too.
 """
 import os
 import shutil
 import subprocess
 import tempfile
+
+OUR_PROFILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "packaging", "profiles")
+_system_data_dir = []  # found once per process
+
+
+def system_data_dir():
+    """tshark's global data folder in its own environment, or None without tshark."""
+    if not _system_data_dir:
+        try:
+            out = subprocess.run(["tshark", "-G", "folders"], env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=120).stdout.decode()
+        except OSError:
+            out = ""
+        found = [line.split(":", 1)[1].strip() for line in out.splitlines()
+                 if line.startswith("Global configuration:")]
+        _system_data_dir.append(found[0] if found and os.path.isdir(found[0]) else None)
+    return _system_data_dir[0]
+
+
+def make_data_dir(dest):
+    """dest: links to the system's data files, and a profiles folder holding
+    links to its profiles but 4o6top's. Returns dest, or None without tshark."""
+    system = system_data_dir()
+    if not system:
+        return None
+    ours = {name for name in os.listdir(OUR_PROFILES) if os.path.isdir(os.path.join(OUR_PROFILES, name))}
+    os.makedirs(os.path.join(dest, "profiles"))
+    for name in os.listdir(system):
+        if name != "profiles":
+            os.symlink(os.path.join(system, name), os.path.join(dest, name))
+    system_profiles = os.path.join(system, "profiles")
+    for name in os.listdir(system_profiles) if os.path.isdir(system_profiles) else []:
+        if name not in ours:
+            os.symlink(os.path.join(system_profiles, name), os.path.join(dest, "profiles", name))
+    return dest
 
 
 class TsharkEnv:
@@ -38,6 +80,11 @@ class TsharkEnv:
                 os.chmod(os.path.join(root, d), 0o777)
             for f in files:
                 os.chmod(os.path.join(root, f), 0o644)
+        # After the walk above: chmod would follow its links into the system's folder.
+        self.data = make_data_dir(os.path.join(self.dir, "data"))
+        if self.data:
+            os.chmod(self.data, 0o755)
+            os.chmod(os.path.join(self.data, "profiles"), 0o755)
 
     def capture(self, name):
         return os.path.join(self.captures, name)
@@ -53,6 +100,8 @@ class TsharkEnv:
         """argv and environment for running program (tshark, or a staged one) with args."""
         e = {"PATH": "/usr/bin:/bin", "HOME": self.home, "LC_ALL": "C.UTF-8", "TZ": "UTC",
              "WIRESHARK_PLUGIN_DIR": os.path.join(self.dir, "plugins")}
+        if self.data:
+            e["WIRESHARK_DATA_DIR"] = self.data
         e.update(env or {})
         argv = [program] + list(args)
         if os.geteuid() == 0:

@@ -1,6 +1,6 @@
 /* make_bench_capture: write a deterministic pcap for benchmarking 4o6top.
  *
- * Usage: make_bench_capture PACKETS FILE [AT_ONCE]
+ * Usage: make_bench_capture [-d] PACKETS FILE [AT_ONCE]
  *
  * Classic pcap, Ethernet, microsecond timestamps. With AT_ONCE, sessions start
  * AT_ONCE every AT_ONCE_WINDOW_S seconds instead of every 1.9 ms on average:
@@ -22,6 +22,14 @@
  *   plain hosts:   10.1.x.y, not tunnelled
  * Servers: 203.0.113.0/24 and 198.51.100.0/24; DNS .53, NTP 198.51.100.123.
  *
+ * -d: the diversity a BR/AFTR sees: more CE/B4s (DSLITE_B4S_BR, MAPE_CES_BR),
+ * drawn half uniformly and half skewed so that nearly all of them appear;
+ * TCP and QUIC-like servers from SERVERS_BR addresses of 198.18.0.0/15 (the
+ * benchmarking range), and most of those sessions to a server port drawn
+ * from 1024-65535 instead of 443 or 993. DNS and NTP servers are as without
+ * -d. Without -d, the random draws are exactly those of earlier versions, so
+ * the same arguments still write the same bytes.
+ *
  * Length fields are exact; IPv4 header and ICMP checksums are computed, TCP and
  * UDP checksums are zero (Wireshark does not check those by default).
  */
@@ -41,6 +49,15 @@
 #define PLAIN_HOSTS 2000u
 #define MAPE_OFFSET 6u
 #define MAPE_PSID_LEN 6u
+
+/* -d: pools sized so that a 2 M-packet capture of 200 000 sessions at once
+ * shows about 12 500 CE/B4s, 21 000 servers and 45 000 server ports. */
+#define DSLITE_B4S_BR 9000u
+#define MAPE_CES_BR 3500u /* at most 2^14: one CE per EA-bit value */
+#define SERVERS_BR 21500u
+#define WIDE_PORT_PERCENT 82u
+
+static int br_diversity; /* -d */
 
 #define MAX_STEPS 40u /* TCP: 3 + 4 rounds of (1 + 6 + 1) + 3 */
 #define MAX_FRAME 1600u
@@ -121,9 +138,17 @@ static uint16_t ephemeral_port(void)
     return (uint16_t)rng_range(32768, 60999); /* Linux's default range */
 }
 
+/* A CE/B4 of n (n_br with -d): skewed, or with -d half of the time uniform. */
+static uint32_t pick_ce(uint32_t n, uint32_t n_br)
+{
+    if (!br_diversity)
+        return rng_skewed(n);
+    return rng_percent(50) ? rng_skewed(n_br) : rng_below(n_br);
+}
+
 static void pick_dslite_client(struct session *s)
 {
-    uint32_t i = rng_skewed(DSLITE_B4S);
+    uint32_t i = pick_ce(DSLITE_B4S, DSLITE_B4S_BR);
     static const uint8_t prefix[6] = {0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00};
     memset(s->ce, 0, sizeof s->ce);
     memcpy(s->ce, prefix, sizeof prefix);
@@ -136,7 +161,7 @@ static void pick_dslite_client(struct session *s)
 
 static void pick_mape_client(struct session *s)
 {
-    uint32_t j = rng_skewed(MAPE_CES);
+    uint32_t j = pick_ce(MAPE_CES, MAPE_CES_BR);
     /* An odd multiplier is a bijection modulo 2^14: distinct EA bits per CE. */
     uint32_t ea = (j * 0x9e37u) & 0x3fffu;
     uint32_t suffix = ea >> MAPE_PSID_LEN, psid = ea & ((1u << MAPE_PSID_LEN) - 1);
@@ -166,8 +191,21 @@ static void pick_plain_client(struct session *s)
 
 static uint32_t pick_server(void)
 {
+    if (br_diversity) {
+        uint32_t n = rng_percent(50) ? rng_skewed(SERVERS_BR) : rng_below(SERVERS_BR);
+        return ipv4(198, 18, 0, 0) + 1 + n;
+    }
     uint32_t n = rng_skewed(508);
     return n < 254 ? ipv4(203, 0, 113, 1 + n) : ipv4(198, 51, 100, 1 + n - 254);
+}
+
+/* With -d, most TCP and QUIC-like sessions go to any port, as peer-to-peer
+ * and game traffic through a BR does; else to the usual one. */
+static uint16_t pick_server_port(uint16_t usual)
+{
+    if (br_diversity && rng_percent(WIDE_PORT_PERCENT))
+        return (uint16_t)rng_range(1024, 65535);
+    return usual;
 }
 
 /* ---- session scripts ---- */
@@ -186,7 +224,7 @@ static void add_step(struct session *s, uint32_t at_us, int to_client, uint8_t t
 static void script_tcp(struct session *s, uint32_t lan_rtt, uint32_t wan_rtt)
 {
     uint32_t t = 0;
-    s->server_port = rng_percent(90) ? 443 : 993;
+    s->server_port = pick_server_port(rng_percent(90) ? 443 : 993);
     s->next_seq[0] = (uint32_t)rng_next();
     s->next_seq[1] = (uint32_t)rng_next();
     add_step(s, t, 0, TCP_SYN, 0);
@@ -220,7 +258,7 @@ static void script_quic(struct session *s, uint32_t lan_rtt, uint32_t wan_rtt)
 {
     uint32_t t = 0, steps = rng_range(4, 24);
     int to_client = 0;
-    s->server_port = 443;
+    s->server_port = pick_server_port(443);
     for (uint32_t k = 0; k < steps; k++) {
         add_step(s, t, to_client, 0, to_client ? (rng_percent(70) ? 1252 : rng_range(40, 1252)) : rng_range(40, 200));
         int next_to_client = rng_percent(60);
@@ -534,13 +572,18 @@ static void write_pcap_record(FILE *out, uint64_t at_ns, int nanoseconds, const 
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "-d") == 0) {
+        br_diversity = 1;
+        argv++;
+        argc--;
+    }
     char *end = "";
     unsigned long long packets = argc == 3 || argc == 4 ? strtoull(argv[1], &end, 10) : 0;
     unsigned long long at_once = 0;
     if (argc == 4 && !*end)
         at_once = strtoull(argv[3], &end, 10);
     if ((argc != 3 && argc != 4) || *end || packets == 0 || (argc == 4 && (at_once == 0 || at_once > 1000000000))) {
-        fprintf(stderr, "usage: make_bench_capture PACKETS FILE [AT_ONCE]\n");
+        fprintf(stderr, "usage: make_bench_capture [-d] PACKETS FILE [AT_ONCE]\n");
         return 2;
     }
     FILE *out = fopen(argv[2], "wb");

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark 4o6top against tshark's own statistics on generated captures.
 
-Builds make_bench_capture.c, writes the capture of the size asked (S, M or C) into a work folder
+Builds make_bench_capture.c, writes the capture of the size asked (S, M, C or D) into a work folder
 (reused when already written by the same generator), then runs tshark on one of
 them with each variant below, round-robin, --repeat times, with Wireshark's
 defaults, with the lean 4o6top profile (-C 4o6top) and with the fast one
@@ -28,8 +28,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 from tshark_env import TsharkEnv  # noqa: E402
 
 GENERATOR = os.path.join(HERE, "make_bench_capture.c")
-# size: (packets, sessions at once or None: as many as arrive every 1.9 ms)
-SIZES = {"S": (200_000, None), "M": (2_000_000, None), "C": (2_000_000, 200_000)}
+# size: (packets, sessions at once or None: as many as arrive every 1.9 ms, a BR's diversity (-d))
+SIZES = {"S": (200_000, None, False), "M": (2_000_000, None, False), "C": (2_000_000, 200_000, False),
+         "D": (2_000_000, 200_000, True)}
 # row label -> configuration profile name (tshark -C)
 PROFILE_NAMES = {"lean": "4o6top", "fast": "4o6top-fast"}
 PROFILES_DIR = os.path.join(REPO, "packaging", "profiles")
@@ -68,8 +69,9 @@ def make_capture(generator, work_dir, size):
             return path, stamp["summary"]
     except (OSError, ValueError, KeyError):
         pass
-    packets, at_once = SIZES[size]
-    res = subprocess.run([generator, str(packets), path] + ([str(at_once)] if at_once else []), stderr=subprocess.PIPE)
+    packets, at_once, diverse = SIZES[size]
+    argv = [generator] + (["-d"] if diverse else []) + [str(packets), path] + ([str(at_once)] if at_once else [])
+    res = subprocess.run(argv, stderr=subprocess.PIPE)
     summary = res.stderr.decode().strip()
     if res.returncode != 0:
         sys.exit("run_bench: the capture generator failed:\n%s" % summary)
@@ -163,19 +165,22 @@ def summarize(measurements, rows):
             return "%.2f" % (med[(floor, profile)][i] and (wall, cpu)[i] / med[(floor, profile)][i]) \
                 if (floor, profile) in med else "-"
 
-        def paired(floor):  # median of the rounds' own ratios: a slow minute hits both runs of a pair
-            floors = [m[0] for m in measurements.get((floor, profile), [])]
-            return "%.3f" % statistics.median(w / f for w, f in zip(walls, floors)) \
+        def paired(floor, i):  # median of the rounds' own ratios: a slow minute hits both runs of a pair
+            mine = [m[i] for m in measurements[(variant, profile)]]
+            floors = [m[i] for m in measurements.get((floor, profile), [])]
+            return "%.3f" % statistics.median(w / f for w, f in zip(mine, floors)) \
                 if floors and all(floors) else "-"
         table.append([variant, profile, "%.2f" % wall, "%.2f" % cpu, "%.0f" % rss,
                       "%.2f" % (wall / base_wall), "%.2f" % (cpu / base_cpu), against("floor", 0),
-                      against("floor-notree", 0), paired("floor-notree"), against("floor-notree", 1),
+                      against("floor-notree", 0), paired("floor-notree", 0), against("floor-notree", 1),
+                      paired("floor-notree", 1),
                       "%.2f" % (rss / base_rss), "%.0f" % (100 * (max(walls) - min(walls)) / wall)])
     return table
 
 
 HEADER = ["variant", "profile", "wall s", "CPU s", "peak RSS MiB", "wall / conv", "CPU / conv", "wall / floor",
-          "wall / floor-notree", "paired / floor-notree", "CPU / floor-notree", "RSS / conv", "wall spread %"]
+          "wall / floor-notree", "paired / floor-notree", "CPU / floor-notree", "paired CPU / floor-notree",
+          "RSS / conv", "wall spread %"]
 
 
 def format_table(table, markdown):
@@ -266,8 +271,8 @@ def main():
         print("medians of %d runs each, round-robin, after one untimed warm-up run:" % opts.repeat)
         print(format_table(summarize(measurements, rows), opts.markdown))
         print("wall / conv, CPU / conv, RSS / conv: against conv with defaults; wall / floor, wall / floor-notree, "
-              "CPU / floor-notree: against that row with the same profile; paired / floor-notree: median over the "
-              "rounds of this row's wall over that round's floor-notree (same profile); "
+              "CPU / floor-notree: against that row with the same profile; paired (CPU) / floor-notree: median over the "
+              "rounds of this row's wall (CPU) over that round's floor-notree (same profile); "
               "wall spread: (max - min) / median")
         for (variant, profile), texts in stderr_seen.items():
             for text in texts:

@@ -553,7 +553,9 @@ def lw4o6_verdicts(c):
     f20     t+1.10  F  .13:5300                           conflict
     f21/f22 t+1.20  C  .12:80 up, down                    bound (PSID length 0: every port)
     f23/f24 t+1.30  A  ICMP echo request id 1300 up, reply down        bound (A chose 1300)
-    f25/f26 t+1.40  A  ICMP echo request id 9999 from WEB down, reply up  no verdict (WEB chose it)
+    f25/f26 t+1.40  A  ICMP echo request id 9999 from WEB down, reply up  wrong-port, both: WEB chose
+                       the id; the request is judged by it (.10 PSID 9, no one's), the reply by port 0
+                       (.10 PSID 0, no one's)
     f27/f28 t+1.50  A  ICMP echo request id 9000 up, reply down        wrong-port (9000: PSID 8)
     f29     t+1.60  ICMP port unreachable ROUTER > .10 (down) quoting UDP .10:1100 > OTHER:4500   bound
     f30     t+1.70  ICMP time exceeded ROUTER > .10 (down) quoting UDP .10:9100 > OTHER:4500     wrong-port
@@ -636,6 +638,35 @@ def lw4o6_verdicts_tables(outdir):
         f.write("\n".join(bad) + "\n")
     with open(os.path.join(outdir, "no-header-table.csv"), "w") as f:
         f.write("# no header line\n2001:db8:aaaa::a,198.51.100.10,1,6,0\n")
+
+
+ECHO_P, ECHO_Q = "2001:db8:cccc::1", "2001:db8:cccc::2"
+# The LW4o6 table of icmp-echo.pcap: P holds port 0 of .30, Q does not.
+ECHO_TABLE = [
+    (ECHO_P, "198.51.100.30", 0, 6, 0, AFTR),   # ports 0-1023
+    (ECHO_Q, "198.51.100.30", 1, 6, 0, AFTR),   # ports 1024-2047
+]
+
+
+def icmp_echo(c):
+    """Pings from the Internet to two B4s sharing 198.51.100.30 (ECHO_TABLE), as an lwAFTR
+    judges them: the request coming down by its identifier (RFC 7596 section 8.1), the B4's
+    reply going up by port 0 (Snabb's lwAFTR; RFC 7596 says nothing of it). Each 84 bytes.
+
+    h1/h2 t+0  WEB > .30 echo request id 700 down to P, P's reply   bound (700: P's), bound (0: P's)
+    h3/h4 t+1  WEB > .30 id 1500 down to Q, Q's reply               bound (1500: Q's), wrong-b4 (0: P's)
+    h5/h6 t+2  WEB > .30 id 700 down to Q, Q's reply                wrong-b4 (700: P's), wrong-b4
+    Three inbound ICMP sessions: id 700 in P's tunnel, 1500 and 700 in Q's.
+    """
+    t = Decimal(T0)
+    for at, b4, ident in ((0, ECHO_P, 700), (1, ECHO_Q, 1500), (2, ECHO_Q, 700)):
+        c.add(t + at, tun(AFTR, b4, icmp(WEB, "198.51.100.30", 8, ident)))
+        c.add(t + at + Decimal("0.01"), tun(b4, AFTR, icmp("198.51.100.30", WEB, 0, ident)))
+
+
+def icmp_echo_table(outdir):
+    with open(os.path.join(outdir, "icmp-echo.csv"), "w") as f:
+        f.write(table_text(ECHO_TABLE, "LW4o6 softwires of icmp-echo.pcap"))
 
 
 MAP_V = {
@@ -868,10 +899,11 @@ CAPTURES = {
     "mape-verdicts.pcap": (mape_verdicts, "pcap", 1),
     "psid-lengths.pcap": (psid_lengths, "pcap", 1),
     "tunnels.pcap": (tunnels, "pcap", 1),
+    "icmp-echo.pcap": (icmp_echo, "pcap", 1),
 }
 
 # Binding-table files, written with the captures (bindings= reads them).
-TABLES = {"lw4o6-verdicts.csv": lw4o6_verdicts_tables}
+TABLES = {"lw4o6-verdicts.csv": lw4o6_verdicts_tables, "icmp-echo.csv": icmp_echo_table}
 
 
 def main():

@@ -22,7 +22,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tshark_env import TsharkEnv  # noqa: E402
+from tshark_env import TsharkEnv, make_data_dir  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROFILE = "4o6top-fast"  # the command's profile: FOT_CLI_PROFILE in cli/tshark_run.h
@@ -145,6 +145,7 @@ def check_setup(r):
             "Wireshark's defaults, slower\n" % PROFILE)
     if rc != 0 or err != want or out != want_out:
         problems.append("no profile: rc=%d err=%r, stdout %s tshark's" % (rc, err, "is" if out == want_out else "is not"))
+    problems += check_global_profile(r, sample)
 
     rc, out, err = r.run(r.cli, ["-help"], "file", "sample.pcapng")
     _, zhelp, _ = r.run("tshark", ["-z", "4o6top,help"], "file", "sample.pcapng")
@@ -188,6 +189,27 @@ def check_file_name(r):
     got = r.run(r.cli, ["-r", odd], "file", odd)
     if got != want or " Option file:%s interval:" % odd not in want[1]:
         return ["-r with a comma in the name:\n" + diff("stdout", want[1], got[1])]
+    return []
+
+
+def check_global_profile(r, sample):
+    """The profile in the global folder that WIRESHARK_DATA_DIR names, none in the user's: the
+    command finds it where tshark does, says nothing, and prints what tshark -C prints."""
+    data = os.path.join(r.env.dir, "data-with-profile")
+    make_data_dir(data)
+    os.symlink(os.path.join(HERE, "..", "..", "packaging", "profiles", PROFILE), os.path.join(data, "profiles", PROFILE))
+    homes = [os.path.join(r.env.dir, name) for name in ("global-home-cli", "global-home-tshark")]
+    for d in [data, os.path.join(data, "profiles")] + homes:
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, 0o777)
+    rc, out, err = r.run(r.cli, ["-r", sample, "-m", "stat"], "file", "sample.pcapng",
+                         {"HOME": homes[0], "WIRESHARK_DATA_DIR": data})
+    want_rc, want_out, _ = r.run("tshark", ["-r", sample, "-q", "-C", PROFILE, "-z", "4o6top,stat,layout=original"], "file",
+                                 "sample.pcapng", {"HOME": homes[1], "WIRESHARK_DATA_DIR": data})
+    copied = os.path.isdir(os.path.join(homes[0], ".config", "wireshark", "profiles", PROFILE))
+    if rc != 0 or err or want_rc != 0 or out != want_out or not want_out or not copied:
+        return ["global profile: rc=%d err=%r, stdout %s tshark -C's (rc %d); tshark %s it to the user's profiles"
+                % (rc, err, "is" if out == want_out else "is not", want_rc, "copied" if copied else "did not copy")]
     return []
 
 

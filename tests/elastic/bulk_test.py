@@ -5,10 +5,11 @@ No Elasticsearch server can be installed here, so this HTTP endpoint checks
 what a server would be sent, as its bulk API documents it:
   - POST /_bulk, Content-Type application/x-ndjson, a body of (action,
     document) line pairs ending in a newline;
-  - action {"index":{"_index":"4o6top-YYYY-MM-DD","_id":TIME}} where TIME is
-    the document's "timestamp" (the interval's RFC 3339 time) and the index
-    date is its date; each document a stat document that fits the shipped
-    template (template_check.validate);
+  - action {"index":{"_index":"4o6top-YYYY-MM-DD","_id":"SENSOR:stat:TIME"}}
+    where SENSOR is the document's "observer.name" (default the host name) and
+    TIME its "timestamp" (the interval's RFC 3339 time), and the index date is
+    its date; each document a stat document that fits the shipped template
+    (template_check.validate);
   - basic auth from the URL's user:pass (an Authorization header);
   - it answers the first request 503: the command says so in one line, tries
     again, and in the end every stat row tshark prints with
@@ -16,6 +17,9 @@ what a server would be sent, as its bulk API documents it:
   - the local run is not lost: stdout is the sum table tshark prints (the
     original's layout, its Total Sess line on stderr);
   - a second run stores the same _ids (a re-run overwrites, not doubles);
+  - two sensors (-observer br-east, -observer br-west) posting the same
+    capture to one endpoint: every document of both is stored under its own
+    _id, none replaced;
   - an endpoint that refuses connections: one line per failed try, the
     number of documents not stored, exit status 1, and still the sum table;
   - HTTPS, with a self-signed certificate for 127.0.0.1 made here by openssl:
@@ -104,7 +108,8 @@ def check_requests(requests, want_docs, properties):
             if set(action) != {"index"} or set(index) != {"_index", "_id"}:
                 problems.append("request %d: action %s" % (n, action_line))
                 continue
-            if index["_id"] != doc.get("timestamp") or index["_index"] != "4o6top-" + doc["timestamp"][:10]:
+            want_id = "%s:stat:%s" % (doc.get("observer.name"), doc.get("timestamp"))
+            if index["_id"] != want_id or index["_index"] != "4o6top-" + doc["timestamp"][:10]:
                 problems.append("request %d: %s for a document of %s" % (n, action_line, doc.get("timestamp")))
             if doc.get("mode") != "stat":
                 problems.append("request %d: mode %r" % (n, doc.get("mode")))
@@ -118,6 +123,45 @@ def check_requests(requests, want_docs, properties):
     if requests and requests[0]["status"] == 503 and len(requests) < 2:
         problems.append("no try after the 503")
     return problems, [(i, d) for i, d, _ in stored]
+
+
+def check_two_sensors(run, cli, sample, want_docs, properties):
+    """The same capture posted by two sensors to one endpoint: both sets stored, none replaced."""
+    problems = []
+    server = serve()
+    url = "http://elastic:s3cret@127.0.0.1:%d" % server.server_address[1]
+    for sensor in ("br-east", "br-west"):
+        rc, _, err = run(cli, ["-r", sample, "-m", "elastic", "-E", url, "-observer", sensor])
+        if rc != 0:
+            problems.append("sensor %s: rc=%d, stderr %s" % (sensor, rc, err))
+    server.shutdown()
+    store = {}
+    for (index, doc_id), doc in stored_documents(server.requests).items():
+        store[(index, doc_id)] = doc
+    by_sensor = {}
+    for doc in store.values():
+        by_sensor.setdefault(json.loads(doc)["observer.name"], []).append(doc)
+    want = {s: [line.replace('"observer.name":"%s"' % json.loads(line)["observer.name"],
+                             '"observer.name":"%s"' % s) for line in want_docs] for s in ("br-east", "br-west")}
+    for sensor in ("br-east", "br-west"):
+        if sorted(by_sensor.get(sensor, [])) != sorted(want[sensor]):
+            problems.append("sensor %s: %d of its %d documents stored" % (sensor, len(by_sensor.get(sensor, [])),
+                                                                          len(want_docs)))
+    print("two sensors, one endpoint: %d documents stored, %d each sent" % (len(store), len(want_docs)))
+    return problems
+
+
+def stored_documents(requests):
+    """(index, _id) -> document of the requests answered 200, in order, as a server would keep them."""
+    store = {}
+    for req in requests:
+        if req["status"] != 200:
+            continue
+        lines = req["body"][:-1].split("\n")
+        for action_line, doc_line in zip(lines[::2], lines[1::2]):
+            index = json.loads(action_line)["index"]
+            store[(index["_index"], index["_id"])] = doc_line
+    return store
 
 
 def make_certificate(folder):
@@ -208,6 +252,7 @@ def main():
                                                                            len(stored), err.strip()))
         if runs[0] != runs[1]:
             problems.append("the second run's index and _id pairs are not the first's")
+        problems += check_two_sensors(run, cli, sample, want_docs, properties)
 
         # Refused: a port nothing listens on (a server bound and closed at once).
         closed = serve()

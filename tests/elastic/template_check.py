@@ -38,10 +38,21 @@ ORIGINAL = {
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$")
 
 
+def flatten(properties, prefix=""):
+    """Object fields as Elasticsearch reads dotted names: observer.name."""
+    flat = {}
+    for k, v in properties.items():
+        if "properties" in v:
+            flat.update(flatten(v["properties"], prefix + k + "."))
+        else:
+            flat[prefix + k] = v
+    return flat
+
+
 def load_properties(path=TEMPLATE):
     with open(path) as f:
         template = json.load(f)
-    return template, template["template"]["mappings"]["properties"]
+    return template, flatten(template["template"]["mappings"]["properties"])
 
 
 def fits(kind, value):
@@ -95,7 +106,8 @@ def check_template(template, properties):
     if template.get("index_patterns") != ["4o6top-*"]:
         problems.append("index_patterns is not [\"4o6top-*\"]")
     want = {"timestamp": "date", "@timestamp": "date", "mode": "keyword", "source_ip_address": "ip",
-            "destination_ip_address": "ip", "ce": "ip", "br": "ip", "protocol": "keyword"}
+            "destination_ip_address": "ip", "ce": "ip", "br": "ip", "protocol": "keyword",
+            "observer.name": "keyword"}
     for k, v in ORIGINAL["stat"].items():
         if v is int:
             want[k] = "long"
@@ -119,6 +131,7 @@ CASES = [  # capture, -z argument; each must give documents of its mode
     ("mape-jp.pcap", "ce,format=json,map_rule=2001:db8:1000::/36;198.51.100.0/24;16;4,"
                      "map_rule=2001:db8:8000::/36;203.0.113.0/24;14;6"),
     ("lw4o6-bind.pcap", "ce,format=json,lw_binding=2001:db8:aaaa::5;198.51.100.5;3;6"),
+    ("mape-jp.pcap", "ce,format=json,events,observer=br-7,map_rule=2001:db8:1000::/36;198.51.100.0/24;16;4"),
     ("mixed.pcap", "stat,format=json,interval=5"),
     ("mixed.pcap", "sess,format=json,ends"),
 ]

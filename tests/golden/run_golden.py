@@ -3,7 +3,8 @@
 
 TESTLIST line:  NAME  CAPTURE  ZARGS  [TOKEN...]
   NAME      expected/NAME.out is the exact stdout; expected/NAME.err the exact
-            stderr (no such file: stderr must be empty). @VERSION@ stands for
+            stderr (no such file: stderr must be empty). @HOSTNAME@ stands for
+            this machine's name (JSON documents' default observer.name), @VERSION@ for
             the plugin version, @CAPTURES@ in NAME.out for the folder of the
             staged captures (sum's original Option line names the file).
   CAPTURE   a file of the generated or real captures
@@ -19,6 +20,7 @@ import argparse
 import difflib
 import os
 import shlex
+import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -53,6 +55,7 @@ def run_one(env, expected_dir, version, words, profile=None):
     out = res.stdout.decode("utf-8", "replace")
     err = res.stderr.decode("utf-8", "replace").replace(env.dir + "/captures/", "")
     exp_out = open(os.path.join(expected_dir, name + ".out")).read().replace("@VERSION@", version)
+    exp_out = exp_out.replace("@HOSTNAME@", socket.gethostname())
     exp_out = exp_out.replace("@CAPTURES@", env.captures)
     err_path = os.path.join(expected_dir, name + ".err")
     exp_err = open(err_path).read() if os.path.exists(err_path) else ""

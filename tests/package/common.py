@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tshark_env import TsharkEnv  # noqa: E402
+from tshark_env import TsharkEnv, make_data_dir  # noqa: E402
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
 

@@ -135,18 +135,9 @@ def check_fields(c, deb, version, abi, library):
     c.ok({"tshark", "wireshark"} <= enhances, "Enhances: tshark, wireshark", seen)
 
 
-def data_farm(env, real_data_dir, extracted_profiles):
-    """A Wireshark data folder: the system's, with the extracted profile added."""
-    farm = os.path.join(env.dir, "data")
-    os.makedirs(os.path.join(farm, "profiles"))
-    for name in os.listdir(real_data_dir):
-        if name != "profiles":
-            os.symlink(os.path.join(real_data_dir, name), os.path.join(farm, name))
-    system_profiles = os.path.join(real_data_dir, "profiles")
-    if os.path.isdir(system_profiles):
-        for name in os.listdir(system_profiles):
-            if name != "4o6top":
-                os.symlink(os.path.join(system_profiles, name), os.path.join(farm, "profiles", name))
+def data_farm(env, extracted_profiles):
+    """A Wireshark data folder: the system's without 4o6top's profiles, with the extracted lean profile."""
+    farm = common.make_data_dir(os.path.join(env.dir, "deb-data"))
     os.symlink(os.path.join(extracted_profiles, "4o6top"), os.path.join(farm, "profiles", "4o6top"))
     common.world_readable(farm)
     return farm
@@ -163,7 +154,7 @@ def check_runtime(c, args, root, plugin_dir, data_dir):
         plain = common.check_sample_sum(c, env, args.version, extra_env=ours, what="sum")
 
         profiles = os.path.join(root, data_dir.lstrip("/"), "profiles")
-        farm = data_farm(env, data_dir, profiles)
+        farm = data_farm(env, profiles)
         both = dict(ours, WIRESHARK_DATA_DIR=farm)
         c.ok(common.folders(env, both).get("Global configuration") == farm,
              "WIRESHARK_DATA_DIR makes tshark read global profiles from the extracted package")

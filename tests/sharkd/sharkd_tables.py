@@ -93,6 +93,9 @@ def check(env, name):
     else:
         got_ces = sorted((c["CE/B4"], c["Mechanism"], c["Evidence"], c["IPv4"], c["PSID"], c["Port set size"], c["Ports in use"],
                           c["Peak ports in use"], c["Sessions"], c["Out of set"]) for c in ces)
+        uses = [(int(c["Peak use %"]), int(c["Ports in use"])) for c in ces]
+        if uses != sorted(uses, reverse=True):
+            problems.append("%s: CEs rows not busiest first: %s" % (name, uses))
         if got_ces != want_ces or not want_ces:
             problems.append("%s: CEs rows differ from -z 4o6top,ce:\n  sharkd %s\n  tshark %s"
                             % (name, got_ces, want_ces))
