@@ -1,91 +1,22 @@
-/* The post-dissector runs before tshark pushes taps, so it cannot learn the
- * frame's tunnel from them. Instead a hook in the "ip.proto" table in front of
- * Wireshark's IPv4 dissector tells a frame reader where the inner IPv4 header
- * is; the post-dissector then commits the frame, as the `frame` tap does for
- * statistics. In tshark nothing is computed unless a protocol tree is built
- * (a filter, -T fields, -V...) or expert infos are tapped (-z expert), so
- * -z 4o6top alone costs nothing
- * here; Wireshark and tshark -2 always compute (frames are revisited later). */
+/* \summary: the one pass behind the 4o6top fields: its state per file, and each frame counted into a note */
 #include "annotate.h"
 
 #include "ws_compat.h"
 
-#include <epan/exceptions.h>
-#include <epan/expert.h>
-#include <epan/ipproto.h>
-#include <epan/proto_data.h>
+#include <string.h>
 
-#include "fot_engine.h"
-#include "fot_index.h"
-#include "fot_notes.h"
-#include "fot_packet.h"
-#include "fot_report.h"
-#include "fot_time.h"
+#include "fot_reopen.h"
 #include "frame_reader.h"
 #include "host.h"
 #include "prefs.h"
-#include "tunnel_seen.h"
 
-static int proto_4o6top = -1;
-static int ett_4o6top = -1;
-static int hf_session = -1, hf_new_session = -1, hf_ce = -1, hf_br = -1, hf_out_of_set = -1,
-           hf_direction = -1, hf_client = -1, hf_client_port = -1, hf_server = -1, hf_server_port = -1,
-           hf_proto = -1, hf_mechanism = -1, hf_psid = -1, hf_timeout_class = -1, hf_session_packets = -1,
-           hf_session_bytes = -1, hf_gap = -1, hf_active_sessions = -1, hf_ce_ports_in_use = -1,
-           hf_reopened = -1, hf_verdict = -1, hf_evidence = -1, hf_inbound = -1;
-static expert_field ei_threshold = EI_INIT, ei_reopened = EI_INIT;
-static expert_field ei_verdict[FOT_VERDICT_COUNT] = { EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
-                                                      EI_INIT, EI_INIT, EI_INIT, EI_INIT };
-
-static dissector_handle_t ipv4_handle;
-
-/* The one pass: engine and reader live from the init routine of a file to its cleanup. */
+/* The one pass: its state lives from the init routine of a file to its cleanup. */
 static fot_engine *engine;
 static fot_frame_reader *reader;
-static fot_notes *notes;  /* what each frame got, when frames are dissected again later */
-static int expert_tap;    /* -z expert wants expert infos, tree or not */
-static int proto_ws_expert;  /* _ws.expert: a filter on it wants them in the tree */
-static char *pref_error;  /* a bad preference, told with the first computed frame */
-static bool fields_leave_out; /* tshark -e names fields, none of 4o6top's nor an expert info */
-
-/* Sessions that timed out lately, to notice a quick reopen of the same key. */
-typedef struct ended_session {
-    guint64 digest;
-    int64_t when;
-    uint8_t tclass;
-} ended_session;
-
-static GArray *ended;        /* ended_session */
-static fot_index ended_index; /* fot_hash64(digest) -> item number in ended */
-
-#define ENDED_MAX 65536
-
-static guint64
-key_digest(const fot_engine *e, const fot_session *s)
-{
-    guint64 h = 1469598103934665603ull;
-    const guint8 *ce = fot_engine_node_addr(e, s->ce);
-    guint32 parts[5] = { s->client_ip, s->server_ip, s->client_port, s->server_port, s->proto };
-    for (int i = 0; i < 16; i++)
-        h = (h ^ ce[i]) * 1099511628211ull;
-    for (int i = 0; i < 5; i++)
-        h = (h ^ parts[i]) * 1099511628211ull;
-    return h;
-}
-
-static bool
-ended_match(const void *ctx, uint32_t item, const void *key)
-{
-    (void)ctx;
-    return g_array_index(ended, ended_session, item - 1).digest == *(const guint64 *)key;
-}
-
-static ended_session *
-ended_find(guint64 digest)
-{
-    uint32_t item = fot_index_find(&ended_index, fot_hash64(digest), ended_match, NULL, &digest);
-    return item ? &g_array_index(ended, ended_session, item - 1) : NULL;
-}
+static fot_notes *notes;      /* what each frame got, when frames are dissected again later */
+static fot_reopen *reopen;    /* sessions that timed out, to notice a quick reopening */
+static int expert_tap;        /* -z expert wants expert infos, tree or not */
+static char *pref_error;      /* a bad preference, told with the first computed frame */
 
 static void
 session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
@@ -93,21 +24,9 @@ session_ended(const fot_session *s, fot_end_reason why, int64_t when, void *ud)
     (void)ud;
     if (why != FOT_END_TIMEOUT)
         return;
-    guint64 digest = key_digest(engine, s);
-    ended_session *x = ended_find(digest);
-    if (!x) {
-        if (ended->len >= ENDED_MAX) { /* a bound; the note is a hint, not a count */
-            g_array_set_size(ended, 0);
-            fot_index_destroy(&ended_index);
-            fot_index_init(&ended_index);
-        }
-        g_array_set_size(ended, ended->len + 1);
-        x = &g_array_index(ended, ended_session, ended->len - 1);
-        x->digest = digest;
-        fot_index_insert(&ended_index, fot_hash64(digest), ended->len);
-    }
-    x->when = when;
-    x->tclass = s->tclass;
+    fot_session_key k;
+    fot_session_key_of(engine, s, &k);
+    fot_reopen_ended(reopen, &k, (fot_class)s->tclass, when);
 }
 
 static void
@@ -116,7 +35,6 @@ annotate_init(void)
     fot_config cfg;
     char *err = NULL;
     expert_tap = find_tap_id("expert");
-    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     if (engine)
         return; /* tshark -M: dissection restarts within the same capture; keep counting */
     /* Told at the first frame: a -z 4o6top statistic, set up later, stops tshark on it first. */
@@ -130,11 +48,7 @@ annotate_init(void)
      * tshark in one pass keeps nothing per packet. */
     if (!fot_host_is_tshark() || fot_host_two_pass())
         notes = fot_notes_new();
-    /* 4o6top's expert infos hang from its items: -e _ws.expert wants them too. */
-    static const char *const printed[] = { "4o6top", "_ws.expert", NULL };
-    fields_leave_out = fot_host_fields_leave_out(printed);
-    ended = g_array_new(FALSE, FALSE, sizeof(ended_session));
-    fot_index_init(&ended_index);
+    reopen = fot_reopen_new();
 }
 
 static void
@@ -143,14 +57,11 @@ free_state(void)
     fot_engine_free(engine);
     fot_frame_reader_free(reader);
     fot_notes_free(notes);
-    if (ended) {
-        g_array_free(ended, TRUE);
-        fot_index_destroy(&ended_index);
-    }
+    fot_reopen_free(reopen);
     engine = NULL;
     reader = NULL;
     notes = NULL;
-    ended = NULL;
+    reopen = NULL;
     g_clear_pointer(&pref_error, g_free);
 }
 
@@ -163,69 +74,102 @@ annotate_cleanup(void)
         free_state();
 }
 
+void
+fot_annotate_register(void)
+{
+    register_init_routine(annotate_init);
+    register_cleanup_routine(annotate_cleanup);
+    register_shutdown_routine(free_state);
+}
+
+bool
+fot_annotate_experts_tapped(void)
+{
+    return have_tap_listener(expert_tap);
+}
+
 gboolean
 fot_annotate_wanted(proto_tree *tree)
 {
-    return notes || tree || have_tap_listener(expert_tap);
+    return notes || tree || fot_annotate_experts_tapped();
 }
 
-static gboolean
-computing(packet_info *pinfo, proto_tree *tree)
+bool
+fot_annotate_computing(packet_info *pinfo, proto_tree *tree)
 {
     if (!engine || pinfo->fd->visited || !fot_annotate_wanted(tree))
-        return FALSE;
+        return false;
     if (pref_error) {
         g_printerr("4o6top: %s (the 4o6top fields use its default)\n", pref_error);
         g_clear_pointer(&pref_error, g_free);
     }
-    return TRUE;
+    return true;
 }
 
-/* In front of the IPv4 dissector: first the tunnel is recorded for tshark's
- * statistics (tunnel_seen.h); then, for the fields, after the IPv4 dissector
- * has run (and reassembled), where the IPv4 header that follows an IPv6
- * header is noted, also when a dissector deeper down throws, as a tap would
- * still have been queued. */
-static int
-dissect_ipv4_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+void
+fot_annotate_inner(packet_info *pinfo, const ws_ip6 *ip6, tvbuff_t *tvb)
 {
-    const ws_ip6 *ip6 = WS_IP6_PTR(data);
-    if (ip6)
-        fot_tunnel_seen_note(tvb, pinfo, ip6);
-    if (!ip6 || pinfo->flags.in_error_pkt || !computing(pinfo, tree))
-        return call_dissector_with_data(ipv4_handle, tvb, pinfo, tree, data);
-    volatile int consumed = 0;
-    TRY {
-        consumed = call_dissector_with_data(ipv4_handle, tvb, pinfo, tree, data);
-    }
-    FINALLY {
-        guint len = tvb_captured_length(tvb);
-        fot_frame_reader_ipv6(reader, pinfo, ip6);
-        fot_frame_reader_inner(reader, pinfo, len ? tvb_get_ptr(tvb, 0, len) : NULL, len);
-    }
-    ENDTRY;
-    return consumed;
+    guint len = tvb_captured_length(tvb);
+    fot_frame_reader_ipv6(reader, pinfo, ip6);
+    fot_frame_reader_inner(reader, pinfo, len ? tvb_get_ptr(tvb, 0, len) : NULL, len);
 }
 
-/* A new session: was the same key's last session timed out less than a timeout ago? */
+/* The note's values from the engine's answer for the packet. */
 static void
-note_reopen(const fot_session *s, int64_t now, fot_note *n)
+fill_note(const fot_event *ev, const fot_packet_result *r, fot_note *n)
 {
-    guint64 digest = key_digest(engine, s);
-    ended_session *x = ended_find(digest);
-    if (!x)
-        return;
-    int64_t since = now - x->when;
-    if (since < (int64_t)fot_engine_config(engine)->timeout_s[x->tclass] * FOT_NS_PER_SEC) {
-        n->flags |= FOT_NOTE_REOPENED;
-        n->reopen_gap = since;
-        n->ended_class = x->tclass;
+    const fot_session *s = r->session;
+    fot_ce_info ce;
+    fot_engine_ce(engine, s->ce, &ce);
+    memset(n, 0, sizeof *n);
+    n->session = fot_session_serial(s);
+    n->flags = (r->opened ? FOT_NOTE_NEW_SESSION : 0) | (r->out_of_set ? FOT_NOTE_OUT_OF_SET : 0) |
+               (r->dir == FOT_DIR_UP ? FOT_NOTE_UPSTREAM : 0) |
+               (r->crossed_threshold ? FOT_NOTE_CROSSED_THRESHOLD : 0) |
+               (ce.source != FOT_SET_NONE ? FOT_NOTE_HAS_PSID : 0) |
+               (s->flags & FOT_SESSION_INBOUND ? FOT_NOTE_INBOUND : 0);
+    n->proto = s->proto;
+    n->tclass = s->tclass;
+    n->mechanism = (uint8_t)ce.mechanism;
+    n->why = (uint8_t)ce.why;
+    n->client_ip = s->client_ip;
+    n->client_port = s->client_port;
+    n->server_ip = s->server_ip;
+    n->server_port = s->server_port;
+    n->psid = ce.source != FOT_SET_NONE ? ce.set.psid : 0;
+    n->active_sessions = fot_engine_active(engine);
+    n->verdict = (uint8_t)r->verdict;
+    n->ce_ports_in_use = r->set_size ? r->set_ports_in_use : ce.ports_in_use;
+    n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
+    if (r->crossed_threshold) {
+        n->crossed_set_size = r->set_size;
+        n->crossed_ipv4 = r->set_ipv4;
+        n->crossed_psid = r->set_psid;
+        n->crossed_one_of_several = r->several_sets;
     }
-    fot_index_remove(&ended_index, fot_hash64(digest), (uint32_t)(x - &g_array_index(ended, ended_session, 0)) + 1);
+    memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
+    memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);
+    n->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
+    n->session_packets = s->packets[0] + s->packets[1];
+    n->session_bytes = s->bytes[0] + s->bytes[1];
+    n->gap = r->gap;
 }
 
-static bool
-count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
+/* A new session: did the same key's last session time out less than a timeout ago? */
+static void
+note_reopening(const fot_session *s, int64_t now, fot_note *n)
+{
+    fot_session_key k;
+    fot_class ended;
+    fot_session_key_of(engine, s, &k);
+    if (fot_reopen_opened(reopen, fot_engine_config(engine), &k, now, &n->reopen_gap, &ended)) {
+        n->flags |= FOT_NOTE_REOPENED;
+        n->ended_class = (uint8_t)ended;
+    }
+}
+
+bool
+fot_annotate_count(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
 {
     fot_frame_result res;
     fot_frame_reader_end(reader, pinfo, tvb, &res);
@@ -233,317 +177,12 @@ count_frame(packet_info *pinfo, tvbuff_t *tvb, fot_note *n)
     if (res.kind != FOT_FRAME_EVENT)
         return false;
     fot_packet_result r = fot_engine_packet(engine, &res.ev);
-    const fot_session *s = r.session;
-    fot_ce_info ce;
-    fot_engine_ce(engine, s->ce, &ce);
-    memset(n, 0, sizeof *n);
-    n->session = fot_session_serial(s);
-    n->flags = (r.opened ? FOT_NOTE_NEW_SESSION : 0) | (r.out_of_set ? FOT_NOTE_OUT_OF_SET : 0) |
-               (r.dir == FOT_DIR_UP ? FOT_NOTE_UPSTREAM : 0) |
-               (r.crossed_threshold ? FOT_NOTE_CROSSED_THRESHOLD : 0) |
-               (ce.source != FOT_SET_NONE ? FOT_NOTE_HAS_PSID : 0);
-    n->proto = s->proto;
-    n->tclass = s->tclass;
-    n->mechanism = (uint8_t)ce.mechanism;
-    n->why = (uint8_t)ce.why;
-    if (s->flags & FOT_SESSION_INBOUND)
-        n->flags |= FOT_NOTE_INBOUND;
-    n->client_ip = s->client_ip;
-    n->client_port = s->client_port;
-    n->server_ip = s->server_ip;
-    n->server_port = s->server_port;
-    n->psid = ce.source != FOT_SET_NONE ? ce.set.psid : 0;
-    n->active_sessions = fot_engine_active(engine);
-    n->verdict = (uint8_t)r.verdict;
-    n->ce_ports_in_use = r.set_size ? r.set_ports : ce.ports_in_use;
-    n->ce_port_set_size = (uint32_t)MIN(fot_ce_set_size(&ce), UINT32_MAX);
-    if (r.crossed_threshold) {
-        n->crossed_set_size = r.set_size;
-        n->crossed_ipv4 = r.set_ipv4;
-        n->crossed_psid = r.set_psid;
-        n->crossed_one_of_several = r.several_sets;
-    }
-    memcpy(n->ce, fot_engine_node_addr(engine, s->ce), 16);
-    memcpy(n->br, fot_engine_node_addr(engine, s->br), 16);
-    n->packet_bytes = fot_engine_config(engine)->bytes == FOT_BYTES_IPV4 ? res.ev.ipv4_len : res.ev.ipv6_len;
-    n->session_packets = s->packets[0] + s->packets[1];
-    n->session_bytes = s->bytes[0] + s->bytes[1];
-    n->gap = r.gap;
+    fill_note(&res.ev, &r, n);
     if (r.opened)
-        note_reopen(s, res.time, n);
+        note_reopening(r.session, res.time, n);
+    if (notes)
+        fot_notes_put(notes, pinfo->num, n);
     return true;
-}
-
-/* The expert info's words: what the BR does and what to check. */
-static const char *const verdict_meaning[FOT_VERDICT_COUNT] = {
-    "",
-    "",
-    "address is the CE's, port in none of its sets: a BR drops it; check PSID and offset",
-    "IPv4 address is not the CE's: a BR drops it; check the CE's NAT address",
-    "the softwire of this IPv4 and port names another B4: an lwAFTR drops it",
-    "source is not the address the MAP rule derives (IPv4, PSID, prefix): a BR drops it",
-    "sent via another BR than the one its softwire (or br=) names",
-    "no softwire or rule covers the IPv4 address: a BR/lwAFTR drops it",
-    "another entry or CE claims this IPv4 and PSID: a BR delivers to one only",
-};
-
-static void
-expert_reopened(packet_info *pinfo, proto_item *pi, const fot_note *n)
-{
-    expert_add_info_format(pinfo, pi, &ei_reopened,
-                           "Session reopened %.3f s after the same 5-tuple timed out (timeout %u s)",
-                           (double)n->reopen_gap / 1e9, fot_engine_config(engine)->timeout_s[n->ended_class]);
-}
-
-/* Of a B4 with several sets, the one that crossed, and its size. */
-static void
-expert_threshold(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
-{
-    char ip[16];
-    if (n->crossed_one_of_several)
-        expert_add_info_format(pinfo, pi, &ei_threshold,
-                               "CE/B4 %s uses %u of the %" G_GUINT64_FORMAT
-                               " ports of its softwire %s PSID %u: past the port-use threshold",
-                               ce_text, n->ce_ports_in_use, n->crossed_set_size, fot_ipv4_text(n->crossed_ipv4, ip),
-                               n->crossed_psid);
-    else
-        expert_add_info_format(pinfo, pi, &ei_threshold,
-                               "CE/B4 %s uses %u of its %" G_GUINT64_FORMAT " ports: past the port-use threshold",
-                               ce_text, n->ce_ports_in_use, n->crossed_set_size);
-}
-
-static void
-expert_verdict(packet_info *pinfo, proto_item *pi, const fot_note *n, const char *ce_text)
-{
-    char ip[16];
-    expert_add_info_format(pinfo, pi, &ei_verdict[n->verdict], "%s: client %s:%u of CE/B4 %s (%s)",
-                           fot_verdict_name((fot_verdict)n->verdict), fot_ipv4_text(n->client_ip, ip),
-                           n->client_port, ce_text, verdict_meaning[n->verdict]);
-}
-
-/* The tree is shown, or a filter or column names 4o6top or one of its fields
- * (which marks the protocol referenced too). Not proto_field_is_referenced
- * on the protocol: that is true of every protocol whenever protocols are not
- * faked, as for -T fields; and tshark marks nothing for -e, so its
- * arguments tell whether -e names 4o6top. */
-static bool
-wanted_in(proto_tree *tree)
-{
-    if (tree && proto_registrar_get_nth(proto_4o6top)->ref_type != HF_REF_TYPE_NONE)
-        return true;
-    return !fields_leave_out && proto_field_is_referenced(tree, hf_session);
-}
-
-/* A dissection again that anything looks at: the tree or its expert infos
- * (not so for -T fields of other fields, -z io,stat and the like). */
-static bool
-shown(proto_tree *tree)
-{
-    return wanted_in(tree) || have_tap_listener(expert_tap) ||
-           (tree && proto_ws_expert > 0 && proto_registrar_get_nth(proto_ws_expert)->ref_type != HF_REF_TYPE_NONE);
-}
-
-/* A packet with an expert info gets the whole tree: the info's own
- * _ws.expert items hang from one of ours. */
-static bool
-has_expert_info(const fot_note *n)
-{
-    return (n->flags & (FOT_NOTE_REOPENED | FOT_NOTE_CROSSED_THRESHOLD)) ||
-           (n->verdict != FOT_VERDICT_NONE && n->verdict != FOT_VERDICT_BOUND);
-}
-
-static void
-add_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const fot_note *n)
-{
-    /* Nothing shows or filters on 4o6top in this tree (-T fields of other
-     * fields; the GUI's first pass, for coloring rules): some 20 items saved. */
-    if (!has_expert_info(n) && !wanted_in(tree))
-        return;
-    char ce_text[46];
-    fot_ipv6_text(n->ce, ce_text);
-    bool up = n->flags & FOT_NOTE_UPSTREAM;
-    proto_item *top = proto_tree_add_protocol_format(tree, proto_4o6top, tvb, 0, 0,
-                                                     "4o6top, Session %u, %s, %s %s", n->session,
-                                                     up ? "up" : "down",
-                                                     fot_mechanism_name((fot_mechanism)n->mechanism), ce_text);
-    proto_item_set_generated(top);
-    proto_tree *t = proto_item_add_subtree(top, ett_4o6top);
-    proto_item *pi;
-    ws_in6_addr ce, br;
-    memcpy(ce.bytes, n->ce, 16);
-    memcpy(br.bytes, n->br, 16);
-    proto_item_set_generated(proto_tree_add_uint(t, hf_session, tvb, 0, 0, n->session));
-    if (n->flags & FOT_NOTE_NEW_SESSION)
-        proto_item_set_generated(proto_tree_add_item(t, hf_new_session, tvb, 0, 0, ENC_NA));
-    if (n->flags & FOT_NOTE_REOPENED) {
-        pi = proto_tree_add_item(t, hf_reopened, tvb, 0, 0, ENC_NA);
-        proto_item_set_generated(pi);
-        expert_reopened(pinfo, pi, n);
-    }
-    proto_item_set_generated(proto_tree_add_ipv6(t, hf_ce, tvb, 0, 0, &ce));
-    proto_item_set_generated(proto_tree_add_ipv6(t, hf_br, tvb, 0, 0, &br));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_direction, tvb, 0, 0, up ? FOT_DIR_UP : FOT_DIR_DOWN));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_proto, tvb, 0, 0, n->proto));
-    proto_item_set_generated(proto_tree_add_ipv4(t, hf_client, tvb, 0, 0, g_htonl(n->client_ip)));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_client_port, tvb, 0, 0, n->client_port));
-    proto_item_set_generated(proto_tree_add_ipv4(t, hf_server, tvb, 0, 0, g_htonl(n->server_ip)));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_server_port, tvb, 0, 0, n->server_port));
-    proto_item_set_generated(proto_tree_add_boolean(t, hf_inbound, tvb, 0, 0, (n->flags & FOT_NOTE_INBOUND) != 0));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_mechanism, tvb, 0, 0, n->mechanism));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_evidence, tvb, 0, 0, n->why));
-    if (n->flags & FOT_NOTE_HAS_PSID)
-        proto_item_set_generated(proto_tree_add_uint(t, hf_psid, tvb, 0, 0, n->psid));
-    proto_item_set_generated(proto_tree_add_uint(t, hf_timeout_class, tvb, 0, 0, n->tclass));
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_packets, tvb, 0, 0, n->session_packets));
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_session_bytes, tvb, 0, 0, n->session_bytes));
-    if (n->gap >= 0) {
-        nstime_t gap = { (time_t)(n->gap / 1000000000), (int)(n->gap % 1000000000) };
-        proto_item_set_generated(proto_tree_add_time(t, hf_gap, tvb, 0, 0, &gap));
-    }
-    proto_item_set_generated(proto_tree_add_uint(t, hf_active_sessions, tvb, 0, 0, n->active_sessions));
-    pi = proto_tree_add_uint(t, hf_ce_ports_in_use, tvb, 0, 0, n->ce_ports_in_use);
-    proto_item_set_generated(pi);
-    if (n->flags & FOT_NOTE_CROSSED_THRESHOLD)
-        expert_threshold(pinfo, pi, n, ce_text);
-    if (n->flags & FOT_NOTE_OUT_OF_SET)
-        proto_item_set_generated(proto_tree_add_item(t, hf_out_of_set, tvb, 0, 0, ENC_NA));
-    if (n->verdict != FOT_VERDICT_NONE) {
-        pi = proto_tree_add_uint(t, hf_verdict, tvb, 0, 0, n->verdict);
-        proto_item_set_generated(pi);
-        if (n->verdict != FOT_VERDICT_BOUND)
-            expert_verdict(pinfo, pi, n, ce_text);
-    }
-}
-
-static int
-dissect_4o6top(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    (void)data;
-    fot_note n;
-    if (computing(pinfo, tree)) {
-        if (!count_frame(pinfo, tvb, &n))
-            return 0;
-        if (notes)
-            fot_notes_put(notes, pinfo->num, &n);
-    } else if (!notes || !shown(tree) || !fot_notes_get(notes, pinfo->num, &n)) {
-        return 0;
-    }
-    add_tree(tree, tvb, pinfo, &n);
-    return tvb_captured_length(tvb);
-}
-
-/* The enumerated fields are shown and filtered by name (4o6top.direction == "up")
- * and by number; -T fields prints the number, as for ip.proto. The names are
- * tap/'s (fot_names.h), each table ended by { 0, NULL }. */
-static value_string direction_names[3], proto_names[4], mechanism_names[FOT_MECH_COUNT + 1],
-    class_names[FOT_CLASS_COUNT + 1], verdict_names[FOT_VERDICT_COUNT], why_names[FOT_WHY_COUNT + 1];
-
-static void
-fill_value_names(void)
-{
-    for (int d = 0; d < 2; d++)
-        direction_names[d] = (value_string){ (guint32)d, fot_dir_name((fot_dir)d) };
-    static const uint8_t protos[] = { FOT_IPPROTO_ICMP, FOT_IPPROTO_TCP, FOT_IPPROTO_UDP };
-    for (int p = 0; p < 3; p++)
-        proto_names[p] = (value_string){ protos[p], fot_proto_name(protos[p]) };
-    for (int m = 0; m < FOT_MECH_COUNT; m++)
-        mechanism_names[m] = (value_string){ (guint32)m, fot_mechanism_name((fot_mechanism)m) };
-    for (int c = 0; c < FOT_CLASS_COUNT; c++)
-        class_names[c] = (value_string){ (guint32)c, fot_class_name((fot_class)c) };
-    for (int v = FOT_VERDICT_BOUND; v < FOT_VERDICT_COUNT; v++)
-        verdict_names[v - 1] = (value_string){ (guint32)v, fot_verdict_name((fot_verdict)v) };
-    for (int w = 0; w < FOT_WHY_COUNT; w++)
-        why_names[w] = (value_string){ (guint32)w, fot_why_name((fot_why)w) };
-}
-
-void
-fot_annotate_register(int proto)
-{
-    fill_value_names();
-    static hf_register_info hf[] = {
-        { &hf_session, { "Session", "4o6top.session", FT_UINT32, BASE_DEC, NULL, 0,
-                         "Number of the session instance in the file, in order of opening", HFILL } },
-        { &hf_new_session, { "New session", "4o6top.new_session", FT_NONE, BASE_NONE, NULL, 0,
-                             "The first packet of a session instance", HFILL } },
-        { &hf_reopened, { "Reopened", "4o6top.reopened", FT_NONE, BASE_NONE, NULL, 0,
-                          "A new session less than a timeout after the same 5-tuple's timed out", HFILL } },
-        { &hf_ce, { "CE/B4", "4o6top.ce", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the CE/B4", HFILL } },
-        { &hf_br, { "BR/AFTR", "4o6top.br", FT_IPv6, BASE_NONE, NULL, 0, "IPv6 address of the BR/AFTR", HFILL } },
-        { &hf_direction, { "Direction", "4o6top.direction", FT_UINT8, BASE_DEC, VALS(direction_names), 0,
-                           "up: client to server; down: server to client", HFILL } },
-        { &hf_proto, { "Protocol", "4o6top.proto", FT_UINT8, BASE_DEC, VALS(proto_names), 0,
-                       "Inner IPv4 protocol number", HFILL } },
-        { &hf_client, { "Client", "4o6top.client", FT_IPv4, BASE_NONE, NULL, 0,
-                        "Inner IPv4 address on the CE/B4 side", HFILL } },
-        { &hf_client_port, { "Client port", "4o6top.client_port", FT_UINT16, BASE_DEC, NULL, 0,
-                             "TCP/UDP port or ICMP identifier on the CE/B4 side", HFILL } },
-        { &hf_server, { "Server", "4o6top.server", FT_IPv4, BASE_NONE, NULL, 0, NULL, HFILL } },
-        { &hf_server_port, { "Server port", "4o6top.server_port", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
-        { &hf_mechanism, { "Mechanism", "4o6top.mechanism", FT_UINT8, BASE_DEC, VALS(mechanism_names), 0,
-                           "DS-Lite, MAP-E, LW4o6 or unknown, from the evidence so far", HFILL } },
-        { &hf_evidence, { "Mechanism evidence", "4o6top.evidence", FT_UINT8, BASE_DEC, VALS(why_names), 0,
-                          "What made the mechanism: a binding, a MAP rule, the MAP interface identifier, several "
-                          "client IPv4 addresses; guess: one private client IPv4, a narrow port range", HFILL } },
-        { &hf_inbound, { "Inbound", "4o6top.inbound", FT_BOOLEAN, BASE_NONE, NULL, 0,
-                         "The session was opened from the BR/AFTR side (its opener is on the Internet)", HFILL } },
-        { &hf_psid, { "PSID", "4o6top.psid", FT_UINT16, BASE_DEC, NULL, 0, "The CE's port-set identifier", HFILL } },
-        { &hf_timeout_class, { "Timeout class", "4o6top.timeout_class", FT_UINT8, BASE_DEC, VALS(class_names), 0,
-                               "Which timeout applies to the session now", HFILL } },
-        { &hf_session_packets, { "Session packets", "4o6top.session_packets", FT_UINT64, BASE_DEC, NULL, 0,
-                                 "Packets of the session so far, this one included", HFILL } },
-        { &hf_session_bytes, { "Session bytes", "4o6top.session_bytes", FT_UINT64, BASE_DEC, NULL, 0,
-                               "Bytes of the session so far, this packet included", HFILL } },
-        { &hf_gap, { "Since previous packet", "4o6top.gap", FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
-                     "Time since the session's previous packet", HFILL } },
-        { &hf_active_sessions, { "Active sessions", "4o6top.active_sessions", FT_UINT32, BASE_DEC, NULL, 0,
-                                 "Sessions active in the file at this packet", HFILL } },
-        { &hf_ce_ports_in_use, { "CE ports in use", "4o6top.ce_ports_in_use", FT_UINT32, BASE_DEC, NULL, 0,
-                                 "Distinct TCP/UDP client ports of this CE/B4's active sessions", HFILL } },
-        { &hf_out_of_set, { "Out of set", "4o6top.out_of_set", FT_NONE, BASE_NONE, NULL, 0,
-                            "Client address or port outside the CE's port set", HFILL } },
-        { &hf_verdict, { "Verdict", "4o6top.verdict", FT_UINT8, BASE_DEC, VALS(verdict_names), 0,
-                         "What the BR/lwAFTR would decide for this packet", HFILL } },
-    };
-    static gint *ett[] = { &ett_4o6top };
-    static ei_register_info ei[] = {
-        { &ei_verdict[FOT_VERDICT_WRONG_PORT], { "4o6top.verdict.wrong_port", PI_PROTOCOL, PI_WARN,
-                                                 "Port outside the CE's port sets", EXPFILL } },
-        { &ei_verdict[FOT_VERDICT_WRONG_ADDRESS], { "4o6top.verdict.wrong_address", PI_PROTOCOL, PI_WARN,
-                                                    "IPv4 address not the CE's", EXPFILL } },
-        { &ei_verdict[FOT_VERDICT_WRONG_B4], { "4o6top.verdict.wrong_b4", PI_SECURITY, PI_ERROR,
-                                               "Softwire of another B4", EXPFILL } },
-        { &ei_verdict[FOT_VERDICT_SPOOFED], { "4o6top.verdict.spoofed", PI_SECURITY, PI_ERROR,
-                                              "Source not the MAP-derived address", EXPFILL } },
-        { &ei_verdict[FOT_VERDICT_WRONG_BR], { "4o6top.verdict.wrong_br", PI_PROTOCOL, PI_NOTE,
-                                               "Softwire of another BR", EXPFILL } },
-        { &ei_verdict[FOT_VERDICT_UNBOUND], { "4o6top.verdict.unbound", PI_PROTOCOL, PI_WARN,
-                                              "No softwire or rule for the IPv4 address", EXPFILL } },
-        { &ei_verdict[FOT_VERDICT_CONFLICT], { "4o6top.verdict.conflict", PI_PROTOCOL, PI_WARN,
-                                               "IPv4 and PSID claimed twice", EXPFILL } },
-        { &ei_threshold, { "4o6top.ce_ports_in_use.threshold", PI_PROTOCOL, PI_WARN,
-                           "CE/B4 past the port-use threshold", EXPFILL } },
-        { &ei_reopened, { "4o6top.reopened.expert", PI_SEQUENCE, PI_NOTE,
-                          "Session reopened shortly after it timed out", EXPFILL } },
-    };
-    proto_4o6top = proto;
-    proto_register_field_array(proto, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
-    register_init_routine(annotate_init);
-    register_cleanup_routine(annotate_cleanup);
-    register_shutdown_routine(free_state);
-}
-
-void
-fot_annotate_handoff(void)
-{
-    register_postdissector(create_dissector_handle(dissect_4o6top, proto_4o6top));
-    /* Without a protocol, the hook is never disabled with 4o6top. */
-    ipv4_handle = dissector_get_uint_handle(find_dissector_table("ip.proto"), IP_PROTO_IPV4);
-    if (ipv4_handle)
-        dissector_add_uint("ip.proto", IP_PROTO_IPV4,
-                           create_dissector_handle_with_name_and_description(dissect_ipv4_hook, -1, "4o6top_ipv4",
-                                                                              "IPv4 (4o6top watches)"));
 }
 
 bool

@@ -1,3 +1,4 @@
+/* \summary: Statistics > 4o6top Sessions and 4o6top CEs: the sortable tables */
 /* One row per session instance of the file (or per CE/B4), rebuilt at every
  * retap. The rows of the Sessions table come from the frames the dialog's
  * filter lets through; the CEs table is the one pass's CE records. */
@@ -12,7 +13,7 @@
 
 #include "annotate.h"
 #include "fot_packet.h"
-#include "fot_report.h"
+#include "fot_addr.h"
 #include "fot_time.h"
 #include "host.h"
 #include "session_filter.h"
@@ -180,7 +181,7 @@ set_text(stat_tap_table *t, guint row, guint column, const char *s)
 static void
 set_ends(stat_tap_table *t, guint row, const fot_note *n)
 {
-    char ce[46], client[16], server[16];
+    char ce[FOT_IPV6_TEXT_SIZE], client[FOT_IPV4_TEXT_SIZE], server[FOT_IPV4_TEXT_SIZE];
     char *filter = fot_session_filter(n->ce, n->br, n->proto, n->client_ip, n->client_port, n->server_ip,
                                       n->server_port);
     set_text(t, row, S_CE, fot_ipv6_text(n->ce, ce));
@@ -264,7 +265,7 @@ static guint
 seconds_left(const fot_note *n, int64_t last)
 {
     const fot_engine *e = fot_annotate_engine();
-    int64_t expiry = last + (int64_t)fot_engine_config(e)->timeout_s[n->tclass] * FOT_NS_PER_SEC;
+    int64_t expiry = fot_config_expiry(fot_engine_config(e), (fot_class)n->tclass, last);
     int64_t left = expiry - fot_engine_now(e);
     return left > 0 ? (guint)((left + FOT_NS_PER_SEC - 1) / FOT_NS_PER_SEC) : 0;
 }
@@ -299,7 +300,8 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     uint32_t threshold = fot_engine_config(fot_annotate_engine())->threshold;
     uint64_t size = fot_ce_set_size(ce);
     bool whole = size != 0;
-    char addr[46], ip[16] = "", used[16] = "", psid[8] = "", len[8] = "", offset[8] = "";
+    char addr[FOT_IPV6_TEXT_SIZE], ip[FOT_IPV4_TEXT_SIZE] = "", used[FOT_IPV4_TEXT_SIZE] = "";
+    char psid[8] = "", len[8] = "", offset[8] = "";
     if (ce->sessions && !ce->many_ips)
         fot_ipv4_text(ce->client_ip, used);
     GString *refused = g_string_new(NULL);
@@ -320,8 +322,8 @@ add_ce_row(const fot_ce_info *ce, void *ud)
     guint percent = (guint)fot_use_percent(ce->peak_ports, size);
     stat_tap_table_item_type row[C_COLUMNS] = {
         text_item(fot_ipv6_text(ce->addr, addr)), text_item(fot_mechanism_name(ce->mechanism)),
-        text_item(fot_why_name(ce->why)), text_item(ip),
-        text_item(used), text_item(psid), text_item(len), text_item(offset), uint_item(clamp_uint(size)), uint_item(ce->ports_in_use),
+        text_item(fot_why_name(ce->why)), text_item(ip), text_item(used), text_item(psid), text_item(len),
+        text_item(offset), uint_item(clamp_uint(size)), uint_item(ce->ports_in_use),
         uint_item(ce->peak_ports), uint_item(percent), uint_item(clamp_uint(ce->sessions)),
         uint_item(clamp_uint(ce->verdicts[FOT_VERDICT_BOUND])), uint_item(clamp_uint(ce->out_of_set)),
         text_item(refused->str), text_item(fot_ce_near_exhaustion(ce, threshold) ? "YES" : ""),

@@ -1,3 +1,4 @@
+/* \summary: Statistics > 4o6top: the window with the sum table, its buttons and busiest CEs */
 /* A funnel text window fed by its own tap listeners (as tshark's -z is), so
  * it follows live captures: the frame listener asks for a redraw and
  * Wireshark calls draw at its update interval. Qt ignores the retap flag of
@@ -9,7 +10,8 @@
 #include <epan/funnel.h>
 #include <epan/stat_groups.h>
 
-#include "capture.h"
+#include "tap_events.h"
+#include "fot_addr.h"
 #include "fot_report.h"
 #include "prefs.h"
 #include "session_filter.h"
@@ -17,7 +19,7 @@
 typedef struct top_window {
     const funnel_ops_t *ops;
     funnel_text_window_t *tw;
-    fot_capture *capture;
+    fot_tap_events *events;
     fot_engine *engine;
     char *limit;   /* display filter the window is limited to, or NULL */
     char *notice;  /* one line for the user above the table, or NULL */
@@ -25,6 +27,11 @@ typedef struct top_window {
 } top_window;
 
 #define CE_LINES 10
+
+/* The text width: what Wireshark's funnel text window (620 pixels wide, it
+ * gives the window no other size) shows of a 10-point monospace font without
+ * wrapping (74 characters), less two. */
+#define WINDOW_COLUMNS 72u
 
 static void
 fresh_engine(top_window *w)
@@ -108,7 +115,7 @@ render_ces(GString *out, const fot_engine *e)
         const fot_ce_info *ce = &pick.top[i];
         uint64_t size = fot_ce_set_size(ce);
         bool near = fot_ce_near_exhaustion(ce, threshold);
-        char addr[46], set[24] = "-";
+        char addr[FOT_IPV6_TEXT_SIZE], set[24] = "-";
         if (size)
             g_snprintf(set, sizeof set, "%" G_GUINT64_FORMAT, size);
         g_string_append_printf(out, "%s %-39s %-7s %6u %6u %6s\n", near ? "!!" : "  ", fot_ipv6_text(ce->addr, addr),
@@ -122,11 +129,11 @@ on_draw(void *ud)
     top_window *w = ud;
     g_string_truncate(w->text, 0);
     if (w->notice) {
-        fot_report_wrap(w->text, w->notice, FOT_REPORT_WINDOW_COLUMNS, "");
+        fot_report_wrap(w->text, w->notice, WINDOW_COLUMNS, "");
         g_string_append_c(w->text, '\n');
     }
     if (w->engine) {
-        fot_report_sum(w->text, w->engine, w->limit, true);
+        fot_report_window(w->text, w->engine, w->limit, WINDOW_COLUMNS);
         render_ces(w->text, w->engine);
     }
     char *help = g_strdup_printf("Buttons: \"Filter for session\" applies the display filter of a session (give "
@@ -135,7 +142,7 @@ on_draw(void *ud)
                                  "Statistics > 4o6top Sessions. Settings: Edit > Preferences > Protocols > 4o6top.",
                                  w->limit ? w->limit : "off");
     g_string_append_c(w->text, '\n');
-    fot_report_wrap(w->text, help, FOT_REPORT_WINDOW_COLUMNS, "");
+    fot_report_wrap(w->text, help, WINDOW_COLUMNS, "");
     g_free(help);
     w->ops->set_text(w->tw, w->text->str);
 }
@@ -146,20 +153,20 @@ on_reset(void *ud)
     fresh_engine(ud); /* preferences may have changed before a retap */
 }
 
-static const fot_capture_sink sink = { on_frame, on_packet, on_tally, on_draw, on_reset, NULL };
+static const fot_event_sink sink = { on_frame, on_packet, on_tally, on_draw, on_reset, NULL };
 
 static void
 listen(top_window *w)
 {
     char *err = NULL;
-    fot_capture_stop(w->capture);
-    w->capture = fot_capture_start(w->limit, &sink, w, &err);
-    if (!w->capture) {
+    fot_tap_events_stop(w->events);
+    w->events = fot_tap_events_start(w->limit, &sink, w, &err);
+    if (!w->events) {
         g_clear_pointer(&w->limit, g_free);
         g_free(w->notice);
         w->notice = g_strdup_printf("The display filter cannot limit this view: %s", err);
         g_free(err);
-        w->capture = fot_capture_start(NULL, &sink, w, &err);
+        w->events = fot_tap_events_start(NULL, &sink, w, &err);
     }
     w->ops->retap_packets(w->ops->ops_id);
 }
@@ -261,7 +268,7 @@ static void
 on_close(void *data)
 {
     top_window *w = data;
-    fot_capture_stop(w->capture);
+    fot_tap_events_stop(w->events);
     fot_engine_free(w->engine);
     g_string_free(w->text, TRUE);
     g_free(w->limit);

@@ -1,3 +1,4 @@
+/* \summary: what program the plugin runs in, and what it reads (from /proc) */
 #include "host.h"
 
 #include <errno.h>

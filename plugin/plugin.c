@@ -1,13 +1,15 @@
-/* Entry points the Wireshark plugin loader looks for. */
+/* \summary: the entry points the Wireshark plugin loader looks for */
 #include "ws_compat.h"
 
 #include "annotate.h"
-#include "cli.h"
 #include "fast_path.h"
+#include "fields.h"
 #include "gui_tables.h"
 #include "gui_top.h"
 #include "host.h"
+#include "ipv4_hook.h"
 #include "prefs.h"
+#include "tshark_stat.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = FOT_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -20,7 +22,7 @@ FOT_WS_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LIST
 static void
 register_taps(void)
 {
-    fot_cli_register();
+    fot_tshark_stat_register();
     fot_gui_top_register();
     fot_gui_tables_register();
 }
@@ -31,7 +33,8 @@ static void
 register_protocol(void)
 {
     fot_prefs_register();
-    fot_annotate_register(fot_prefs_proto());
+    fot_annotate_register();
+    fot_fields_register(fot_prefs_proto());
     fot_fast_path_register();
     if (fot_host_is_sharkd())
         fot_gui_tables_register();
@@ -40,7 +43,8 @@ register_protocol(void)
 static void
 handoff(void)
 {
-    fot_annotate_handoff();
+    fot_fields_handoff();
+    fot_ipv4_hook_handoff();
     fot_fast_path_handoff();
 }
 

@@ -1,3 +1,4 @@
+/* \summary: the 4o6top protocol and its preferences, one per option of the table */
 /* Preferences built from the option table. All are strings checked by
  * fot_config_set, the code that checks -z: tshark silently ignores a bad
  * enum or bool -o value and wraps negative numbers, so its own types would

@@ -1,13 +1,15 @@
+/* \summary: the display filter that selects one session's packets */
 #include "session_filter.h"
 
 #include "fot_packet.h"
-#include "fot_report.h"
+#include "fot_addr.h"
 
 char *
 fot_session_filter(const uint8_t ce[16], const uint8_t br[16], uint8_t proto, uint32_t client_ip,
                    uint16_t client_port, uint32_t server_ip, uint16_t server_port)
 {
-    char ce_text[46], br_text[46], client[16], server[16];
+    char ce_text[FOT_IPV6_TEXT_SIZE], br_text[FOT_IPV6_TEXT_SIZE];
+    char client[FOT_IPV4_TEXT_SIZE], server[FOT_IPV4_TEXT_SIZE];
     GString *f = g_string_new(NULL);
     g_string_printf(f, "ipv6.addr == %s && ipv6.addr == %s && ip.addr == %s && ip.addr == %s",
                     fot_ipv6_text(ce, ce_text), fot_ipv6_text(br, br_text), fot_ipv4_text(client_ip, client),

@@ -1,3 +1,4 @@
+/* \summary: MAP-E rules and LW4o6 bindings as Wireshark tables (UATs) */
 /* Each record is kept as the text fields a user typed; update_cb checks a
  * record with the same parser as map_rule= / lw_binding=, so a bad row is
  * refused where it is entered. */

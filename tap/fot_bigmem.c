@@ -1,3 +1,4 @@
+/* \summary: aligned memory for the big tables, in huge pages where the system allows */
 #include "fot_bigmem.h"
 
 #include <glib.h>

@@ -1,3 +1,4 @@
+/* \summary: the LW4o6 binding table: its entries and their parser, the builder, three indexes */
 /* Three open-addressing indexes of softwire numbers (4 bytes a slot, sized
  * once at build time to at most half full, linear probing): by IPv4 address
  * (one softwire each, which gives the address's PSID length and offset), by
@@ -5,11 +6,77 @@
  * entries that is at most 56 bytes a softwire. */
 #include "fot_bindings.h"
 
-#include <arpa/inet.h>
 #include <glib.h>
 #include <string.h>
 
+#include "fot_addr.h"
+#include "fot_decimal.h"
 #include "fot_index.h"
+
+/* ---- one softwire as written ---- */
+
+/* "A.B.C.D" or "A.B.C.D/32". */
+static bool
+exact_ipv4(const char *text, uint32_t *out)
+{
+    uint8_t len;
+    return fot_ipv4_prefix_parse(text, out, &len) && len == 32;
+}
+
+bool
+fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, const char **why)
+{
+    uint32_t psid = 0, len = 0, offset = 0;
+    memset(out, 0, sizeof *out);
+    *why = NULL;
+    if (n < 4 || n > 6)
+        *why = "needs 4 to 6 fields";
+    else if (!fot_ipv6_parse(f[0], out->b4))
+        *why = "B4 address is not an IPv6 address";
+    else if (!exact_ipv4(f[1], &out->set.ipv4))
+        *why = "IPv4 is not an IPv4 address";
+    else if (!fot_decimal_parse(f[3], 0, 16, &len))
+        *why = "PSID length is not 0..16";
+    else if (n >= 5 && f[4][0] && !fot_decimal_parse(f[4], 0, 15, &offset))
+        *why = "PSID offset is not 0..15";
+    else if (len + offset > 16)
+        *why = "PSID length + PSID offset exceeds 16";
+    else if (!fot_decimal_parse(f[2], 0, len ? (1u << len) - 1 : 0, &psid))
+        *why = "PSID does not fit in PSID length bits";
+    else if (n == 6 && f[5][0] && !fot_ipv6_parse(f[5], out->br))
+        *why = "BR address is not an IPv6 address";
+    if (*why)
+        return false;
+    out->has_br = n == 6 && f[5][0];
+    out->set.ipv4_len = 32;
+    out->set.psid = (uint16_t)psid;
+    out->set.psid_len = (uint8_t)len;
+    out->set.offset = (uint8_t)offset;
+    return true;
+}
+
+bool
+fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err)
+{
+    gchar **f = g_strsplit(text, ";", -1);
+    const char *why;
+    bool ok = fot_lw_binding_from_fields(f, g_strv_length(f), out, &why);
+    if (!ok)
+        *err = g_strdup(why);
+    g_strfreev(f);
+    return ok;
+}
+
+char *
+fot_lw_binding_text(const fot_lw_binding *b)
+{
+    char b4[FOT_IPV6_TEXT_SIZE], ipv4[FOT_IPV4_TEXT_SIZE], br[FOT_IPV6_TEXT_SIZE];
+    return g_strdup_printf("%s;%s;%u;%u;%u%s%s", fot_ipv6_text(b->b4, b4), fot_ipv4_text(b->set.ipv4, ipv4),
+                           b->set.psid, b->set.psid_len, b->set.offset, b->has_br ? ";" : "",
+                           b->has_br ? fot_ipv6_text(b->br, br) : "");
+}
+
+/* ---- the builder ---- */
 
 typedef struct origin {
     uint32_t source; /* index into sources */
@@ -270,10 +337,9 @@ append_where(GString *s, const fot_bindings_builder *b, const origin *o)
 static void
 append_softwire(GString *s, const fot_binding *e)
 {
-    char b4[INET6_ADDRSTRLEN];
-    inet_ntop(AF_INET6, e->b4, b4, sizeof b4);
-    g_string_append_printf(s, "%u.%u.%u.%u PSID %u/%u offset %u (B4 %s)", e->ipv4 >> 24, e->ipv4 >> 16 & 255,
-                           e->ipv4 >> 8 & 255, e->ipv4 & 255, e->psid, e->psid_len, e->offset, b4);
+    char ipv4[FOT_IPV4_TEXT_SIZE], b4[FOT_IPV6_TEXT_SIZE];
+    g_string_append_printf(s, "%s PSID %u/%u offset %u (B4 %s)", fot_ipv4_text(e->ipv4, ipv4), e->psid,
+                           e->psid_len, e->offset, fot_ipv6_text(e->b4, b4));
 }
 
 static void

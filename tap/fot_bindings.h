@@ -10,7 +10,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fot_softwire.h"
+#include "fot_portset.h"
+
+/* One softwire as written in a table: B4, IPv4 + port set, optional BR. */
+typedef struct fot_lw_binding {
+    uint8_t b4[16];
+    fot_port_set set;
+    bool has_br;
+    uint8_t br[16];
+} fot_lw_binding;
+
+/* Parse "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]]" (offset default 0, also when
+ * empty). On error, *err (g_free it) says what is wrong. */
+bool fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err);
+/* The same from fields already split (4 to 6 of them); *why says what is wrong. */
+bool fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, const char **why);
+/* The text form the parser reads (g_free it). */
+char *fot_lw_binding_text(const fot_lw_binding *b);
 
 /* One softwire as stored: 32 bytes. */
 typedef struct fot_binding {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "fot_names.h"
-#include "fot_softwire.h"
+#include "fot_portset.h"
 
 /* Where the CE's IPv4 and port set come from. */
 typedef enum {

@@ -13,7 +13,7 @@ fot_ce_state_init(fot_ce_state *cs, fot_nodes *nodes, const fot_config *cfg, con
     cs->cfg = cfg;
     cs->bindings = bindings;
     fot_key48_map_init(&cs->ce_ports);
-    fot_key48_map_init(&cs->set_ports);
+    fot_key48_map_init(&cs->set_port_users);
     cs->claims = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     cs->port_hist = g_new0(uint32_t, 65537);
     cs->crossed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -25,7 +25,7 @@ fot_ce_state_destroy(fot_ce_state *cs)
     for (uint32_t i = 0; i < cs->nodes->count; i++)
         g_free(cs->nodes->nodes[i].verdicts);
     fot_key48_map_destroy(&cs->ce_ports);
-    fot_key48_map_destroy(&cs->set_ports);
+    fot_key48_map_destroy(&cs->set_port_users);
     g_free(cs->sets);
     g_hash_table_destroy(cs->claims);
     g_free(cs->port_hist);
@@ -283,7 +283,7 @@ count_port_on_set(fot_ce_state *cs, fot_node *n, const fot_session *s, uint32_t 
     else if (x->used_ip != s->client_ip)
         x->many_ips = true;
     if (uses_port(s) && in_set(s->verdict) &&
-        fot_key48_map_add(&cs->set_ports, (uint64_t)a << 16 | s->client_port)) {
+        fot_key48_map_add(&cs->set_port_users, (uint64_t)a << 16 | s->client_port)) {
         x->ports_in_use++;
         n->ports_in_use++;
         ce_ports_changed(cs, n, n->ports_in_use - 1, now);
@@ -349,7 +349,7 @@ fot_ce_session_closed(fot_ce_state *cs, const fot_session *s, int64_t when)
         return;
     if (n->held_sets) {
         uint32_t a = held_set_of(cs, n, s->client_ip, s->client_port, in_set(s->verdict));
-        if (in_set(s->verdict) && fot_key48_map_remove(&cs->set_ports, (uint64_t)a << 16 | s->client_port)) {
+        if (in_set(s->verdict) && fot_key48_map_remove(&cs->set_port_users, (uint64_t)a << 16 | s->client_port)) {
             set_at(cs, a)->ports_in_use--;
             n->ports_in_use--;
             ce_ports_changed(cs, n, n->ports_in_use + 1, 0);

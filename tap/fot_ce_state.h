@@ -41,7 +41,7 @@ typedef struct fot_ce_state {
     const fot_config *cfg;
     const fot_bindings *bindings;
     fot_key48_map ce_ports;  /* (CE node << 16 | client port) -> TCP/UDP sessions using it */
-    fot_key48_map set_ports; /* (held set << 16 | client port) -> in-set TCP/UDP sessions using it */
+    fot_key48_map set_port_users; /* (held set << 16 | client port) -> in-set TCP/UDP sessions using it */
     fot_held_set *sets;      /* numbers are 1-based */
     uint32_t set_count, set_cap, free_sets;
     GHashTable *claims;      /* MAP (IPv4 prefix, PSID) key -> CE node + 1 that claimed it first */

@@ -1,13 +1,13 @@
-/* Option table, parsing and validation shared by -z, preferences and help. */
+/* \summary: the option table; reading, checking and writing each option's value */
 #include "fot_config.h"
 
-#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "fot_mode.h"
+#include "fot_addr.h"
+#include "fot_decimal.h"
 #include "fot_time.h"
 
 #define MAX_TIMEOUT_S 604800u /* one week */
@@ -64,7 +64,7 @@ const fot_option fot_options[] = {
     [FOT_ID_REFRESH] = { FOT_ID_REFRESH, "refresh", FOT_OPT_ENUM, AT(refresh),
       0, 0, refresh_names, NO_LIST, NULL, "Redraw sum",
       "sum: auto redraws every interval when tshark reads a live interface or a pipe; on, off force it." },
-    [FOT_ID_TUNNEL] = { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, AT(tunnel),
+    [FOT_ID_TUNNEL] = { FOT_ID_TUNNEL, "tunnel", FOT_OPT_BOOL, AT(tunnel_columns),
       0, 0, NULL, NO_LIST, NULL, "Tunnel columns",
       "sum, log, sess: add the CE/B4 and BR/AFTR IPv6 addresses of each session; sess also Inbound "
       "(opened from the BR/AFTR side)." },
@@ -222,6 +222,7 @@ static const struct {
     [FOT_LIST_BINDINGS] = { "B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]]", fot_softwire_clear_bindings, add_binding },
     [FOT_LIST_BRS] = { "an IPv6 address or prefix", fot_softwire_clear_brs, add_br },
 };
+G_STATIC_ASSERT(G_N_ELEMENTS(lists) == FOT_LIST_COUNT);
 
 void
 fot_config_clear_list(fot_config *c, const char *name)
@@ -266,20 +267,6 @@ choice_list(const char *const *choices)
     for (unsigned i = 0; choices[i]; i++)
         g_string_append_printf(s, "%s%s", i ? ", " : "", choices[i]);
     return g_string_free(s, FALSE);
-}
-
-static bool
-parse_uint(const char *text, uint32_t min, uint32_t max, uint32_t *out)
-{
-    if (!g_ascii_isdigit(text[0]))
-        return false;
-    errno = 0;
-    char *end;
-    guint64 v = g_ascii_strtoull(text, &end, 10);
-    if (errno || *end || v < min || v > max)
-        return false;
-    *out = (uint32_t)v;
-    return true;
 }
 
 /* Decimal seconds with at most 9 fraction digits, no sign or exponent. */
@@ -330,53 +317,20 @@ fot_config_bool_text(const char *text, bool *out)
     return false;
 }
 
-static bool
-parse_ipv4(const char *text, uint32_t *out)
-{
-    uint32_t v = 0;
-    const char *p = text;
-    for (int i = 0; i < 4; i++) {
-        if (!g_ascii_isdigit(*p))
-            return false;
-        uint32_t octet = 0;
-        int n = 0;
-        for (; g_ascii_isdigit(*p); p++, n++) {
-            octet = octet * 10 + (uint32_t)(*p - '0');
-            if (n == 3 || octet > 255)
-                return false;
-        }
-        v = v << 8 | octet;
-        if (i < 3 && *p++ != '.')
-            return false;
-    }
-    if (*p)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* An empty text clears the prefix. */
 static bool
 parse_prefix(const char *text, fot_ipv4_prefix *out)
 {
+    uint32_t ip;
+    uint8_t len;
     if (text[0] == '\0') {
         *out = (fot_ipv4_prefix){ 0 };
         return true;
     }
-    char *copy = g_strdup(text);
-    char *slash = strchr(copy, '/');
-    uint32_t len = 32, ip;
-    bool ok = true;
-    if (slash) {
-        *slash = '\0';
-        ok = parse_uint(slash + 1, 0, 32, &len);
-    }
-    ok = ok && parse_ipv4(copy, &ip);
-    g_free(copy);
-    if (!ok)
+    if (!fot_ipv4_prefix_parse(text, &ip, &len))
         return false;
     out->set = true;
-    out->mask = len ? UINT32_MAX << (32 - len) : 0;
+    out->mask = fot_ipv4_mask(len);
     out->net = ip & out->mask;
     return true;
 }
@@ -494,7 +448,7 @@ fot_config_set(fot_config *c, const char *name, const char *value, char **err)
     char *why = NULL;
     switch (o->kind) {
     case FOT_OPT_UINT:
-        ok = parse_uint(value, o->min, o->max, at);
+        ok = fot_decimal_parse(value, o->min, o->max, at);
         break;
     case FOT_OPT_SECONDS:
         ok = parse_seconds(value, o->max, at);
@@ -573,15 +527,14 @@ seconds_text(int64_t ns)
 static char *
 prefix_text(const fot_ipv4_prefix *p)
 {
+    char net[FOT_IPV4_TEXT_SIZE];
+    int len = 0;
     if (!p->set)
         return g_strdup("");
-    uint32_t n = p->net;
-    int len = 0;
     for (uint32_t m = p->mask; m; m <<= 1)
         len++;
-    if (len == 32)
-        return g_strdup_printf("%u.%u.%u.%u", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255);
-    return g_strdup_printf("%u.%u.%u.%u/%d", n >> 24, n >> 16 & 255, n >> 8 & 255, n & 255, len);
+    fot_ipv4_text(p->net, net);
+    return len == 32 ? g_strdup(net) : g_strdup_printf("%s/%d", net, len);
 }
 
 char *
@@ -617,91 +570,6 @@ fot_config_get(const fot_config *c, const char *name)
         return fot_config_name_text(at);
     }
     return NULL;
-}
-
-/* identifier=... : an option, never the start of a display filter. */
-static bool
-looks_like_option(const char *item, size_t *key_len)
-{
-    size_t i = 0;
-    if (!(g_ascii_islower(item[0]) || item[0] == '_'))
-        return false;
-    while (g_ascii_islower(item[i]) || g_ascii_isdigit(item[i]) || item[i] == '_')
-        i++;
-    if (item[i] != '=' || item[i + 1] == '=')
-        return false;
-    *key_len = i;
-    return true;
-}
-
-bool
-fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode, char **filter, char **err)
-{
-    bool list_seen[G_N_ELEMENTS(lists)] = { false }; /* indexed by fot_list */
-    *filter = NULL;
-    *err = NULL;
-    const char *p = args;
-    const char *comma = strchr(p, ',');
-    size_t mode_len = comma ? (size_t)(comma - p) : strlen(p);
-    int m = fot_mode_find(p, mode_len);
-    if (m < 0) {
-        char *modes = fot_mode_list(", ");
-        *err = g_strdup_printf("unknown mode \"%.*s\" (accepted: %s)", (int)mode_len, p, modes);
-        g_free(modes);
-        return false;
-    }
-    *mode = (fot_mode)m;
-
-    while (comma) {
-        p = comma + 1;
-        comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0)
-            continue;
-        char *item = g_strndup(p, len);
-        size_t key_len;
-        bool ok = true;
-        if (strncmp(item, "filter=", 7) == 0) {
-            *filter = g_strdup(p + 7);
-            g_free(item);
-            break;
-        }
-        if (looks_like_option(item, &key_len)) {
-            char *why = NULL;
-            item[key_len] = '\0';
-            const fot_option *o = fot_option_find(item);
-            if (o && o->kind == FOT_OPT_LIST && !list_seen[o->list]) {
-                list_seen[o->list] = true;
-                fot_config_clear_list(c, item);
-            }
-            ok = fot_config_set(c, item, item + key_len + 1, &why);
-            if (!ok) {
-                item[key_len] = '=';
-                *err = g_strdup_printf("%s: %s", item, why);
-                g_free(why);
-            }
-        } else {
-            const fot_option *o = fot_option_find(item);
-            if (o && o->kind == FOT_OPT_BOOL) {
-                ok = fot_config_set(c, item, "yes", err);
-            } else if (o) {
-                *err = g_strdup_printf("option \"%s\" needs a value (%s=...)", item, item);
-                ok = false;
-            } else {
-                *filter = g_strdup(p);
-                g_free(item);
-                break;
-            }
-        }
-        g_free(item);
-        if (!ok)
-            return false;
-    }
-    if (*filter && (*filter)[0] == '\0') {
-        g_free(*filter);
-        *filter = NULL;
-    }
-    return true;
 }
 
 /* The softwire tables in force, as " map rules:2 br:1". */

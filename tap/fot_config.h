@@ -1,5 +1,6 @@
 /* The settings of one 4o6top instance, and the one table of options that the
- * -z arguments, the Wireshark preferences and the help text all come from. */
+ * -z arguments (fot_args.h), the Wireshark preferences, the command's flags
+ * and the help texts all come from. */
 #ifndef FOT_CONFIG_H
 #define FOT_CONFIG_H
 
@@ -7,11 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fot_mode.h"
 #include "fot_session.h"
 #include "fot_softwire.h"
-
-/* The modes' names, help and steps: fot_modes[] in fot_mode.h. */
-typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_SESS, FOT_MODE_COUNT } fot_mode;
+#include "fot_time.h"
 
 typedef enum { FOT_SORT_BYTES, FOT_SORT_PACKETS, FOT_SORT_RECENT, FOT_SORT_OLDEST } fot_sort;
 typedef enum { FOT_BYTES_IPV6, FOT_BYTES_IPV4 } fot_bytes;
@@ -39,7 +39,7 @@ typedef struct fot_config {
     fot_sort sort;
     fot_bytes bytes;
     fot_refresh refresh;
-    bool tunnel;              /* sum, log: CE/B4 and BR/AFTR columns */
+    bool tunnel_columns;      /* tunnel=: sum, log, sess: CE/B4 and BR/AFTR columns; sess: Inbound too */
     bool ce_ports;            /* stat: largest per-CE port use column */
     uint32_t threshold;       /* percent of a CE's port set that is "near exhaustion" */
     uint32_t max_sessions;    /* cap on active sessions; 0: none */
@@ -153,21 +153,20 @@ const fot_option *fot_option_find(const char *name);
 /* The option behind one of the Go tool's flags ("-Tt"), or NULL. */
 const fot_option *fot_option_by_flag(const char *flag);
 
-/* Parse what follows "4o6top," in a -z argument:
- *   MODE[,key=value|flag]...[,FILTER]
- * The first item that is neither a known flag nor of the form identifier=value
- * starts the display filter, which runs to the end (commas included);
- * "filter=" does the same explicitly. *filter is NULL when there is none.
- * The first map_rule=, lw_binding= or br= replaces that list of c. */
-bool fot_config_parse_args(fot_config *c, const char *args, fot_mode *mode,
-                           char **filter, char **err);
-
 /* Text such as " Option interval:1 Timeout:240/10/60/3/3 Height:30 src ip:-". */
 char *fot_config_describe(const fot_config *c);
 /* The original tool's line, " Option file:- interval:1 Timeout:240/10/60/3/3
  * Height:30 src ip:", and after it only what differs from its behaviour
  * (" sort:packets", " bytes:ipv4", the softwire tables). */
 char *fot_config_describe_original(const fot_config *c);
+
+/* The capture time at which a session of class k whose last packet came at
+ * `last` ends, unless another comes: the one expiry rule. */
+static inline int64_t
+fot_config_expiry(const fot_config *c, fot_class k, int64_t last)
+{
+    return last + (int64_t)c->timeout_s[k] * FOT_NS_PER_SEC;
+}
 
 /* The client side of a session when src= is set: is ip inside the prefix? */
 static inline bool

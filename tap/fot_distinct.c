@@ -1,3 +1,4 @@
+/* \summary: distinct-value maps: 64-bit values counted in one pass, 48-bit keys held and let go */
 #include "fot_distinct.h"
 
 #include <glib.h>
@@ -56,31 +57,6 @@ fot_count_map_add(fot_count_map *m, uint64_t key)
     return true;
 }
 
-bool
-fot_count_map_remove(fot_count_map *m, uint64_t key)
-{
-    uint32_t i = find_slot(m, key);
-    if (m->slots[i].refs == 0 || --m->slots[i].refs != 0)
-        return false;
-    for (uint32_t j = (i + 1) & m->mask; m->slots[j].refs != 0; j = (j + 1) & m->mask) {
-        uint32_t home = fot_hash64(m->slots[j].key) & m->mask;
-        bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
-        if (movable) {
-            m->slots[i] = m->slots[j];
-            i = j;
-        }
-    }
-    m->slots[i].refs = 0;
-    m->distinct--;
-    return true;
-}
-
-uint32_t
-fot_count_map_get(const fot_count_map *m, uint64_t key)
-{
-    return m->slots[find_slot(m, key)].refs;
-}
-
 /* ---- 48-bit keys ---- */
 
 #define COUNT_MAX 0xffffu
@@ -89,6 +65,18 @@ static uint64_t
 slot_key(uint64_t slot)
 {
     return slot >> 16;
+}
+
+static bool
+slot48_used(const void *slot)
+{
+    return *(const uint64_t *)slot != 0;
+}
+
+static uint32_t
+slot48_hash(const void *slot)
+{
+    return fot_hash64(slot_key(*(const uint64_t *)slot));
 }
 
 void
@@ -173,14 +161,7 @@ fot_key48_map_remove(fot_key48_map *m, uint64_t key)
         m->slots[i] = s - 1;
         return false;
     }
-    for (uint32_t j = (i + 1) & m->mask; m->slots[j] != 0; j = (j + 1) & m->mask) {
-        uint32_t home = fot_hash64(slot_key(m->slots[j])) & m->mask;
-        bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
-        if (movable) {
-            m->slots[i] = m->slots[j];
-            i = j;
-        }
-    }
+    i = fot_index_backshift(m->slots, sizeof *m->slots, m->mask, i, slot48_used, slot48_hash);
     m->slots[i] = 0;
     m->distinct--;
     return true;

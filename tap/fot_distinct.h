@@ -1,12 +1,14 @@
-/* Distinct-value counters: reference counts by value, so that whether a value
- * is still in use is known as its users come and go. */
+/* Maps from a value to how many hold it, for distinct counts: fot_count_map
+ * is filled in one pass (the active sessions' servers and ports, counted
+ * when asked: fot_active_counts.h); fot_key48_map is kept as holders come and
+ * go (per-CE port use), so it knows when a value's last holder went. */
 #ifndef FOT_DISTINCT_H
 #define FOT_DISTINCT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Any 64-bit value: an open-addressing map from value to reference count. */
+/* Any 64-bit value: an open-addressing map from value to the times it was added. */
 typedef struct fot_count_slot {
     uint64_t key;
     uint32_t refs; /* 0: empty */
@@ -22,9 +24,6 @@ void fot_count_map_init(fot_count_map *m);
 void fot_count_map_destroy(fot_count_map *m);
 /* Return true when key was not there before (a new distinct value). */
 bool fot_count_map_add(fot_count_map *m, uint64_t key);
-/* Return true when key's last reference went (one distinct value fewer). */
-bool fot_count_map_remove(fot_count_map *m, uint64_t key);
-uint32_t fot_count_map_get(const fot_count_map *m, uint64_t key);
 
 /* The same for 48-bit keys, in 8 bytes a slot: key << 16 | count (0: empty).
  * Counts past 65535 spill into a small side table. For per-CE port use,
@@ -38,6 +37,7 @@ typedef struct fot_key48_map {
 
 void fot_key48_map_init(fot_key48_map *m);
 void fot_key48_map_destroy(fot_key48_map *m);
+/* True when key was not held before / when its last holder went. */
 bool fot_key48_map_add(fot_key48_map *m, uint64_t key);
 bool fot_key48_map_remove(fot_key48_map *m, uint64_t key);
 

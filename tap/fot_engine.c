@@ -511,7 +511,7 @@ count_packet(fot_engine *e, const fot_event *ev, const lookahead *la)
     r.out_of_set = fot_verdict_out_of_set(r.verdict);
     if (row) {
         const fot_held_set *a = fot_ce_held_set(&e->ce, row);
-        r.set_ports = a->ports_in_use;
+        r.set_ports_in_use = a->ports_in_use;
         r.set_size = fot_set_size(&a->set, (fot_set_source)a->source);
         r.set_ipv4 = a->set.ipv4;
         r.set_psid = a->set.psid;

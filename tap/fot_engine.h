@@ -46,7 +46,7 @@ typedef struct fot_packet_result {
     fot_verdict verdict;    /* what the BR would decide for this packet */
     bool out_of_set;        /* fot_verdict_out_of_set(verdict) */
     bool crossed_threshold; /* this packet's session took its set's port use past the threshold */
-    uint32_t set_ports;     /* in-set ports in use of the set the packet counts on; 0: none */
+    uint32_t set_ports_in_use; /* in-set ports in use of the set the packet counts on; 0: none */
     uint64_t set_size;      /* that set's size (fot_ce_set_size); 0: no whole set */
     uint32_t set_ipv4;      /* that set's IPv4 and PSID */
     uint16_t set_psid;

@@ -1,3 +1,4 @@
+/* \summary: the open-addressing hash index from hashes to item numbers */
 #include "fot_index.h"
 
 #include "fot_bigmem.h"
@@ -46,6 +47,18 @@ fot_index_insert(fot_index *ix, uint32_t hash, uint32_t item)
     ix->count++;
 }
 
+static bool
+slot_used(const void *slot)
+{
+    return ((const fot_index_slot *)slot)->item != 0;
+}
+
+static uint32_t
+slot_hash(const void *slot)
+{
+    return ((const fot_index_slot *)slot)->hash;
+}
+
 void
 fot_index_remove(fot_index *ix, uint32_t hash, uint32_t item)
 {
@@ -55,15 +68,7 @@ fot_index_remove(fot_index *ix, uint32_t hash, uint32_t item)
             return;
         i = (i + 1) & ix->mask;
     }
-    /* Backward shift: pull later members of the probe run into the hole. */
-    for (uint32_t j = (i + 1) & ix->mask; ix->slots[j].item != 0; j = (j + 1) & ix->mask) {
-        uint32_t home = ix->slots[j].hash & ix->mask;
-        bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
-        if (movable) {
-            ix->slots[i] = ix->slots[j];
-            i = j;
-        }
-    }
+    i = fot_index_backshift(ix->slots, sizeof *ix->slots, ix->mask, i, slot_used, slot_hash);
     ix->slots[i].item = 0;
     ix->count--;
 }

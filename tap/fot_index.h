@@ -5,6 +5,7 @@
 #define FOT_INDEX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -59,6 +60,27 @@ fot_index_peek(const fot_index *ix, uint32_t hash)
     }
 }
 
+/* Backward-shift removal, for a linear-probing table of any slot type: the
+ * slot at hole is emptied by moving later members of its probe run back
+ * into it, so no lookup ever meets a tombstone. used(slot) says a slot holds
+ * something, hash(slot) the hash it was placed by. Returns the slot left for
+ * the caller to clear. Inline, so that both callbacks are inlined too. */
+static inline uint32_t
+fot_index_backshift(void *slots, size_t slot_size, uint32_t mask, uint32_t hole, bool (*used)(const void *slot),
+                    uint32_t (*hash)(const void *slot))
+{
+    char *base = slots;
+    for (uint32_t j = (hole + 1) & mask; used(base + (size_t)j * slot_size); j = (j + 1) & mask) {
+        uint32_t home = hash(base + (size_t)j * slot_size) & mask;
+        bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+        if (movable) {
+            memcpy(base + (size_t)hole * slot_size, base + (size_t)j * slot_size, slot_size);
+            hole = j;
+        }
+    }
+    return hole;
+}
+
 /* 64-bit mix (splitmix64 finalizer), folded to 32 bits. */
 static inline uint32_t
 fot_hash64(uint64_t x)
@@ -69,6 +91,22 @@ fot_hash64(uint64_t x)
     x *= UINT64_C(0x94d049bb133111eb);
     x ^= x >> 31;
     return (uint32_t)(x ^ (x >> 32));
+}
+
+/* Any bytes, eight at a time, then the same mix (keys off the hot path). */
+static inline uint32_t
+fot_hash_bytes(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t h = n * UINT64_C(0x9e3779b97f4a7c15), w;
+    for (; n >= 8; b += 8, n -= 8) {
+        memcpy(&w, b, 8);
+        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 31;
+    }
+    w = 0;
+    memcpy(&w, b, n);
+    return fot_hash64(h ^ w);
 }
 
 /* A 16-byte address (IPv6), folded the same way. */

@@ -1,27 +1,18 @@
-/* The one table of modes: what -z, the help texts and a run know of each. */
+/* The modes, by name: one table for -z, the help texts and the command.
+ * What each mode does at each step is the run's (fot_run.c). */
 #ifndef FOT_MODE_H
 #define FOT_MODE_H
 
-#include <glib.h>
+#include <stddef.h>
 
-#include "fot_engine.h"
-
-typedef struct fot_run fot_run;
+typedef enum { FOT_MODE_SUM, FOT_MODE_STAT, FOT_MODE_LOG, FOT_MODE_CE, FOT_MODE_SESS, FOT_MODE_COUNT } fot_mode;
 
 typedef struct fot_mode_info {
-    const char *name; /* the -z mode */
+    const char *name; /* as -z and -m spell it */
     const char *help; /* one line, for the help texts */
-    /* The CSV header line, or NULL for none (sum). */
-    void (*header)(GString *out, const fot_config *c);
-    /* Every frame, after the clock check (stat rows, sum redraws); may be NULL. */
-    void (*frame)(fot_run *r, int64_t t);
-    /* A tunnelled packet, after the engine counted it; may be NULL. */
-    void (*packet)(fot_run *r, const fot_event *ev, const fot_packet_result *res, int frac_digits);
-    /* End of the capture. */
-    void (*finish)(fot_run *r);
 } fot_mode_info;
 
-/* Indexed by fot_mode; defined with the steps, in fot_run.c. */
+/* Indexed by fot_mode. */
 extern const fot_mode_info fot_modes[FOT_MODE_COUNT];
 
 /* The mode named by the first len characters of name, or -1. */

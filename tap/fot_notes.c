@@ -1,3 +1,4 @@
+/* \summary: the notes kept per frame for later dissections, compactly */
 /* The kept notes: records in fixed-size chunks (no reallocation of the bulk,
  * no allocation per frame), found by frame number through a bitmap with a
  * running count per 64 frames. Values shared by a session's packets (its
@@ -8,7 +9,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "fot_engine.h"
+#include "fot_active_counts.h"
 #include "fot_index.h"
 #include "fot_packet.h"
 
@@ -229,8 +230,8 @@ ce_state_note(fot_notes *n, uint32_t ce, uint32_t frame, const fot_note *note)
     bool has_psid = note->flags & FOT_NOTE_HAS_PSID;
     if (a->last_change) {
         const ce_change *c = chunked_at(&n->changes, a->last_change - 1);
-        if (c->mechanism == note->mechanism && c->why == note->why && c->has_psid == has_psid && c->psid == note->psid &&
-            c->set_size == note->ce_port_set_size)
+        if (c->mechanism == note->mechanism && c->why == note->why && c->has_psid == has_psid &&
+            c->psid == note->psid && c->set_size == note->ce_port_set_size)
             return;
     }
     ce_change *c = chunked_reach(&n->changes, n->changes.count);

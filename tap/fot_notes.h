@@ -21,7 +21,7 @@ enum {
     FOT_NOTE_OUT_OF_SET = 2,
     FOT_NOTE_UPSTREAM = 4,
     FOT_NOTE_CROSSED_THRESHOLD = 8, /* this packet took its CE to the port-use threshold */
-    FOT_NOTE_REOPENED = 16,         /* opened less than a timeout after the same 5-tuple timed out */
+    FOT_NOTE_REOPENED = 16,         /* opened less than a timeout after its key's last session timed out */
     FOT_NOTE_HAS_PSID = 32,
     FOT_NOTE_INBOUND = 128,         /* its session was opened from the BR/AFTR side */
 };
@@ -46,7 +46,7 @@ typedef struct fot_note {
     uint64_t session_packets;  /* at most the number of frames */
     uint64_t session_bytes;
     int64_t gap;               /* ns since the session's previous packet; -1 for a new session */
-    int64_t reopen_gap;        /* REOPENED: ns since the same 5-tuple's session timed out */
+    int64_t reopen_gap;        /* REOPENED: ns since that session timed out */
     /* CROSSED_THRESHOLD: the set that crossed (a B4 may hold several) */
     uint64_t crossed_set_size;
     uint32_t crossed_ipv4;
@@ -64,7 +64,7 @@ void fot_notes_free(fot_notes *n);
 bool fot_notes_put(fot_notes *n, uint32_t frame, const fot_note *note);
 bool fot_notes_get(const fot_notes *n, uint32_t frame, fot_note *out);
 
-/* Bytes held, for the README's accounting and the tests. */
+/* Bytes held, by kind: for the memory figures and the tests. */
 typedef struct fot_notes_size {
     uint64_t frames;   /* records and frame map */
     uint64_t sessions; /* session records */

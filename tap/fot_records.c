@@ -1,3 +1,4 @@
+/* \summary: the rows of stat, log, sess and ce, as CSV or JSON lines */
 /* Each mode lists its fields once, as (CSV header, JSON key) pairs; a row is
  * the values in that order, written as CSV or as one JSON object. The fields
  * without a CSV header (NULL) are added for JSON only. The JSON keys are the original tool's
@@ -7,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "fot_report.h"
+#include "fot_addr.h"
 #include "fot_time.h"
 
 typedef struct field {
@@ -193,7 +194,7 @@ fot_records_stat(GString *out, const fot_engine *e, int64_t t, int frac_digits)
 static void
 endpoint_fields(record *r, const fot_session *s)
 {
-    char ip[16];
+    char ip[FOT_IPV4_TEXT_SIZE];
     add_text(r, "Proto", "protocol", s ? fot_proto_name(s->proto) : "");
     add_text(r, "SrcIP", "source_ip_address", s ? fot_ipv4_text(s->client_ip, ip) : "");
     add_uint(r, "SrcPort", "source_port", s ? s->client_port : 0);
@@ -204,9 +205,9 @@ endpoint_fields(record *r, const fot_session *s)
 static void
 tunnel_fields(record *r, const fot_engine *e, const fot_session *s)
 {
-    if (!r->cfg->tunnel)
+    if (!r->cfg->tunnel_columns)
         return;
-    char addr[46];
+    char addr[FOT_IPV6_TEXT_SIZE];
     add_text(r, "CE", "ce", s ? fot_ipv6_text(fot_engine_node_addr(e, s->ce), addr) : "");
     add_text(r, "BR", "br", s ? fot_ipv6_text(fot_engine_node_addr(e, s->br), addr) : "");
 }
@@ -239,7 +240,7 @@ sess_fields(record *r, const fot_engine *e, const fot_session *s, fot_sess_event
         add_time(r, t, frac_digits);
     endpoint_fields(r, s);
     tunnel_fields(r, e, s);
-    if (r->cfg->tunnel)
+    if (r->cfg->tunnel_columns)
         add_bool(r, "Inbound", "inbound", s && (s->flags & FOT_SESSION_INBOUND));
     if (fot_softwire_judges(r->cfg->softwire)) {
         if (s && s->verdict != FOT_VERDICT_NONE)
@@ -275,12 +276,6 @@ fot_records_sess(GString *out, const fot_engine *e, const fot_session *s, fot_se
 
 /* ---- ce ---- */
 
-static bool
-whole_set(const fot_ce_info *ce)
-{
-    return ce->source == FOT_SET_RULE || ce->source == FOT_SET_BINDING;
-}
-
 static void
 add_ipv4_or_none(record *r, const char *csv, const char *json, const char *ip)
 {
@@ -290,19 +285,12 @@ add_ipv4_or_none(record *r, const char *csv, const char *json, const char *ip)
         add_none(r, csv, json);
 }
 
-/* The verdict columns, in fot_verdict order after "none". */
-static const field verdict_fields[FOT_VERDICT_COUNT] = {
-    { NULL, NULL },           { "Bound", "bound" },        { "WrongPort", "wrong_port" },
-    { "WrongAddress", "wrong_address" }, { "WrongB4", "wrong_b4" }, { "Spoofed", "spoofed" },
-    { "WrongBR", "wrong_br" }, { "Unbound", "unbound" },  { "Conflict", "conflict" },
-};
-
 /* With events, every row starts with its time and Event (above, below, or
  * end for the rows at the end of the capture). */
 static void
 ce_fields(record *r, const fot_ce_info *ce, const char *event, int64_t t, int frac_digits)
 {
-    char addr[46], ip[24] = "", used[24] = "";
+    char addr[FOT_IPV6_TEXT_SIZE], ip[24] = "", used[FOT_IPV4_TEXT_SIZE] = "";
     if (r->cfg->events) {
         add_time(r, t, frac_digits);
         add_text(r, "Event", "event", event);
@@ -323,11 +311,12 @@ ce_fields(record *r, const fot_ce_info *ce, const char *event, int64_t t, int fr
         fot_ipv4_text(ce->client_ip, used);
     add_ipv4_or_none(r, "IPv4", "ipv4", ip);
     add_ipv4_or_none(r, "UsedIPv4", "used_ipv4", used);
-    if (ce && (ce->source == FOT_SET_IID || whole_set(ce)))
+    bool whole = ce && fot_ce_set_size(ce) != 0;
+    if (ce && (ce->source == FOT_SET_IID || whole))
         add_uint(r, "PSID", "psid", ce->set.psid);
     else
         add_none(r, "PSID", "psid");
-    if (ce && whole_set(ce)) {
+    if (whole) {
         add_uint(r, "PSIDLen", "psid_len", ce->set.psid_len);
         add_uint(r, "Offset", "offset", ce->set.offset);
         add_uint(r, "PortSetSize", "port_set_size", fot_ce_set_size(ce));
@@ -341,7 +330,7 @@ ce_fields(record *r, const fot_ce_info *ce, const char *event, int64_t t, int fr
     add_uint(r, "Sessions", "sessions", ce ? ce->sessions : 0);
     add_uint(r, "OutOfSet", "out_of_set", ce ? ce->out_of_set : 0);
     for (int v = FOT_VERDICT_BOUND; v < FOT_VERDICT_COUNT; v++)
-        add_uint(r, verdict_fields[v].csv, verdict_fields[v].json, ce ? ce->verdicts[v] : 0);
+        add_uint(r, fot_verdict_column((fot_verdict)v), fot_verdict_key((fot_verdict)v), ce ? ce->verdicts[v] : 0);
 }
 
 static void
@@ -406,7 +395,7 @@ fot_records_ce_warnings(GString *out, const fot_engine *e)
         const fot_ce_info *ce = &g_array_index(ces, fot_ce_info, i);
         if (!fot_ce_near_exhaustion(ce, c->threshold))
             continue;
-        char addr[46], when[48], ip[24];
+        char addr[FOT_IPV6_TEXT_SIZE], when[48], ip[FOT_IPV4_TEXT_SIZE];
         bool several = (i > 0 && g_array_index(ces, fot_ce_info, i - 1).node == ce->node) ||
                        (i + 1 < ces->len && g_array_index(ces, fot_ce_info, i + 1).node == ce->node);
         GString *which = g_string_new(NULL);

@@ -1,38 +1,16 @@
-/* The sum view: a top-like table for people (semantics.md, "sum"). */
+/* \summary: the sum view: a top-like table of the active sessions, for a terminal or the window */
 #include "fot_report.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include "fot_addr.h"
+#include "fot_packet.h"
 #include "fot_time.h"
 
 #ifndef FOT_VERSION
 #define FOT_VERSION "dev"
 #endif
-
-const char *
-fot_ipv4_text(uint32_t ip, char buf[16])
-{
-    /* By hand: one log row formats two addresses, and printf costs more. */
-    char *p = buf;
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        unsigned octet = ip >> shift & 255u;
-        if (octet >= 100)
-            *p++ = (char)('0' + octet / 100);
-        if (octet >= 10)
-            *p++ = (char)('0' + octet / 10 % 10);
-        *p++ = (char)('0' + octet % 10);
-        *p++ = shift ? '.' : '\0';
-    }
-    return buf;
-}
-
-const char *
-fot_ipv6_text(const uint8_t a[16], char buf[46])
-{
-    return inet_ntop(AF_INET6, a, buf, 46);
-}
 
 /* ---- sum ---- */
 
@@ -131,8 +109,7 @@ fot_report_top(const fot_engine *e, fot_sort sort, uint32_t limit, size_t *count
     t.items = g_new(const fot_session *, t.limit + 1);
     if (t.limit)
         fot_engine_foreach(e, top_offer, &t);
-    /* Heap sort in place: the root (worst kept) goes last, then the next worst.
-     * No GLib sort: its name changed in GLib 2.82 (g_qsort_with_data deprecated). */
+    /* Heap sort in place: the root (worst kept) goes last, then the next worst. */
     *count = t.count;
     while (t.count > 1) {
         const fot_session *worst = t.items[0];
@@ -173,12 +150,12 @@ fot_report_wrap(GString *out, const char *text, unsigned width, const char *inde
 static void
 counts_lines(GString *out, const fot_counts *n)
 {
-    static const char *const names[FOT_P_COUNT] = { "TCP ", "UDP ", "ICMP" };
+    static const uint8_t protos[FOT_P_COUNT] = { FOT_IPPROTO_TCP, FOT_IPPROTO_UDP, FOT_IPPROTO_ICMP };
     for (int p = 0; p < FOT_P_ICMP; p++)
-        g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u SrcPort:%6u DstPort:%6u\n", names[p],
+        g_string_append_printf(out, "  %-4s Sess:%6u DstIP:%6u SrcPort:%6u DstPort:%6u\n", fot_proto_name(protos[p]),
                                n->proto[p].sessions, n->proto[p].dst_ips, n->proto[p].src_ports,
                                n->proto[p].dst_ports);
-    g_string_append_printf(out, "  %s Sess:%6u DstIP:%6u ICMP ID:%6u\n", names[FOT_P_ICMP],
+    g_string_append_printf(out, "  %-4s Sess:%6u DstIP:%6u ICMP ID:%6u\n", fot_proto_name(protos[FOT_P_ICMP]),
                            n->proto[FOT_P_ICMP].sessions, n->proto[FOT_P_ICMP].dst_ips,
                            n->proto[FOT_P_ICMP].src_ports);
 }
@@ -200,7 +177,7 @@ missing_lines(GString *out, const fot_engine *e)
 static void
 tunnel_header(GString *out, const fot_config *c)
 {
-    if (c->tunnel)
+    if (c->tunnel_columns)
         g_string_append_printf(out, " %-39s %s", "CE/B4", "BR/AFTR");
     g_string_append_c(out, '\n');
 }
@@ -208,8 +185,8 @@ tunnel_header(GString *out, const fot_config *c)
 static void
 tunnel_columns(GString *out, const fot_engine *e, const fot_session *s)
 {
-    if (fot_engine_config(e)->tunnel) {
-        char ce[INET6_ADDRSTRLEN], br[INET6_ADDRSTRLEN];
+    if (fot_engine_config(e)->tunnel_columns) {
+        char ce[FOT_IPV6_TEXT_SIZE], br[FOT_IPV6_TEXT_SIZE];
         g_string_append_printf(out, " %-39s %s", fot_ipv6_text(fot_engine_node_addr(e, s->ce), ce),
                                fot_ipv6_text(fot_engine_node_addr(e, s->br), br));
     }
@@ -225,7 +202,7 @@ session_rows(GString *out, const fot_engine *e, int timeout_width)
     const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
     for (size_t i = 0; i < count; i++) {
         const fot_session *s = top[i];
-        char cip[16], sip[16];
+        char cip[FOT_IPV4_TEXT_SIZE], sip[FOT_IPV4_TEXT_SIZE];
         int64_t left = fot_engine_expiry(e, s) - fot_engine_now(e);
         g_string_append_printf(out, "%6s %15s:%5u %15s:%5u %10" PRIu64 " %10" PRIu64 " %*" PRId64,
                                fot_proto_name(s->proto), fot_ipv4_text(s->client_ip, cip), s->client_port,
@@ -236,16 +213,18 @@ session_rows(GString *out, const fot_engine *e, int timeout_width)
     g_free(top);
 }
 
-/* The window's rows, FOT_REPORT_WINDOW_COLUMNS wide: seconds left are in the Sessions table. */
+/* The window's rows, 72 characters before the tunnel columns, each session's
+ * number first (the window's buttons take it); seconds left are in the
+ * Sessions table. */
 static void
-numbered_rows(GString *out, const fot_engine *e)
+window_rows(GString *out, const fot_engine *e)
 {
     const fot_config *c = fot_engine_config(e);
     size_t count;
     const fot_session **top = fot_report_top(e, c->sort, c->height, &count);
     for (size_t i = 0; i < count; i++) {
         const fot_session *s = top[i];
-        char cip[16], sip[16], client[22], server[22];
+        char cip[FOT_IPV4_TEXT_SIZE], sip[FOT_IPV4_TEXT_SIZE], client[22], server[22];
         g_snprintf(client, sizeof client, "%s:%u", fot_ipv4_text(s->client_ip, cip), s->client_port);
         g_snprintf(server, sizeof server, "%s:%u", fot_ipv4_text(s->server_ip, sip), s->server_port);
         g_string_append_printf(out, "%5u %-5s %-21s %-21s %7" PRIu64 " %8" PRIu64, fot_session_serial(s),
@@ -255,23 +234,30 @@ numbered_rows(GString *out, const fot_engine *e)
     g_free(top);
 }
 
-void
-fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered)
+/* The version and option lines, the filter on the latter, unless noheader:
+ * broken into lines of width characters, or in one line (width 0). */
+static void
+option_lines(GString *out, const fot_config *c, const char *filter, unsigned width)
 {
-    const fot_config *c = fot_engine_config(e);
-    if (!c->noheader) {
-        char *options = fot_config_describe(c);
-        char *line = g_strdup_printf("%s%s%s", options, filter ? " filter:" : "", filter ? filter : "");
-        g_string_append_printf(out, "4o6top ver: %s\n", FOT_VERSION);
-        if (numbered)
-            fot_report_wrap(out, line, FOT_REPORT_WINDOW_COLUMNS, " ");
-        else
-            g_string_append_printf(out, "%s\n", line);
-        g_string_append_c(out, '\n');
-        g_free(line);
-        g_free(options);
-    }
+    if (c->noheader)
+        return;
+    char *options = fot_config_describe(c);
+    char *line = g_strdup_printf("%s%s%s", options, filter ? " filter:" : "", filter ? filter : "");
+    g_string_append_printf(out, "4o6top ver: %s\n", FOT_VERSION);
+    if (width)
+        fot_report_wrap(out, line, width, " ");
+    else
+        g_string_append_printf(out, "%s\n", line);
+    g_string_append_c(out, '\n');
+    g_free(line);
+    g_free(options);
+}
 
+/* Capture time and the counts, the packets that are not sessions (broken at
+ * width, 0: one line), sessions evicted. */
+static void
+count_lines(GString *out, const fot_engine *e, unsigned width)
+{
     fot_counts n;
     fot_engine_counts(e, &n);
     char when[32] = "no packets";
@@ -284,25 +270,37 @@ fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbe
                                          fot_engine_tally_get(e, FOT_TALLY_OTHER),
                                          fot_engine_tally_get(e, FOT_TALLY_MALFORMED),
                                          fot_engine_tally_get(e, FOT_TALLY_UNREASSEMBLED));
-    if (numbered)
-        fot_report_wrap(out, not_sessions, FOT_REPORT_WINDOW_COLUMNS, "  ");
+    if (width)
+        fot_report_wrap(out, not_sessions, width, "  ");
     else
         g_string_append_printf(out, "  %s\n", not_sessions);
     g_free(not_sessions);
     missing_lines(out, e);
     g_string_append_c(out, '\n');
+}
 
-    if (numbered) {
-        g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
-                               "Bytes");
-        tunnel_header(out, c);
-        numbered_rows(out, e);
-    } else {
-        g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port",
-                               "Dest IP", "Port", "Packets", "Bytes", "Timeout");
-        tunnel_header(out, c);
-        session_rows(out, e, 7);
-    }
+void
+fot_report_sum(GString *out, const fot_engine *e, const char *filter)
+{
+    const fot_config *c = fot_engine_config(e);
+    option_lines(out, c, filter, 0);
+    count_lines(out, e, 0);
+    g_string_append_printf(out, "%6s %15s:%5s %15s:%5s %10s %10s %7s", "Proto", "Source IP", "Port", "Dest IP", "Port",
+                           "Packets", "Bytes", "Timeout");
+    tunnel_header(out, c);
+    session_rows(out, e, 7);
+}
+
+void
+fot_report_window(GString *out, const fot_engine *e, const char *filter, unsigned width)
+{
+    const fot_config *c = fot_engine_config(e);
+    option_lines(out, c, filter, width);
+    count_lines(out, e, width);
+    g_string_append_printf(out, "%5s %-5s %-21s %-21s %7s %8s", "Sess", "Proto", "Client", "Server", "Packets",
+                           "Bytes");
+    tunnel_header(out, c);
+    window_rows(out, e);
 }
 
 void

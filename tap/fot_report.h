@@ -1,5 +1,5 @@
-/* The sum view, appended to a GString so that tshark (stdout) and the
- * Wireshark window render the same thing. */
+/* The sum view, appended to a GString: tshark's -z 4o6top,sum (stdout) and
+ * the 4o6top window render it. */
 #ifndef FOT_REPORT_H
 #define FOT_REPORT_H
 
@@ -7,15 +7,12 @@
 
 #include "fot_engine.h"
 
-/* The Wireshark window's text width: what its funnel text window (620 pixels
- * wide, Wireshark gives it no other size) shows of a 10-point monospace font
- * without wrapping (74 characters), less two. */
-#define FOT_REPORT_WINDOW_COLUMNS 72u
-
-/* sum: options, time, counts, then up to height sessions. filter may be NULL.
- * numbered: the window's layout, FOT_REPORT_WINDOW_COLUMNS wide, with each
- * session's number first (its buttons take it). */
-void fot_report_sum(GString *out, const fot_engine *e, const char *filter, bool numbered);
+/* sum: options, time, counts, then up to height sessions. filter may be NULL. */
+void fot_report_sum(GString *out, const fot_engine *e, const char *filter);
+/* sum as a window shows it: the option and count lines broken into lines of
+ * width characters, each session's number first, 72 characters a row before
+ * the tunnel columns (seconds left are elsewhere). */
+void fot_report_window(GString *out, const fot_engine *e, const char *filter, unsigned width);
 
 /* sum in the original tool's layout: its version and Option lines, counts,
  * and table widths; noheader does not apply (the original's -n did not).
@@ -31,10 +28,5 @@ const fot_session **fot_report_top(const fot_engine *e, fot_sort sort, uint32_t 
 /* text, broken at spaces into lines of at most width characters, each
  * starting with indent. */
 void fot_report_wrap(GString *out, const char *text, unsigned width, const char *indent);
-
-/* Dotted quad of a host-order IPv4 address into buf (16 bytes). */
-const char *fot_ipv4_text(uint32_t ip, char buf[16]);
-/* IPv6 text into buf (46 bytes). */
-const char *fot_ipv6_text(const uint8_t a[16], char buf[46]);
 
 #endif

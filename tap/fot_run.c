@@ -1,9 +1,9 @@
+/* \summary: one -z 4o6top instance over time: the engine fed in batches, each mode's rows and tables */
 #include "fot_run.h"
 
 #include <glib.h>
 #include <string.h>
 
-#include "fot_mode.h"
 #include "fot_records.h"
 #include "fot_report.h"
 #include "fot_time.h"
@@ -13,9 +13,23 @@
  * reads the engine. Each keeps the clock the frames before it had set, so
  * the engine sees the same steps in the same order. */
 
+/* What a mode does at each step of a run. */
+typedef struct mode_steps {
+    /* The CSV header line, or NULL for none (sum). */
+    void (*header)(GString *out, const fot_config *c);
+    /* Every frame, after the clock check (stat rows, sum redraws); may be NULL. */
+    void (*frame)(fot_run *r, int64_t t);
+    /* A tunnelled packet, after the engine counted it; may be NULL. */
+    void (*packet)(fot_run *r, const fot_event *ev, const fot_packet_result *res, int frac_digits);
+    /* End of the capture; may be NULL. */
+    void (*finish)(fot_run *r);
+} mode_steps;
+
+static const mode_steps steps[FOT_MODE_COUNT]; /* the modes' steps, defined after them */
+
 struct fot_run {
     fot_config cfg;
-    const fot_mode_info *mode;
+    const mode_steps *mode;
     char *filter;
     fot_output io;
     fot_engine *engine;
@@ -73,7 +87,7 @@ fot_run_new(const fot_config *cfg, fot_mode mode, const char *filter, fot_output
 {
     fot_run *r = g_new0(fot_run, 1);
     fot_config_copy(&r->cfg, cfg);
-    r->mode = &fot_modes[mode];
+    r->mode = &steps[mode];
     r->filter = g_strdup(filter);
     r->io = io;
     r->engine = fot_engine_new(cfg);
@@ -155,7 +169,7 @@ sum_table(fot_run *r)
     }
     if (r->io.clear_screen)
         g_string_append(r->buf, "\033[H\033[2J");
-    fot_report_sum(r->buf, r->engine, r->filter, false);
+    fot_report_sum(r->buf, r->engine, r->filter);
     if (!r->io.clear_screen)
         g_string_append_c(r->buf, '\n');
     emit(r);
@@ -323,36 +337,13 @@ sess_finish(fot_run *r)
         sessions_still_open(r);
 }
 
-const fot_mode_info fot_modes[] = {
-    [FOT_MODE_SUM] = { "sum", "top-like table of the active sessions", NULL, sum_frame, NULL, sum_table },
-    [FOT_MODE_STAT] = { "stat", "a row of distinct counts per interval", fot_records_stat_header, stat_rows_before,
-                        NULL, stat_finish },
-    [FOT_MODE_LOG] = { "log", "a row per tunnelled packet", fot_records_log_header, NULL, log_packet, NULL },
-    [FOT_MODE_CE] = { "ce", "a row per CE/B4: its port set and port use", fot_records_ce_header, NULL, NULL,
-                      ce_finish },
-    [FOT_MODE_SESS] = { "sess", "a row per session start (and end, with ends)", fot_records_sess_header, NULL,
-                        sess_packet, sess_finish },
+static const mode_steps steps[] = {
+    [FOT_MODE_SUM] = { NULL, sum_frame, NULL, sum_table },
+    [FOT_MODE_STAT] = { fot_records_stat_header, stat_rows_before, NULL, stat_finish },
+    [FOT_MODE_LOG] = { fot_records_log_header, NULL, log_packet, NULL },
+    [FOT_MODE_CE] = { fot_records_ce_header, NULL, NULL, ce_finish },
+    [FOT_MODE_SESS] = { fot_records_sess_header, NULL, sess_packet, sess_finish },
 };
-G_STATIC_ASSERT(G_N_ELEMENTS(fot_modes) == FOT_MODE_COUNT);
-
-int
-fot_mode_find(const char *name, size_t len)
-{
-    for (int i = 0; i < FOT_MODE_COUNT; i++)
-        if (strlen(fot_modes[i].name) == len && strncmp(name, fot_modes[i].name, len) == 0)
-            return i;
-    return -1;
-}
-
-char *
-fot_mode_list(const char *sep)
-{
-    GString *s = g_string_new(NULL);
-    for (int i = 0; i < FOT_MODE_COUNT; i++)
-        g_string_append_printf(s, "%s%s", i ? sep : "", fot_modes[i].name);
-    return g_string_free(s, FALSE);
-}
-
 void
 fot_run_finish(fot_run *r)
 {

@@ -1,286 +1,9 @@
-/* MAP arithmetic of RFC 7597 section 5: a port is A | PSID | j, with a bits
- * of A (offset), k bits of PSID and m = 16 - a - k bits of j; A = 0 is not
- * used when a > 0 (ports 0 to 2^(16-a) - 1). */
+/* \summary: the configured softwires: MAP rules, binding sources and the built table, BRs, the verdict */
 #include "fot_softwire.h"
 
-#include <glib/gstdio.h>
-
-#include "fot_bindings.h"
-
-#include <arpa/inet.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
-
-uint32_t
-fot_port_set_size(const fot_port_set *ps)
-{
-    if (ps->psid_len == 0)
-        return 65536;
-    uint32_t m = 16u - ps->offset - ps->psid_len;
-    uint32_t blocks = ps->offset ? (1u << ps->offset) - 1 : 1;
-    return blocks << m;
-}
-
-uint16_t
-fot_port_psid(uint16_t port, uint8_t psid_len, uint8_t offset)
-{
-    if (psid_len == 0)
-        return 0;
-    unsigned m = 16u - offset - psid_len;
-    return (uint16_t)((port >> m) & ((1u << psid_len) - 1));
-}
-
-bool
-fot_port_set_has_port(const fot_port_set *ps, uint16_t port)
-{
-    if (ps->psid_len == 0)
-        return true;
-    if (ps->offset && (port >> (16 - ps->offset)) == 0)
-        return false;
-    return fot_port_psid(port, ps->psid_len, ps->offset) == ps->psid;
-}
-
-bool
-fot_port_set_contains(const fot_port_set *ps, uint32_t ipv4, uint16_t port)
-{
-    uint32_t mask = ps->ipv4_len ? UINT32_MAX << (32 - ps->ipv4_len) : 0;
-    return (ipv4 & mask) == (ps->ipv4 & mask) && fot_port_set_has_port(ps, port);
-}
-
-/* count bits of a starting at bit `from` (0 = most significant), count <= 32. */
-static uint32_t
-bits(const uint8_t a[16], unsigned from, unsigned count)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < count; i++) {
-        unsigned b = from + i;
-        v = v << 1 | ((a[b / 8] >> (7 - b % 8)) & 1u);
-    }
-    return v;
-}
-
-bool
-fot_ipv6_prefix_match(const uint8_t a[16], const uint8_t prefix[16], uint8_t len)
-{
-    unsigned whole = len / 8u, rest = len % 8u;
-    if (memcmp(a, prefix, whole) != 0)
-        return false;
-    if (rest == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xff << (8 - rest));
-    return (a[whole] & mask) == (prefix[whole] & mask);
-}
-
-bool
-fot_map_rule_matches(const fot_map_rule *r, const uint8_t ce[16])
-{
-    return fot_ipv6_prefix_match(ce, r->prefix6, r->prefix6_len);
-}
-
-void
-fot_map_rule_port_set(const fot_map_rule *r, const uint8_t ce[16], fot_port_set *out)
-{
-    unsigned suffix_len = 32u - r->prefix4_len;
-    memset(out, 0, sizeof *out);
-    out->offset = r->offset;
-    if (r->ea_len <= suffix_len) {
-        /* No PSID: the CE gets an address, or a prefix when EA bits are fewer. */
-        uint32_t ea = bits(ce, r->prefix6_len, r->ea_len);
-        out->ipv4_len = (uint8_t)(r->prefix4_len + r->ea_len);
-        out->ipv4 = r->prefix4 | (r->ea_len ? ea << (suffix_len - r->ea_len) : 0);
-        return;
-    }
-    /* Up to 48 EA bits: the IPv4 suffix (at most 32), then the PSID (at most 16). */
-    unsigned k = r->ea_len - suffix_len;
-    out->ipv4_len = 32;
-    out->ipv4 = r->prefix4 | bits(ce, r->prefix6_len, suffix_len);
-    out->psid_len = (uint8_t)k;
-    out->psid = (uint16_t)bits(ce, r->prefix6_len + suffix_len, k);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-fot_iid_layout
-fot_map_iid(const uint8_t ce[16], uint32_t ipv4, uint16_t *psid)
-{
-    if (ce[8] == 0 && ce[9] == 0 && get32(ce + 10) == ipv4) {
-        *psid = (uint16_t)(ce[14] << 8 | ce[15]);
-        return FOT_IID_RFC7597;
-    }
-    if (ce[8] == 0 && ce[15] == 0 && get32(ce + 9) == ipv4) {
-        *psid = (uint16_t)(ce[13] << 8 | ce[14]);
-        return FOT_IID_LEGACY;
-    }
-    return FOT_IID_NONE;
-}
-
-bool
-fot_ipv4_is_private(uint32_t a)
-{
-    return (a >> 24) == 10 || (a >> 20) == 0xac1 || (a >> 16) == 0xc0a8 || (a >> 22) == (100u << 2 | 1u) ||
-           (a >> 3) == (0xc0000000u >> 3);
-}
-
-/* ---- parsing ---- */
-
-bool
-fot_ipv6_prefix_parse(const char *text, uint8_t out[16], uint8_t *len)
-{
-    char *copy = g_strdup(text);
-    char *slash = strchr(copy, '/');
-    unsigned long l = 128;
-    bool ok = true;
-    if (slash) {
-        *slash = '\0';
-        char *end;
-        ok = g_ascii_isdigit(slash[1]) && (l = strtoul(slash + 1, &end, 10), *end == '\0') && l <= 128;
-    }
-    ok = ok && inet_pton(AF_INET6, copy, out) == 1;
-    g_free(copy);
-    *len = (uint8_t)l;
-    return ok;
-}
-
-bool
-fot_ipv4_prefix_parse(const char *text, uint32_t *out, uint8_t *len)
-{
-    char *copy = g_strdup(text);
-    char *slash = strchr(copy, '/');
-    unsigned long l = 32;
-    bool ok = true;
-    struct in_addr a;
-    if (slash) {
-        *slash = '\0';
-        char *end;
-        ok = g_ascii_isdigit(slash[1]) && (l = strtoul(slash + 1, &end, 10), *end == '\0') && l <= 32;
-    }
-    ok = ok && inet_pton(AF_INET, copy, &a) == 1;
-    g_free(copy);
-    *out = ok ? ntohl(a.s_addr) : 0;
-    *len = (uint8_t)l;
-    return ok;
-}
-
-static bool
-parse_small(const char *text, unsigned max, unsigned *out)
-{
-    char *end;
-    if (!g_ascii_isdigit(text[0]))
-        return false;
-    unsigned long v = strtoul(text, &end, 10);
-    if (*end || v > max)
-        return false;
-    *out = (unsigned)v;
-    return true;
-}
-
-bool
-fot_map_rule_parse(const char *text, fot_map_rule *out, char **err)
-{
-    gchar **f = g_strsplit(text, ";", -1);
-    guint n = g_strv_length(f);
-    unsigned ea = 0, offset = 6;
-    uint8_t l6 = 0, l4 = 0;
-    const char *why = NULL;
-    memset(out, 0, sizeof *out);
-    if (n < 3 || n > 4)
-        why = "needs 3 or 4 fields separated by \";\"";
-    else if (!fot_ipv6_prefix_parse(f[0], out->prefix6, &l6))
-        why = "Rule IPv6 prefix is not an IPv6 prefix";
-    else if (!fot_ipv4_prefix_parse(f[1], &out->prefix4, &l4))
-        why = "Rule IPv4 prefix is not an IPv4 prefix";
-    else if (!parse_small(f[2], 48, &ea))
-        why = "EA-bits length is not 0..48";
-    else if (n == 4 && !parse_small(f[3], 15, &offset))
-        why = "PSID offset is not 0..15";
-    else if (l6 + ea > 64)
-        why = "Rule IPv6 prefix length + EA-bits length exceeds 64";
-    else if (ea > 32u - l4 && ea - (32u - l4) + offset > 16)
-        why = "PSID length + PSID offset exceeds 16";
-    if (why) {
-        *err = g_strdup(why);
-        g_strfreev(f);
-        return false;
-    }
-    out->prefix6_len = l6;
-    out->prefix4_len = l4;
-    out->prefix4 &= l4 ? UINT32_MAX << (32 - l4) : 0;
-    out->ea_len = (uint8_t)ea;
-    out->offset = (uint8_t)offset;
-    g_strfreev(f);
-    return true;
-}
-
-/* An exact address: the common form without allocating (a table may have a
- * million lines), "ADDR/128" and "A.B.C.D/32" through the prefix parsers. */
-static bool
-exact_ipv6(const char *text, uint8_t out[16])
-{
-    uint8_t len;
-    return inet_pton(AF_INET6, text, out) == 1 || (fot_ipv6_prefix_parse(text, out, &len) && len == 128);
-}
-
-static bool
-exact_ipv4(const char *text, uint32_t *out)
-{
-    struct in_addr a;
-    uint8_t len;
-    if (inet_pton(AF_INET, text, &a) == 1) {
-        *out = ntohl(a.s_addr);
-        return true;
-    }
-    return fot_ipv4_prefix_parse(text, out, &len) && len == 32;
-}
-
-bool
-fot_lw_binding_from_fields(char *const *f, unsigned n, fot_lw_binding *out, const char **why)
-{
-    unsigned psid = 0, len = 0, offset = 0;
-    memset(out, 0, sizeof *out);
-    *why = NULL;
-    if (n < 4 || n > 6)
-        *why = "needs 4 to 6 fields";
-    else if (!exact_ipv6(f[0], out->b4))
-        *why = "B4 address is not an IPv6 address";
-    else if (!exact_ipv4(f[1], &out->set.ipv4))
-        *why = "IPv4 is not an IPv4 address";
-    else if (!parse_small(f[3], 16, &len))
-        *why = "PSID length is not 0..16";
-    else if (n >= 5 && f[4][0] && !parse_small(f[4], 15, &offset))
-        *why = "PSID offset is not 0..15";
-    else if (len + offset > 16)
-        *why = "PSID length + PSID offset exceeds 16";
-    else if (!parse_small(f[2], len ? (1u << len) - 1 : 0, &psid))
-        *why = "PSID does not fit in PSID length bits";
-    else if (n == 6 && f[5][0] && !exact_ipv6(f[5], out->br))
-        *why = "BR address is not an IPv6 address";
-    if (*why)
-        return false;
-    out->has_br = n == 6 && f[5][0];
-    out->set.ipv4_len = 32;
-    out->set.psid = (uint16_t)psid;
-    out->set.psid_len = (uint8_t)len;
-    out->set.offset = (uint8_t)offset;
-    return true;
-}
-
-bool
-fot_lw_binding_parse(const char *text, fot_lw_binding *out, char **err)
-{
-    gchar **f = g_strsplit(text, ";", -1);
-    const char *why;
-    bool ok = fot_lw_binding_from_fields(f, g_strv_length(f), out, &why);
-    if (!ok)
-        *err = g_strdup(why);
-    g_strfreev(f);
-    return ok;
-}
-
-/* ---- the configured knowledge ---- */
 
 typedef struct br_prefix {
     uint8_t prefix[16];
@@ -434,8 +157,6 @@ fot_softwire_judges(const fot_softwire *sw)
     return sw && (sw->rules->len || fot_softwire_has_bindings(sw));
 }
 
-static char *binding_text(const fot_lw_binding *b);
-
 /* The last table built, and what it was built from: a preference reload or a
  * second -z instance with the same sources gets the same table, unbuilt. */
 static struct {
@@ -473,7 +194,7 @@ fot_softwire_table(fot_softwire *sw)
     fot_bindings_builder *b = fot_bindings_builder_new();
     for (guint i = 0; i < sw->bindings->len; i++) {
         const fot_lw_binding *e = &g_array_index(sw->bindings, fot_lw_binding, i);
-        char *text = binding_text(e);
+        char *text = fot_lw_binding_text(e);
         char *where = g_strdup_printf("lw_binding=%s", text);
         fot_bindings_builder_add(b, e, where);
         g_free(where);
@@ -531,7 +252,7 @@ fot_softwire_find_rule_v4(const fot_softwire *sw, uint32_t ipv4)
     const fot_map_rule *best = NULL;
     for (guint i = 0; sw && i < sw->rules->len; i++) {
         const fot_map_rule *r = &g_array_index(sw->rules, fot_map_rule, i);
-        uint32_t mask = r->prefix4_len ? UINT32_MAX << (32 - r->prefix4_len) : 0;
+        uint32_t mask = fot_ipv4_mask(r->prefix4_len);
         if ((ipv4 & mask) == r->prefix4 && (!best || r->prefix4_len > best->prefix4_len))
             best = r;
     }
@@ -552,14 +273,8 @@ fot_softwire_is_br(const fot_softwire *sw, const uint8_t addr[16])
 static void
 append_ipv6(GString *s, const uint8_t a[16])
 {
-    char buf[INET6_ADDRSTRLEN];
-    g_string_append(s, inet_ntop(AF_INET6, a, buf, sizeof buf));
-}
-
-static void
-append_ipv4(GString *s, uint32_t a)
-{
-    g_string_append_printf(s, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+    char buf[FOT_IPV6_TEXT_SIZE];
+    g_string_append(s, fot_ipv6_text(a, buf));
 }
 
 char *
@@ -572,13 +287,11 @@ fot_softwire_list_text(const fot_softwire *sw, fot_list which)
         if (i)
             g_string_append_c(s, ' ');
         if (which == FOT_LIST_RULES) {
-            const fot_map_rule *r = &g_array_index(sw->rules, fot_map_rule, i);
-            append_ipv6(s, r->prefix6);
-            g_string_append_printf(s, "/%u;", r->prefix6_len);
-            append_ipv4(s, r->prefix4);
-            g_string_append_printf(s, "/%u;%u;%u", r->prefix4_len, r->ea_len, r->offset);
+            char *text = fot_map_rule_text(&g_array_index(sw->rules, fot_map_rule, i));
+            g_string_append(s, text);
+            g_free(text);
         } else if (which == FOT_LIST_BINDINGS) {
-            char *text = binding_text(&g_array_index(sw->bindings, fot_lw_binding, i));
+            char *text = fot_lw_binding_text(&g_array_index(sw->bindings, fot_lw_binding, i));
             g_string_append(s, text);
             g_free(text);
         } else {
@@ -591,94 +304,7 @@ fot_softwire_list_text(const fot_softwire *sw, fot_list which)
     return g_string_free(s, FALSE);
 }
 
-static char *
-binding_text(const fot_lw_binding *b)
-{
-    GString *s = g_string_new(NULL);
-    append_ipv6(s, b->b4);
-    g_string_append_c(s, ';');
-    append_ipv4(s, b->set.ipv4);
-    g_string_append_printf(s, ";%u;%u;%u", b->set.psid, b->set.psid_len, b->set.offset);
-    if (b->has_br) {
-        g_string_append_c(s, ';');
-        append_ipv6(s, b->br);
-    }
-    return g_string_free(s, FALSE);
-}
-
-/* ---- MAP-E address derivation (RFC 7597 section 6) ---- */
-
-static void
-set_bits(uint8_t a[16], unsigned from, unsigned count, uint32_t v)
-{
-    for (unsigned i = 0; i < count; i++) {
-        unsigned b = from + i;
-        uint8_t bit = (uint8_t)(1u << (7 - b % 8));
-        if (v >> (count - 1 - i) & 1u)
-            a[b / 8] |= bit;
-        else
-            a[b / 8] &= (uint8_t)~bit;
-    }
-}
-
-void
-fot_map_rule_set_of(const fot_map_rule *r, uint32_t ipv4, uint16_t port, fot_port_set *out)
-{
-    unsigned suffix_len = 32u - r->prefix4_len;
-    memset(out, 0, sizeof *out);
-    out->offset = r->offset;
-    if (r->ea_len <= suffix_len) {
-        out->ipv4_len = (uint8_t)(r->prefix4_len + r->ea_len);
-        out->ipv4 = ipv4 & (out->ipv4_len ? UINT32_MAX << (32 - out->ipv4_len) : 0);
-        return;
-    }
-    out->ipv4_len = 32;
-    out->ipv4 = ipv4;
-    out->psid_len = (uint8_t)(r->ea_len - suffix_len);
-    out->psid = fot_port_psid(port, out->psid_len, out->offset);
-}
-
-void
-fot_map_address(const fot_map_rule *r, const fot_port_set *set, fot_iid_layout layout, uint8_t out[16])
-{
-    unsigned suffix_len = 32u - r->prefix4_len;
-    memset(out, 0, 16);
-    memcpy(out, r->prefix6, (r->prefix6_len + 7u) / 8u);
-    set_bits(out, r->prefix6_len, 64u - r->prefix6_len, 0); /* EA bits and subnet ID start at zero */
-    if (r->ea_len <= suffix_len) {
-        uint32_t ea = r->ea_len ? (set->ipv4 >> (suffix_len - r->ea_len)) & ((1u << r->ea_len) - 1) : 0;
-        set_bits(out, r->prefix6_len, r->ea_len, ea);
-    } else {
-        set_bits(out, r->prefix6_len, suffix_len, suffix_len ? set->ipv4 & (UINT32_MAX >> (32 - suffix_len)) : 0);
-        set_bits(out, r->prefix6_len + suffix_len, set->psid_len, set->psid);
-    }
-    uint32_t v4 = set->ipv4 & (set->ipv4_len ? UINT32_MAX << (32 - set->ipv4_len) : 0);
-    uint8_t *iid = out + 8;
-    unsigned at = layout == FOT_IID_LEGACY ? 1 : 2;
-    iid[at] = (uint8_t)(v4 >> 24), iid[at + 1] = (uint8_t)(v4 >> 16), iid[at + 2] = (uint8_t)(v4 >> 8);
-    iid[at + 3] = (uint8_t)v4;
-    iid[at + 4] = (uint8_t)(set->psid >> 8), iid[at + 5] = (uint8_t)set->psid;
-}
-
-bool
-fot_map_is_address(const fot_map_rule *r, const fot_port_set *set, const uint8_t ce[16])
-{
-    uint8_t e[16];
-    fot_map_address(r, set, FOT_IID_RFC7597, e);
-    if (memcmp(e, ce, 16) == 0)
-        return true;
-    fot_map_address(r, set, FOT_IID_LEGACY, e);
-    return memcmp(e, ce, 16) == 0;
-}
-
 /* ---- verdicts ---- */
-
-static bool
-excluded_port(uint8_t psid_len, uint8_t offset, uint16_t port)
-{
-    /* RFC 7597 section 5.1: with a > 0, A = 0 (ports 0 .. 2^(16-a) - 1) is in no set. */
-    return psid_len && offset && (port >> (16 - offset)) == 0;
-}
 
 /* With the BR right: bound; else wrong-br. A softwire's own BR wins over br=. */
 static fot_verdict
@@ -702,7 +328,7 @@ judge_binding(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16]
     const fot_binding *r = fot_bindings_get(t, rep);
     if (r->flags & FOT_BINDING_SHAPE_CONFLICT)
         return FOT_VERDICT_CONFLICT;
-    uint32_t n = excluded_port(r->psid_len, r->offset, port)
+    uint32_t n = fot_port_excluded(r->psid_len, r->offset, port)
                      ? 0
                      : fot_bindings_find(t, ipv4, fot_port_psid(port, r->psid_len, r->offset));
     if (n) {
@@ -732,7 +358,7 @@ judge_rule(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], u
     fot_map_rule_set_of(r, ipv4, port, &set);
     if (fot_map_is_address(r, &set, ce)) {
         out->set = set;
-        if (excluded_port(set.psid_len, set.offset, port))
+        if (fot_port_excluded(set.psid_len, set.offset, port))
             return FOT_VERDICT_WRONG_PORT;
         return check_br(sw, NULL, br);
     }
@@ -742,7 +368,7 @@ judge_rule(const fot_softwire *sw, const uint8_t ce[16], const uint8_t br[16], u
     fot_port_set own;
     if (!fot_softwire_map_ce(sw, ce, &own))
         return FOT_VERDICT_SPOOFED;
-    uint32_t mask = own.ipv4_len ? UINT32_MAX << (32 - own.ipv4_len) : 0;
+    uint32_t mask = fot_ipv4_mask(own.ipv4_len);
     return (ipv4 & mask) == own.ipv4 ? FOT_VERDICT_WRONG_PORT : FOT_VERDICT_WRONG_ADDRESS;
 }
 

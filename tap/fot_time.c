@@ -1,4 +1,5 @@
-/* Capture time formatting; localtime_r honours TZ, which the tests set. */
+/* \summary: capture time: making it, rounding it, writing it (RFC 3339, the original's clock) */
+/* localtime_r honours TZ, which the tests set. */
 #include "fot_time.h"
 
 #include <stdbool.h>

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fot_args.h"
 #include "fot_config.h"
 #include "fot_bindings.h"
 #include "fot_softwire.h"

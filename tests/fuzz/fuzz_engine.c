@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fot_args.h"
 #include "fot_bindings.h"
 #include "fot_engine.h"
 #include "fot_mode.h"
@@ -231,11 +232,11 @@ static int
 compare_key(const void *a, const void *b)
 {
     const fot_session *x = *(const fot_session *const *)a, *y = *(const fot_session *const *)b;
-    uint64_t kx[3] = { (uint64_t)x->ce << 8 | x->proto, (uint64_t)x->client_ip << 16 | x->client_port,
-                       (uint64_t)x->server_ip << 16 | x->server_port };
-    uint64_t ky[3] = { (uint64_t)y->ce << 8 | y->proto, (uint64_t)y->client_ip << 16 | y->client_port,
-                       (uint64_t)y->server_ip << 16 | y->server_port };
-    for (int i = 0; i < 3; i++)
+    uint64_t kx[4] = { (uint64_t)x->ce << 8 | x->proto, (uint64_t)x->client_ip << 16 | x->client_port,
+                       (uint64_t)x->server_ip << 16 | x->server_port, x->br };
+    uint64_t ky[4] = { (uint64_t)y->ce << 8 | y->proto, (uint64_t)y->client_ip << 16 | y->client_port,
+                       (uint64_t)y->server_ip << 16 | y->server_port, y->br };
+    for (int i = 0; i < 4; i++)
         if (kx[i] != ky[i])
             return kx[i] < ky[i] ? -1 : 1;
     return 0;
@@ -534,8 +535,8 @@ check_result(const harness *h, const fot_event *ev, const fot_packet_result *res
     fot_ce_info ce;
     fot_engine_ce(e, s->ce, &ce);
     CHECK(res->out_of_set == fot_verdict_out_of_set(res->verdict));
-    CHECK(!res->crossed_threshold ||
-          (res->set_size && (uint64_t)res->set_ports * 100 >= (uint64_t)config_of(h)->threshold * res->set_size));
+    CHECK(!res->crossed_threshold || (res->set_size && (uint64_t)res->set_ports_in_use * 100 >=
+                                                           (uint64_t)config_of(h)->threshold * res->set_size));
 }
 
 /* ---- records ---- */
@@ -669,7 +670,10 @@ static void
 render(harness *h, bool numbered)
 {
     size_t log_at, log_len;
-    fot_report_sum(h->text, engine_of(h), NULL, numbered);
+    if (numbered)
+        fot_report_window(h->text, engine_of(h), NULL, 72);
+    else
+        fot_report_sum(h->text, engine_of(h), NULL);
     fot_report_sum_original(h->text, engine_of(h), NULL, &log_at, &log_len);
     CHECK(log_at + log_len <= h->text->len);
     g_string_truncate(h->text, 0);

@@ -206,7 +206,7 @@ def open_top_window(screen, main):
     return open_stat(screen, main, "4o6top", "4o6top")
 
 
-WINDOW_COLUMNS = 72  # FOT_REPORT_WINDOW_COLUMNS: what the window first shows without wrapping
+WINDOW_COLUMNS = 72  # plugin/gui_top.c WINDOW_COLUMNS: what the window first shows without wrapping
 
 
 def sum_rows(text):

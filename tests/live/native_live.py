@@ -98,12 +98,12 @@ def check_pipe(cli):
         fail("live pipe, stat: rows came %.1f s apart while the pipe was quiet" % max(gaps))
     print("live pipe, stat: %d rows, one a second, %.2f s apart at most" % (len(rows), max(gaps)))
 
-    tables = [t for t, line in run_piped(cli, ["-m", "sum", "-i", "1"], True) if "Total Sess:" in line]
+    tables = [t for t, line in run_piped(cli, ["-m", "sum", "-i", "1", "-layout", "plugin"], True) if "Total Sess:" in line]
     if len(tables) < 4:
         fail("live pipe, sum: %d tables in about 5 s, want one a second" % len(tables))
     print("live pipe, sum: %d tables" % len(tables))
 
-    old = [line for _, line in run_piped(cli, ["-m", "sum", "-i", "1"], False) if "Total Sess:" in line]
+    old = [line for _, line in run_piped(cli, ["-m", "sum", "-i", "1", "-layout", "plugin"], False) if "Total Sess:" in line]
     if len(old) != 1:
         fail("an old capture piped in: %d sum tables, want 1" % len(old))
     print("old capture piped in: one sum table")
@@ -127,7 +127,7 @@ def check_no_capability(cli):
 def check_quiet_interface(cli, work):
     out_path = os.path.join(work, "sum.out")
     with open(out_path, "wb") as out:
-        p = subprocess.Popen(with_caps([cli, "-I", "lo", "-f", "host 2001:db8::dead", "-m", "sum", "-i", "1"]),
+        p = subprocess.Popen(with_caps([cli, "-I", "lo", "-f", "host 2001:db8::dead", "-m", "sum", "-i", "1", "-layout", "plugin"]),
                              stdout=out, stderr=subprocess.PIPE)
         time.sleep(4.5)
         p.send_signal(signal.SIGINT)
@@ -149,7 +149,7 @@ def check_drops(cli, capture, work):
     """A stopped command and a 1 MiB buffer: the kernel drops, and the command says so."""
     out_path = os.path.join(work, "stat.out")
     with open(out_path, "wb") as out:
-        p = subprocess.Popen(with_caps([cli, "-I", "lo", "-B", "1", "-m", "stat", "-drops", "-i", "1"]), stdout=out,
+        p = subprocess.Popen(with_caps([cli, "-I", "lo", "-B", "1", "-m", "stat", "-drops", "-i", "1", "-layout", "plugin"]), stdout=out,
                              stderr=subprocess.PIPE)
         time.sleep(1.5)
         p.send_signal(signal.SIGSTOP)

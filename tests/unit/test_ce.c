@@ -1,5 +1,6 @@
 /* Per-CE accounting in the engine: ports in use as sessions come and go,
  * the peak, the largest use across CEs, out-of-set packets, mechanisms. */
+#include "fot_args.h"
 #include "fot_config.h"
 #include "test_util.h"
 

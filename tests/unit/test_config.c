@@ -2,6 +2,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fot_args.h"
 #include "fot_config.h"
 #include "fot_time.h"
 
@@ -99,7 +100,7 @@ test_errors_name_the_bad_part(void)
         { "sum,intervall=5", "intervall=5: unknown option (accepted: interval, height, src, delimiter, noheader, "
                              "tcp_timeout, tcp_close_timeout, udp_timeout, dns_timeout, icmp_timeout, sort, "
                              "bytes, refresh, tunnel, ce_ports, threshold, map_rule, lw_binding, br, max_sessions, "
-                             "evicted, format, ends, output, bindings, layout, file, filter)" },
+                             "evicted, format, ends, output, bindings, layout, file, events, observer, filter)" },
         { "ce,map_rule=2001:db8::/40;192.0.2.0/24", "map_rule=2001:db8::/40;192.0.2.0/24: needs 3 or 4 "
                                                     "fields separated by \";\" (accepted: "
                                                     "PREFIX6;PREFIX4;EA_LEN[;OFFSET])" },

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fot_args.h"
 #include "fot_run.h"
 #include "test_util.h"
 

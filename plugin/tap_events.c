@@ -1,8 +1,9 @@
+/* \summary: tap listeners turned into 4o6top events for a sink: a -z statistic or the window */
 /* Tap listeners feeding a frame reader: Wireshark's `ipv6` and `ip` (or, in
  * tshark without a filter, what the ip.proto hook recorded), or the fast
  * path's tap for a packet it read whole. Taps fire in dissection order and
  * `frame` last, so `frame` commits what the frame held. */
-#include "capture.h"
+#include "tap_events.h"
 
 #include <epan/dissectors/packet-ip.h>
 #include <epan/epan_dissect.h>
@@ -12,8 +13,8 @@
 #include "host.h"
 #include "tunnel_seen.h"
 
-struct fot_capture {
-    fot_capture_sink sink;
+struct fot_tap_events {
+    fot_event_sink sink;
     void *ud;
     fot_frame_reader *reader;
     int listeners;
@@ -28,7 +29,7 @@ static tap_packet_status
 on_ipv6(FOT_TAP_PACKET_ARGS)
 {
     (void)edt, (void)flags;
-    fot_frame_reader_ipv6(((fot_capture *)tapdata)->reader, pinfo, data);
+    fot_frame_reader_ipv6(((fot_tap_events *)tapdata)->reader, pinfo, data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -36,7 +37,7 @@ static tap_packet_status
 on_ip(FOT_TAP_PACKET_ARGS)
 {
     (void)edt, (void)flags;
-    fot_frame_reader_inner_at(((fot_capture *)tapdata)->reader, pinfo, data);
+    fot_frame_reader_inner_at(((fot_tap_events *)tapdata)->reader, pinfo, data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -44,14 +45,14 @@ static tap_packet_status
 on_tunnel(FOT_TAP_PACKET_ARGS)
 {
     (void)edt, (void)flags;
-    fot_frame_reader_tunnel(((fot_capture *)tapdata)->reader, pinfo, data);
+    fot_frame_reader_tunnel(((fot_tap_events *)tapdata)->reader, pinfo, data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
 static tap_packet_status
 on_frame(FOT_TAP_PACKET_ARGS)
 {
-    fot_capture *c = tapdata;
+    fot_tap_events *c = tapdata;
     (void)data, (void)flags;
     const fot_tunnel_seen *t = c->hooked ? fot_tunnel_seen_get(pinfo) : NULL;
     fot_frame_result res;
@@ -88,14 +89,14 @@ on_frame(FOT_TAP_PACKET_ARGS)
 static void
 on_draw(void *tapdata)
 {
-    fot_capture *c = tapdata;
+    fot_tap_events *c = tapdata;
     c->sink.draw(c->ud);
 }
 
 static void
 on_finish(void *tapdata)
 {
-    fot_capture *c = tapdata;
+    fot_tap_events *c = tapdata;
     if (c->sink.finish)
         c->sink.finish(c->ud);
 }
@@ -103,14 +104,14 @@ on_finish(void *tapdata)
 static void
 on_reset(void *tapdata)
 {
-    fot_capture *c = tapdata;
+    fot_tap_events *c = tapdata;
     fot_frame_reader_reset(c->reader);
     c->malformed = 0;
     c->sink.reset(c->ud);
 }
 
 static GString *
-add_listener(fot_capture *c, const char *tap, const char *filter, tap_reset_cb reset, tap_packet_cb packet,
+add_listener(fot_tap_events *c, const char *tap, const char *filter, tap_reset_cb reset, tap_packet_cb packet,
              tap_draw_cb draw, tap_finish_cb finish)
 {
     GString *e = register_tap_listener(tap, c, filter, TL_REQUIRES_NOTHING, reset, packet, draw, finish);
@@ -119,10 +120,10 @@ add_listener(fot_capture *c, const char *tap, const char *filter, tap_reset_cb r
     return e;
 }
 
-fot_capture *
-fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, char **err)
+fot_tap_events *
+fot_tap_events_start(const char *filter, const fot_event_sink *sink, void *ud, char **err)
 {
-    fot_capture *c = g_new0(fot_capture, 1);
+    fot_tap_events *c = g_new0(fot_tap_events, 1);
     c->sink = *sink;
     c->ud = ud;
     c->reader = fot_frame_reader_new();
@@ -150,12 +151,12 @@ fot_capture_start(const char *filter, const fot_capture_sink *sink, void *ud, ch
         return c;
     *err = g_strdup(e->str);
     g_string_free(e, TRUE);
-    fot_capture_stop(c);
+    fot_tap_events_stop(c);
     return NULL;
 }
 
 void
-fot_capture_free(fot_capture *c)
+fot_tap_events_free(fot_tap_events *c)
 {
     if (!c)
         return;
@@ -166,17 +167,17 @@ fot_capture_free(fot_capture *c)
 }
 
 void
-fot_capture_stop(fot_capture *c)
+fot_tap_events_stop(fot_tap_events *c)
 {
     if (!c)
         return;
     for (; c->listeners > 0; c->listeners--)
         remove_tap_listener(c);
-    fot_capture_free(c);
+    fot_tap_events_free(c);
 }
 
 void
-fot_capture_conclude(fot_capture *c, const char *who)
+fot_tap_events_conclude(fot_tap_events *c, const char *who)
 {
     c->sink.tally(c->ud, FOT_TALLY_UNREASSEMBLED, fot_frame_reader_drop_pending(c->reader) + fot_fast_path_pending());
     if (c->malformed)

@@ -1,6 +1,6 @@
-/* The tshark side: parse -z 4o6top,..., stream rows to stdout, and on a bad
- * argument say so in one line and exit before any packet is read (as
- * tshark's own -z statistics do). */
+/* \summary: the -z 4o6top statistic of tshark: its arguments, its output, a run fed by tap events */
+/* On a bad argument it says so in one line and exits before any packet is
+ * read, as tshark's own -z statistics do. */
 #include "ws_compat.h"
 
 #include <epan/stat_tap_ui.h>
@@ -9,61 +9,63 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "cli.h"
+#include "fot_args.h"
+#include "fot_help.h"
 #include "fot_mode.h"
 #include "fot_run.h"
 #include "prefs.h"
 #include "host.h"
+#include "tap_events.h"
+#include "tshark_stat.h"
 
-#define CLI_NAME "4o6top"
+#define STAT_NAME "4o6top"
 
-typedef struct cli_instance {
+typedef struct stat_instance {
     fot_run *run;
-    fot_capture *capture;
+    fot_tap_events *events;
     FILE *file; /* output=, or NULL for stdout */
-} cli_instance;
+} stat_instance;
 
 static gboolean
-cli_frame(void *ud, int64_t t)
+stat_frame(void *ud, int64_t t)
 {
-    fot_run_frame(((cli_instance *)ud)->run, t);
+    fot_run_frame(((stat_instance *)ud)->run, t);
     return FALSE;
 }
 
 static void
-cli_packet(void *ud, const fot_event *ev, int frac_digits)
+stat_packet(void *ud, const fot_event *ev, int frac_digits)
 {
-    fot_run_packet(((cli_instance *)ud)->run, ev, frac_digits);
+    fot_run_packet(((stat_instance *)ud)->run, ev, frac_digits);
 }
 
 static void
-cli_tally(void *ud, fot_tally which, uint64_t n)
+stat_tally(void *ud, fot_tally which, uint64_t n)
 {
-    fot_run_tally(((cli_instance *)ud)->run, which, n);
+    fot_run_tally(((stat_instance *)ud)->run, which, n);
 }
 
 static void
-cli_draw(void *ud)
+stat_draw(void *ud)
 {
-    cli_instance *inst = ud;
-    fot_capture_conclude(inst->capture, CLI_NAME);
+    stat_instance *inst = ud;
+    fot_tap_events_conclude(inst->events, STAT_NAME);
     fot_run_finish(inst->run);
 }
 
 static void
-cli_reset(void *ud)
+stat_reset(void *ud)
 {
     (void)ud; /* tshark resets only after the final draw */
 }
 
 /* tshark removes its tap listeners at exit: free the instance then. */
 static void
-cli_finish(void *ud)
+stat_finish(void *ud)
 {
-    cli_instance *inst = ud;
+    stat_instance *inst = ud;
     fot_run_free(inst->run);
-    fot_capture_free(inst->capture);
+    fot_tap_events_free(inst->events);
     if (inst->file)
         fclose(inst->file);
     g_free(inst);
@@ -74,37 +76,18 @@ fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs(CLI_NAME ": ", stderr);
+    fputs(STAT_NAME ": ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
     exit(1);
 }
 
-static void
-print_help(void)
-{
-    printf("Usage: tshark -r FILE -q -z 4o6top,MODE[,option=value...][,FILTER]\nModes:\n");
-    for (int m = 0; m < FOT_MODE_COUNT; m++)
-        printf("  %-18s %s\n", fot_modes[m].name, fot_modes[m].help);
-    printf("Options (also preferences: -o 4o6top.OPTION:VALUE):\n");
-    fot_config defaults;
-    fot_config_defaults(&defaults);
-    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
-        const fot_option *o = &fot_options[i];
-        char *def = fot_config_get(&defaults, o->name);
-        printf("  %-18s %-5s %s [default: %s]\n", o->name, o->original_flag ? o->original_flag : "", o->description,
-               def[0] ? def : "none");
-        g_free(def);
-    }
-    printf("  %-18s %-5s %s\n", "filter", "", "display filter for the tunnelled packets (also: a trailing filter)");
-}
-
 static fot_ws_stat_init_result
-cli_init(const char *opt_arg, void *userdata)
+stat_init(const char *opt_arg, void *userdata)
 {
     (void)userdata;
-    const char *rest = opt_arg + strlen(CLI_NAME);
+    const char *rest = opt_arg + strlen(STAT_NAME);
     if (*rest != ',') { /* tshark hands over every -z that starts with "4o6top" */
         char *modes = fot_mode_list("|");
         fail("\"-z %s\"%s: -z 4o6top,%s[,option=value...][,filter]; -z 4o6top,help lists the options", opt_arg,
@@ -112,7 +95,10 @@ cli_init(const char *opt_arg, void *userdata)
     }
     rest++;
     if (strcmp(rest, "help") == 0 || strncmp(rest, "help,", 5) == 0) {
-        print_help();
+        GString *help = g_string_new(NULL);
+        fot_help_z(help);
+        fputs(help->str, stdout);
+        g_string_free(help, TRUE);
         exit(0);
     }
 
@@ -123,10 +109,10 @@ cli_init(const char *opt_arg, void *userdata)
         fail("%s", err);
 
     /* The filter first: nothing, not even a header, is printed for a bad one. */
-    cli_instance *inst = g_new0(cli_instance, 1);
-    static const fot_capture_sink sink = { cli_frame, cli_packet, cli_tally, cli_draw, cli_reset, cli_finish };
-    inst->capture = fot_capture_start(filter, &sink, inst, &err);
-    if (!inst->capture)
+    stat_instance *inst = g_new0(stat_instance, 1);
+    static const fot_event_sink sink = { stat_frame, stat_packet, stat_tally, stat_draw, stat_reset, stat_finish };
+    inst->events = fot_tap_events_start(filter, &sink, inst, &err);
+    if (!inst->events)
         fail("bad filter: %s", err);
     if (cfg.output[0] && !(inst->file = fopen(cfg.output, "w")))
         fail("output=%s: %s", cfg.output, g_strerror(errno));
@@ -149,10 +135,10 @@ cli_init(const char *opt_arg, void *userdata)
 }
 
 void
-fot_cli_register(void)
+fot_tshark_stat_register(void)
 {
     static stat_tap_ui ui = {
-        .group = REGISTER_STAT_GROUP_GENERIC, .title = "4o6top", .cli_string = CLI_NAME, .tap_init_cb = cli_init
+        .group = REGISTER_STAT_GROUP_GENERIC, .title = "4o6top", .cli_string = STAT_NAME, .tap_init_cb = stat_init
     };
     register_stat_tap_ui(&ui, NULL);
 }
