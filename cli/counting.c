@@ -15,7 +15,7 @@
 struct fot_counting {
     fot_walk *walk;
     fot_counting_input in;
-    fot_run *runs[2]; /* as tshark's -z instances, in the order given */
+    fot_run *runs[3]; /* as tshark's -z instances, in the order given */
     unsigned n_runs;
     FILE *docs;       /* -m elastic: the stat documents' stream */
     uint64_t frames;
@@ -71,6 +71,22 @@ doc_file(fot_doc_fn fn, void *ud)
     return fopencookie(d, "w", io);
 }
 
+/* -m elastic's documents: stat rows, and the ce events (as JSON lines). */
+static fot_run *
+doc_run(const fot_config *cfg, fot_mode mode, fot_output out)
+{
+    fot_config docs_cfg;
+    char *err = NULL;
+    fot_config_copy(&docs_cfg, cfg);
+    fot_config_set(&docs_cfg, "format", "json", &err);
+    if (mode == FOT_MODE_CE)
+        fot_config_set(&docs_cfg, "events", "yes", &err);
+    g_free(err);
+    fot_run *run = fot_run_new(&docs_cfg, mode, NULL, out);
+    fot_config_clear(&docs_cfg);
+    return run;
+}
+
 fot_counting *
 fot_counting_new(const fot_cli_args *a, const fot_config *cfg, const fot_counting_input *in, fot_doc_fn doc_fn,
                  void *ud)
@@ -85,15 +101,10 @@ fot_counting_new(const fot_cli_args *a, const fot_config *cfg, const fot_countin
     fot_output out = { stdout, !to_file || live, live, isatty(STDOUT_FILENO) != 0, NULL };
     c->runs[c->n_runs++] = fot_run_new(cfg, a->mode, NULL, out);
     if (doc_fn) {
-        fot_config docs_cfg;
-        char *err = NULL;
-        fot_config_copy(&docs_cfg, cfg);
-        fot_config_set(&docs_cfg, "format", "json", &err);
-        g_free(err);
         c->docs = doc_file(doc_fn, ud);
         fot_output doc_out = { c->docs, true, live, false, NULL };
-        c->runs[c->n_runs++] = fot_run_new(&docs_cfg, FOT_MODE_STAT, NULL, doc_out);
-        fot_config_clear(&docs_cfg);
+        c->runs[c->n_runs++] = doc_run(cfg, FOT_MODE_STAT, doc_out);
+        c->runs[c->n_runs++] = doc_run(cfg, FOT_MODE_CE, doc_out);
     }
     return c;
 }

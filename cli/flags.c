@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "fot_help.h"
 #include "fot_mode.h"
 
 #define ELASTIC "elastic"
@@ -249,47 +250,14 @@ fot_cli_args_clear(fot_cli_args *a)
     a->settings = NULL;
 }
 
-/* What follows the flag in the help: an enum's choices, else the kind of value. */
-static char *
-value_name(const fot_option *o)
-{
-    static const char *const kinds[] = {
-        [FOT_OPT_UINT] = "N", [FOT_OPT_SECONDS] = "SECONDS", [FOT_OPT_BOOL] = "",
-        [FOT_OPT_DELIMITER] = "TEXT", [FOT_OPT_IPV4_PREFIX] = "ADDR[/LEN]", [FOT_OPT_LIST] = "ENTRY",
-        [FOT_OPT_PATH] = "FILE", [FOT_OPT_FILE] = "FILE",
-    };
-    if (o->kind == FOT_OPT_ENUM)
-        return g_strjoinv("|", (char **)o->choices);
-    return g_strdup(kinds[o->kind]);
-}
-
-static void
-flag_line(GString *s, const char *flag, const char *value, const char *text)
-{
-    char *left = g_strdup_printf("%s %s", flag, value);
-    g_string_append_printf(s, "  %-24s %s\n", left, text);
-    g_free(left);
-}
-
+/* The original's flags, then the plugin's options as flags, from tap/'s
+ * tables (fot_help.h), with the command's defaults (its layout). */
 static void
 option_lines(GString *s, bool original)
 {
     fot_config defaults;
     command_defaults(&defaults);
-    for (unsigned i = 0; i < FOT_ID_COUNT; i++) {
-        const fot_option *o = &fot_options[i];
-        if ((o->original_flag != NULL) != original || o->id == FOT_ID_OUTPUT || o->id == FOT_ID_FILE)
-            continue;
-        char *flag = original ? g_strdup(o->original_flag) : g_strconcat("-", o->name, NULL);
-        char *def = fot_config_get(&defaults, o->name), *value = value_name(o);
-        char *text = g_strdup_printf("%s%s%s%s", o->description, def[0] ? " (default " : "", def,
-                                     def[0] ? ")" : "");
-        flag_line(s, flag, value, text);
-        g_free(value);
-        g_free(text);
-        g_free(def);
-        g_free(flag);
-    }
+    fot_help_option_flags(s, &defaults, original);
     fot_config_clear(&defaults);
 }
 
@@ -310,27 +278,23 @@ fot_cli_help(void)
                        "interfaces of several link types or time precisions, a link type it does not walk:\n"
                        "  4o6top -r capture.pcapng.gz -m log -filter 'ip.dst == 192.0.2.1'\n\n"
                        "Flags of the original:\n");
-    flag_line(s, "-m", "MODE", "Mode (default sum):");
-    for (int m = 0; m < FOT_MODE_COUNT; m++) {
-        char *name = g_strdup_printf("    %s", fot_modes[m].name);
-        flag_line(s, name, "", fot_modes[m].help);
-        g_free(name);
-    }
-    flag_line(s, "    " ELASTIC, "", "the sum table, and a stat document per interval posted to -E (bulk API)");
-    flag_line(s, "-r", "FILE", "Read pcap or pcapng FILE; - is standard input (default -)");
+    fot_help_flag_line(s, "-m", "MODE", "Mode (default sum):");
+    fot_help_mode_flags(s);
+    fot_help_flag_line(s, "    " ELASTIC, "", "the sum table, and a stat document per interval posted to -E (bulk API)");
+    fot_help_flag_line(s, "-r", "FILE", "Read pcap or pcapng FILE; - is standard input (default -)");
     option_lines(s, true);
-    flag_line(s, "-E", "URL", "Elasticsearch for -m " ELASTIC ": http://host:9200, https://user:pass@host:9200");
+    fot_help_flag_line(s, "-E", "URL", "Elasticsearch for -m " ELASTIC ": http://host:9200, https://user:pass@host:9200");
     g_string_append(s, "\nOptions of the 4o6top plugin (tshark -z 4o6top,help), as flags:\n");
     option_lines(s, false);
-    flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count (reads with tshark)");
-    flag_line(s, "-f", "EXPR", "BPF capture filter (tcpdump's syntax): only frames it matches are read");
-    flag_line(s, "-engine", "native|tshark", "Who reads the capture (default: native, tshark when it must)");
-    flag_line(s, "-I", "IFACE", "Capture from IFACE with libpcap (needs CAP_NET_RAW), instead of -r");
+    fot_help_flag_line(s, "-filter", "EXPR", "Display filter: only tunnelled packets it matches count (reads with tshark)");
+    fot_help_flag_line(s, "-f", "EXPR", "BPF capture filter (tcpdump's syntax): only frames it matches are read");
+    fot_help_flag_line(s, "-engine", "native|tshark", "Who reads the capture (default: native, tshark when it must)");
+    fot_help_flag_line(s, "-I", "IFACE", "Capture from IFACE with libpcap (needs CAP_NET_RAW), instead of -r");
     char *mib = g_strdup_printf("-I: the kernel's capture buffer (default %d)", FOT_CLI_BUFFER_MIB);
-    flag_line(s, "-B", "MiB", mib);
+    fot_help_flag_line(s, "-B", "MiB", mib);
     g_free(mib);
-    flag_line(s, "-drops", "", "-I: a stat column of the packets the capture dropped");
-    flag_line(s, "-help", "", "This help");
+    fot_help_flag_line(s, "-drops", "", "-I: a stat column of the packets the capture dropped");
+    fot_help_flag_line(s, "-help", "", "This help");
     g_string_append(s, "List options (map_rule, lw_binding, br) take one entry per flag; repeat the flag.\n\n"
                        "Output is in the original's layouts, byte for byte (-layout plugin: tshark -z 4o6top's).\n"
                        "Different from the original on purpose, and why:\n"

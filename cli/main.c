@@ -26,9 +26,14 @@
 #define LIVE_PAST_S 600
 #define LIVE_AHEAD_S 60
 
+/* The stat documents and the ce events; not the ce rows of the end (a
+ * summary of every CE at once, which the events already told of as they
+ * happened). */
 static void
 post_document(const char *line, void *ud)
 {
+    if (strstr(line, "\"mode\":\"ce\"") && strstr(line, "\"event\":\"end\""))
+        return;
     fot_elastic_add(ud, line);
 }
 

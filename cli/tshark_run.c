@@ -75,10 +75,14 @@ fot_tshark_argv(const fot_cli_args *a, bool with_profile, bool not_live)
     }
     g_ptr_array_add(v, g_strdup("-z"));
     g_ptr_array_add(v, z_argument(a, fot_modes[a->mode].name, NULL, not_live));
-    if (a->elastic) {
+    if (a->elastic) { /* the documents: stat rows, and the ce events */
         char *extra = g_strdup_printf("format=json,output=/dev/fd/%d", FOT_CLI_DOC_FD);
         g_ptr_array_add(v, g_strdup("-z"));
         g_ptr_array_add(v, z_argument(a, "stat", extra, not_live));
+        char *events = g_strdup_printf("events,%s", extra);
+        g_ptr_array_add(v, g_strdup("-z"));
+        g_ptr_array_add(v, z_argument(a, "ce", events, not_live));
+        g_free(events);
         g_free(extra);
     }
     g_ptr_array_add(v, NULL);

@@ -18,6 +18,8 @@ what a server would be sent, as its bulk API documents it:
   - the local run is not lost: stdout is the sum table tshark prints (the
     original's layout, its Total Sess line on stderr);
   - a second run stores the same _ids (a re-run overwrites, not doubles);
+  - the near-exhaustion capture's port-set crossings posted as mode ce
+    documents, above and below, in order (not the ce rows of the end);
   - two sensors (-observer br-east, -observer br-west) posting the same
     capture to one endpoint: every document of both is stored under its own
     _id, none replaced;
@@ -152,6 +154,40 @@ def check_two_sensors(run, cli, sample, want_docs, properties):
     return problems
 
 
+JP_RULES = ["-map_rule", "2001:db8:1000::/36;198.51.100.0/24;16;4", "-map_rule", "2001:db8:8000::/36;203.0.113.0/24;14;6"]
+
+
+def check_exhaustion_events(env, cli, engine, properties):
+    """The near-exhaustion capture (tests/golden: mape-jp-ce-events) through -m elastic: its
+    port-set crossings are posted as mode ce documents, in order, each with its own _id; the
+    ce rows of the end are not."""
+    problems = []
+    capture = env.capture("mape-jp.pcap")
+    flags = ["-threshold", "40", "-Tu", "1", "-observer", "br-7"] + JP_RULES
+    zargs = "4o6top,ce,events,format=json,threshold=40,udp_timeout=1,observer=br-7," + ",".join(
+        "map_rule=" + r for r in JP_RULES[1::2])
+    want = [line for line in env.run(["-r", capture, "-q", "-C", PROFILE, "-z", zargs]).stdout.decode().splitlines()
+            if '"event":"end"' not in line]
+    server = serve()
+    url = "http://127.0.0.1:%d" % server.server_address[1]
+    r = env.run((["-engine", "tshark"] if engine == "tshark" else []) + ["-r", capture, "-m", "elastic", "-E", url] +
+                flags, program=cli, timeout=600)
+    server.shutdown()
+    ce_docs = [(i, d) for (_, i), d in stored_documents(server.requests).items() if json.loads(d)["mode"] == "ce"]
+    got = [d for _, d in ce_docs]
+    events = [json.loads(d)["event"] for d in got]
+    if r.returncode or got != want or events != ["above", "below", "above", "below"]:
+        problems.append("exhaustion events: rc=%d, stored %s, want the %d above/below rows of the capture"
+                        % (r.returncode, events, len(want)))
+    for doc_id, doc in ce_docs:
+        d = json.loads(doc)
+        if not doc_id.startswith("br-7:ce:%s:" % d["timestamp"]):
+            problems.append("exhaustion event _id %s" % doc_id)
+        problems += template_check.validate(d, properties)
+    print("exhaustion events through -m elastic: %s" % events)
+    return problems
+
+
 def stored_documents(requests):
     """(index, _id) -> document of the requests answered 200, in order, as a server would keep them."""
     store = {}
@@ -258,6 +294,7 @@ def main():
         if runs[0] != runs[1]:
             problems.append("the second run's index and _id pairs are not the first's")
         problems += check_two_sensors(run, cli, sample, want_docs, properties)
+        problems += check_exhaustion_events(env, cli, a.engine, properties)
 
         # Refused: a port nothing listens on (a server bound and closed at once).
         closed = serve()
