@@ -26,29 +26,13 @@ fot_nodes_destroy(fot_nodes *t)
 static void
 idle_unlink(fot_nodes *t, uint32_t n)
 {
-    fot_node *x = &t->nodes[n];
-    if (x->idle_prev)
-        t->nodes[x->idle_prev - 1].idle_next = x->idle_next;
-    else
-        t->idle_head = x->idle_next;
-    if (x->idle_next)
-        t->nodes[x->idle_next - 1].idle_prev = x->idle_prev;
-    else
-        t->idle_tail = x->idle_prev;
-    x->idle_prev = x->idle_next = 0;
+    fot_idle_unlink(&t->idle, &t->nodes[0].idle, sizeof t->nodes[0], n);
 }
 
 static void
 idle_append(fot_nodes *t, uint32_t n)
 {
-    fot_node *x = &t->nodes[n];
-    x->idle_prev = t->idle_tail;
-    x->idle_next = 0;
-    if (t->idle_tail)
-        t->nodes[t->idle_tail - 1].idle_next = n + 1;
-    else
-        t->idle_head = n + 1;
-    t->idle_tail = n + 1;
+    fot_idle_append(&t->idle, &t->nodes[0].idle, sizeof t->nodes[0], n);
 }
 
 void
@@ -70,7 +54,7 @@ fot_nodes_unref(fot_nodes *t, uint32_t n)
 static uint32_t
 recycle(fot_nodes *t)
 {
-    uint32_t n = t->idle_head - 1;
+    uint32_t n = t->idle.head - 1;
     fot_node *x = &t->nodes[n];
     idle_unlink(t, n);
     fot_index_remove(&t->index, x->hash, n + 1);
@@ -100,7 +84,7 @@ fot_nodes_get(fot_nodes *t, const uint8_t addr[16])
     if (item)
         return item - 1;
     uint32_t n;
-    if (t->count >= t->limit && t->idle_head) {
+    if (t->count >= t->limit && t->idle.head) {
         n = recycle(t);
     } else {
         if (t->count == t->cap)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fot_idle.h"
 #include "fot_index.h"
 #include "fot_softwire.h"
 
@@ -19,7 +20,7 @@ typedef struct fot_node {
     _Alignas(64) uint8_t addr[16];
     uint32_t hash;
     uint32_t refs;                 /* tunnels it is an end of */
-    uint32_t idle_prev, idle_next; /* node numbers + 1 on the idle list */
+    fot_idle_links idle;           /* on the idle list while nothing refers to it */
     uint32_t tunnels[2];           /* the first two tunnels it was an end of, numbers + 1 */
     bool is_ce;
     bool many_ips;       /* more than one client IPv4 behind it */
@@ -48,7 +49,7 @@ typedef struct fot_nodes {
     fot_node *nodes;
     uint32_t count, cap;
     uint32_t limit;                /* past it, idle nodes are reused */
-    uint32_t idle_head, idle_tail; /* node numbers + 1 */
+    fot_idle_list idle;
     fot_index index;
     uint64_t forgotten_ces;        /* CE/B4 nodes reused for another address */
     fot_nodes_forget_fn forget;

@@ -44,36 +44,20 @@ pair_match(const void *ctx, uint32_t item, const void *key)
 static void
 idle_unlink(fot_tunnels *t, uint32_t n)
 {
-    fot_tunnel *x = &t->tunnels[n];
-    if (x->idle_prev)
-        t->tunnels[x->idle_prev - 1].idle_next = x->idle_next;
-    else
-        t->idle_head = x->idle_next;
-    if (x->idle_next)
-        t->tunnels[x->idle_next - 1].idle_prev = x->idle_prev;
-    else
-        t->idle_tail = x->idle_prev;
-    x->idle_prev = x->idle_next = 0;
+    fot_idle_unlink(&t->idle, &t->tunnels[0].idle, sizeof t->tunnels[0], n);
 }
 
 static void
 idle_append(fot_tunnels *t, uint32_t n)
 {
-    fot_tunnel *x = &t->tunnels[n];
-    x->idle_prev = t->idle_tail;
-    x->idle_next = 0;
-    if (t->idle_tail)
-        t->tunnels[t->idle_tail - 1].idle_next = n + 1;
-    else
-        t->idle_head = n + 1;
-    t->idle_tail = n + 1;
+    fot_idle_append(&t->idle, &t->tunnels[0].idle, sizeof t->tunnels[0], n);
 }
 
 /* The table is full: reuse the tunnel idle the longest. */
 static uint32_t
 recycle(fot_tunnels *t)
 {
-    uint32_t n = t->idle_head - 1;
+    uint32_t n = t->idle.head - 1;
     fot_tunnel *x = &t->tunnels[n];
     idle_unlink(t, n);
     fot_index_remove(&t->index, x->hash, n + 1);
@@ -91,7 +75,7 @@ fot_tunnels_get(fot_tunnels *t, uint32_t a, uint32_t b, bool *made)
     if (item)
         return item - 1;
     uint32_t n;
-    if (t->count >= t->limit && t->idle_head) {
+    if (t->count >= t->limit && t->idle.head) {
         n = recycle(t);
     } else {
         if (t->count == t->cap) {

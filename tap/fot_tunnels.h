@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fot_idle.h"
 #include "fot_index.h"
 #include "fot_pool.h"
 
@@ -30,7 +31,7 @@ typedef struct fot_tunnel {
     uint32_t end[2];               /* node numbers, end[0] <= end[1] */
     uint32_t hash;
     uint32_t refs;                 /* active sessions */
-    uint32_t idle_prev, idle_next; /* tunnel numbers + 1 on the idle list */
+    fot_idle_links idle;           /* on the idle list while nothing refers to it */
     uint32_t first;                /* its first session (item), 0: none */
     uint32_t opened[2];            /* sessions whose markers say end[i]'s side opened them */
     uint8_t ce;                    /* 0 or 1: the end that is the CE/B4 */
@@ -43,7 +44,7 @@ typedef void (*fot_tunnels_drop_fn)(void *ctx, const fot_tunnel *t);
 typedef struct fot_tunnels {
     fot_tunnel *tunnels; /* numbers are 0-based */
     uint32_t count, cap, limit;
-    uint32_t idle_head, idle_tail; /* tunnel numbers + 1 */
+    fot_idle_list idle;
     fot_index index;
     fot_pool *pool;      /* whose cold parts link each tunnel's sessions */
     fot_tunnels_drop_fn drop;
