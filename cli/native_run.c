@@ -92,7 +92,6 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
     s->fd = in->fd;
     s->head = in->head->bytes;
     s->recording = !in->regular;
-    s->offset = in->regular ? in->head->bytes->len : 0;
     cookie_io_functions_t io = { .read = source_read, .close = source_close };
     FILE *fp = fopencookie(s, "r", io);
     if (!fp) {

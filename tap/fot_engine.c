@@ -480,48 +480,53 @@ first_marker(fot_engine *e, uint32_t item, int m, fot_dir *dir)
     }
 }
 
-static fot_packet_result
-count_packet(fot_engine *e, const fot_event *ev, const lookahead *la)
+/* Count the packet; its result in *out when the caller wants it (NULL in a
+ * batch: nothing is built that no one reads). */
+static void
+count_packet(fot_engine *e, const fot_event *ev, const lookahead *la, fot_packet_result *out)
 {
     fot_engine_advance(e, ev->time);
-    fot_packet_result r = { .session = NULL, .dir = FOT_DIR_UP, .verdict = FOT_VERDICT_NONE, .gap = -1 };
     e->ce.crossed_threshold = false;
-    uint32_t item = find_session(e, ev, la, &r.dir);
+    fot_dir dir = FOT_DIR_UP;
+    bool opened = false;
+    uint32_t item = find_session(e, ev, la, &dir);
     if (!item) {
-        item = open_for(e, ev, &r.dir);
-        r.opened = true;
+        item = open_for(e, ev, &dir);
+        opened = true;
     } else if (!(item_session(e, item)->flags & FOT_SESSION_MARKED)) {
         int m = fot_orient_marker(ev);
         if (m)
-            first_marker(e, item, m, &r.dir);
+            first_marker(e, item, m, &dir);
     }
 
     fot_session *s = item_session(e, item);
-    bool stays = !r.opened && fot_expiry_stays(&e->expiry, s, e->now);
+    bool stays = !opened && fot_expiry_stays(&e->expiry, s, e->now);
     if (!stays)
         fot_expiry_prefetch_neighbours(&e->expiry, item);
-    if (!r.opened)
-        r.gap = e->now - s->last;
-    s->packets[r.dir]++;
-    s->bytes[r.dir] += e->cfg.bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
+    int64_t gap = opened ? -1 : e->now - s->last;
+    s->packets[dir]++;
+    s->bytes[dir] += e->cfg.bytes == FOT_BYTES_IPV4 ? ev->ipv4_len : ev->ipv6_len;
     s->last = e->now;
     bool closes = s->tclass == FOT_CLASS_TCP && tcp_closing(ev);
     fot_expiry_touched(&e->expiry, item, stays, closes ? FOT_CLASS_TCP_CLOSING : (fot_class)s->tclass);
-    uint32_t row = fot_ce_count_packet(&e->ce, s, ev, r.dir, &r.verdict);
-    r.out_of_set = fot_verdict_out_of_set(r.verdict);
+    fot_verdict verdict;
+    uint32_t row = fot_ce_count_packet(&e->ce, s, ev, dir, &verdict);
+    bool crossed = e->ce.crossed_threshold;
+    if (crossed)
+        fot_ce_tell_crossed(&e->ce, e->now);
+    if (!out)
+        return;
+    *out = (fot_packet_result){ .session = s, .dir = dir, .opened = opened, .verdict = verdict,
+                                .out_of_set = fot_verdict_out_of_set(verdict), .crossed_threshold = crossed,
+                                .gap = gap };
     if (row) {
         const fot_held_set *a = fot_ce_held_set(&e->ce, row);
-        r.set_ports_in_use = a->ports_in_use;
-        r.set_size = fot_set_size(&a->set, (fot_set_source)a->source);
-        r.set_ipv4 = a->set.ipv4;
-        r.set_psid = a->set.psid;
-        r.several_sets = a->next || e->nodes.nodes[s->ce].held_sets != row;
+        out->set_ports_in_use = a->ports_in_use;
+        out->set_size = fot_set_size(&a->set, (fot_set_source)a->source);
+        out->set_ipv4 = a->set.ipv4;
+        out->set_psid = a->set.psid;
+        out->several_sets = a->next || e->nodes.nodes[s->ce].held_sets != row;
     }
-    r.crossed_threshold = e->ce.crossed_threshold;
-    if (r.crossed_threshold)
-        fot_ce_tell_crossed(&e->ce, e->now);
-    r.session = s;
-    return r;
 }
 
 fot_packet_result
@@ -531,7 +536,9 @@ fot_engine_packet(fot_engine *e, const fot_event *ev)
     fetch_slot(e, ev, &la);
     fetch_session(e, ev, &la);
     fetch_nodes(e, &la);
-    return count_packet(e, ev, &la);
+    fot_packet_result r;
+    count_packet(e, ev, &la, &r);
+    return r;
 }
 
 void
@@ -547,7 +554,7 @@ fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
         fetch_nodes(e, &la[i]);
     for (unsigned i = 0; i < n; i++) {
         fot_engine_advance(e, batch[i].clock);
-        count_packet(e, &batch[i].ev, &la[i]);
+        count_packet(e, &batch[i].ev, &la[i], NULL);
     }
 }
 
