@@ -158,8 +158,9 @@ fot_live_capture(const fot_cli_args *a, fot_doc_fn doc_fn, void *ud)
     status = capture_loop(a, p, c, &ps);
     take_stats(p, c, &ps);
     fot_counting_finish(c);
-    fprintf(stderr, "4o6top: -I %s: %u packets dropped by the kernel, %u by the interface\n", a->iface, ps.ps_drop,
-            ps.ps_ifdrop);
+    /* tcpdump's last words: what was read, and what was lost before it could be. */
+    fprintf(stderr, "4o6top: -I %s: %" G_GUINT64_FORMAT " packets captured, %u dropped by the kernel, %u by the interface\n",
+            a->iface, fot_counting_frames(c), ps.ps_drop, ps.ps_ifdrop);
     fot_counting_free(c);
     pcap_close(p);
     return status;
