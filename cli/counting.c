@@ -195,6 +195,14 @@ fot_counting_dropped(fot_counting *c, uint64_t total)
     c->dropped = total;
 }
 
+int64_t
+fot_monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return fot_time_make(now.tv_sec, now.tv_nsec);
+}
+
 uint64_t
 fot_counting_frames(const fot_counting *c)
 {

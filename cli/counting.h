@@ -43,6 +43,9 @@ int fot_counting_tick(fot_counting *c);
 void fot_counting_dropped(fot_counting *c, uint64_t total);
 uint64_t fot_counting_frames(const fot_counting *c);
 
+/* The monotonic clock, ns: the live intervals, progress and pcap_stats look-ups. */
+int64_t fot_monotonic_ns(void);
+
 /* The end of the capture: what tshark prints when it draws (pending
  * fragments, the malformed packets' line, the final rows or table). */
 void fot_counting_finish(fot_counting *c);

@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "counting.h"
 #include "fot_link.h"
@@ -96,14 +95,6 @@ open_interface(const fot_cli_args *a, int *status)
     return p;
 }
 
-static int64_t
-monotonic_ns(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return fot_time_make(now.tv_sec, now.tv_nsec);
-}
-
 /* What the kernel and the interface dropped, told to the counting. */
 static void
 take_stats(pcap_t *p, fot_counting *c, struct pcap_stat *ps)
@@ -129,9 +120,9 @@ capture_loop(const fot_cli_args *a, pcap_t *p, fot_counting *c, struct pcap_stat
             fprintf(stderr, "4o6top: -I %s: %s\n", a->iface, pcap_geterr(p));
             return 1;
         }
-        if (monotonic_ns() >= stats_due) {
+        if (fot_monotonic_ns() >= stats_due) {
             take_stats(p, c, ps);
-            stats_due = monotonic_ns() + STATS_EVERY_NS;
+            stats_due = fot_monotonic_ns() + STATS_EVERY_NS;
         }
     }
     return 0;

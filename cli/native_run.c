@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fot_time.h"
@@ -150,20 +149,12 @@ typedef struct progress {
     int64_t start, last;
 } progress;
 
-static int64_t
-monotonic_ns(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return fot_time_make(now.tv_sec, now.tv_nsec);
-}
-
 static void
 show_progress(progress *p, const fot_native_input *in, uint64_t frames, bool done)
 {
     if (!p->on)
         return;
-    int64_t now = monotonic_ns();
+    int64_t now = fot_monotonic_ns();
     if (done) {
         fputs("\r\033[K", stderr);
         return;
@@ -187,7 +178,7 @@ fot_native_run(const fot_cli_args *a, fot_native_input *in, fot_doc_fn doc_fn, v
     if (in->live)
         in->source->counting = c;
     fot_counting_catch_signals(in->pcap);
-    progress p = { in->regular && in->size >= PROGRESS_MIN_BYTES && isatty(STDERR_FILENO), monotonic_ns(), 0 };
+    progress p = { in->regular && in->size >= PROGRESS_MIN_BYTES && isatty(STDERR_FILENO), fot_monotonic_ns(), 0 };
     p.last = p.start - PROGRESS_EVERY_NS; /* a first line at once */
     show_progress(&p, in, 0, false);
     int status = 0;

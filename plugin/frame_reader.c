@@ -94,16 +94,6 @@ malformed(fot_frame_reader *r, const char *why)
     r->result.malformed_why = why;
 }
 
-static void
-frag_key_outer(fot_frag_key *k, const guint8 src[16], const guint8 dst[16], guint32 id)
-{
-    memset(k, 0, sizeof *k);
-    k->kind = FOT_FRAG_OUTER_IPV6;
-    k->id = id;
-    memcpy(k->src6, src, 16);
-    memcpy(k->dst6, dst, 16);
-}
-
 static gboolean
 find_ipv6(tvbuff_t *tvb, const guint8 *src, const guint8 *dst, fot_ipv6_found *found, const guint8 **data,
           guint *len)
@@ -126,7 +116,7 @@ outer_reassembled_len(fot_frame_reader *r, packet_info *pinfo)
     if (!find_ipv6(frame, r->ipv6_src, r->ipv6_dst, &found, &data, &len) || !found.fragment)
         return r->ipv6_len;
     fot_frag_key k;
-    frag_key_outer(&k, r->ipv6_src, r->ipv6_dst, found.frag_id);
+    fot_frag_key_outer(&k, r->ipv6_src, r->ipv6_dst, found.frag_id);
     return r->ipv6_len + (guint32)fot_frag_take(r->frags, &k).ipv6_len;
 }
 
@@ -144,7 +134,7 @@ hold_outer_fragment(fot_frame_reader *r, packet_info *pinfo, tvbuff_t *frame)
         found.frag_next != IP_PROTO_IPV4)
         return;
     fot_frag_key k;
-    frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, found.frag_id);
+    fot_frag_key_outer(&k, pinfo->net_src.data, pinfo->net_dst.data, found.frag_id);
     r->result.unreassembled += fot_frag_add(r->frags, &k, r->result.time, found.payload_len, 0);
 }
 
@@ -195,14 +185,7 @@ inner_fragment(fot_frame_reader *r, packet_info *pinfo, const fot_ipv4 *ip, guin
                const guint8 **l4, guint *l4_len)
 {
     fot_frag_key k;
-    memset(&k, 0, sizeof k);
-    k.kind = FOT_FRAG_INNER_IPV4;
-    k.proto = ip->proto;
-    k.id = ip->id;
-    k.src4 = ip->src;
-    k.dst4 = ip->dst;
-    memcpy(k.src6, r->ipv6_src, 16);
-    memcpy(k.dst6, r->ipv6_dst, 16);
+    fot_frag_key_inner(&k, ip, r->ipv6_src, r->ipv6_dst);
 
     tvbuff_t *whole = r->defragment_ipv4 ? fot_ws_data_source_tvb(pinfo, "Reassembled IPv4") : NULL;
     if (whole && tvb_captured_length(whole) > 0) {

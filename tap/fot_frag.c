@@ -17,6 +17,31 @@ struct fot_frag_table {
     int64_t last_sweep;
 };
 
+void
+fot_frag_key_outer(fot_frag_key *k, const uint8_t src6[16], const uint8_t dst6[16], uint32_t id)
+{
+    memset(k, 0, sizeof *k);
+    k->kind = FOT_FRAG_OUTER_IPV6;
+    k->id = id;
+    memcpy(k->src6, src6, 16);
+    memcpy(k->dst6, dst6, 16);
+}
+
+void
+fot_frag_key_inner(fot_frag_key *k, const fot_ipv4 *ip, const uint8_t *src6, const uint8_t *dst6)
+{
+    memset(k, 0, sizeof *k);
+    k->kind = FOT_FRAG_INNER_IPV4;
+    k->proto = ip->proto;
+    k->id = ip->id;
+    k->src4 = ip->src;
+    k->dst4 = ip->dst;
+    if (src6) {
+        memcpy(k->src6, src6, 16);
+        memcpy(k->dst6, dst6, 16);
+    }
+}
+
 guint
 fot_frag_key_hash(gconstpointer p)
 {

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "fot_packet.h"
+
 typedef enum { FOT_FRAG_INNER_IPV4 = 1, FOT_FRAG_OUTER_IPV6 = 2 } fot_frag_kind;
 
 typedef struct fot_frag_key {
@@ -16,6 +18,12 @@ typedef struct fot_frag_key {
     uint32_t src4, dst4;
     uint8_t src6[16], dst6[16];
 } fot_frag_key;
+
+/* An outer IPv6 fragment's key: its addresses and identification. */
+void fot_frag_key_outer(fot_frag_key *k, const uint8_t src6[16], const uint8_t dst6[16], uint32_t id);
+/* An inner IPv4 fragment's key, as Wireshark's IPv4 reassembly keys it; with
+ * the outer addresses too (src6 not NULL) for the sums of one tunnel. */
+void fot_frag_key_inner(fot_frag_key *k, const fot_ipv4 *ip, const uint8_t *src6, const uint8_t *dst6);
 
 /* For hash tables keyed by a fot_frag_key (GHashFunc, GEqualFunc). */
 unsigned int fot_frag_key_hash(const void *key);

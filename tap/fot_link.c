@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "fot_bytes.h"
+
 enum {
     ETHERTYPE_IPV4 = 0x0800,
     ETHERTYPE_VLAN = 0x8100,
@@ -23,12 +25,6 @@ enum {
 
 /* BSD address families of the null/loopback header (Wireshark's aftypes.h). */
 enum { BSD_AF_INET = 2, BSD_AF_INET6_BSD = 24, BSD_AF_INET6_FREEBSD = 28, BSD_AF_INET6_DARWIN = 30 };
-
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 static fot_net
 found(fot_link_found *out, fot_net net, size_t offset, size_t end)
@@ -81,7 +77,7 @@ ppp_protocol(const uint8_t *p, size_t off, size_t end, fot_link_found *out)
     } else {
         if (end - off < 2)
             return FOT_NET_NONE;
-        proto = get16(p + off);
+        proto = fot_get16(p + off);
         off += 2;
     }
     if (proto == PPP_IPV6)
@@ -97,7 +93,7 @@ pppoe_session(const uint8_t *p, size_t off, size_t end, fot_link_found *out)
 {
     if (end - off < 6)
         return FOT_NET_NONE;
-    size_t stop = off + 6 + get16(p + off + 4);
+    size_t stop = off + 6 + fot_get16(p + off + 4);
     return ppp_protocol(p, off + 6, stop < end ? stop : end, out);
 }
 
@@ -113,7 +109,7 @@ llc(uint16_t length, const uint8_t *p, size_t off, size_t end, int tags, fot_lin
     static const uint8_t snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
     if (end - off < 8 || memcmp(p + off, snap, sizeof snap) != 0)
         return FOT_NET_NONE;
-    return by_type(get16(p + off + 6), p, off + 8, end, tags, out);
+    return by_type(fot_get16(p + off + 6), p, off + 8, end, tags, out);
 }
 
 static fot_net
@@ -132,7 +128,7 @@ by_type(uint16_t type, const uint8_t *p, size_t off, size_t end, int tags, fot_l
     case ETHERTYPE_QINQ_OLD: {
         if (end - off < 4 || tags >= MAX_TAGS)
             return FOT_NET_NONE;
-        uint16_t inner = get16(p + off + 2);
+        uint16_t inner = fot_get16(p + off + 2);
         if (inner <= IEEE_802_3_MAX_LEN)
             return llc(inner, p, off + 4, end, tags + 1, out);
         return by_type(inner, p, off + 4, end, tags + 1, out);
@@ -152,7 +148,7 @@ ethernet(const uint8_t *p, size_t len, fot_link_found *out)
 {
     if (len < 14)
         return FOT_NET_NONE;
-    uint16_t type = get16(p + 12);
+    uint16_t type = fot_get16(p + 12);
     if (type <= IEEE_802_3_MAX_LEN)
         return llc(type, p, 14, len, 0, out);
     if (type < ETHERTYPE_MIN)
@@ -193,7 +189,7 @@ family(uint32_t af, const uint8_t *p, size_t len, fot_link_found *out)
 static fot_net
 null_header(const uint8_t *p, size_t len, fot_link_found *out)
 {
-    if (len >= 2 && get16(p) == 0xff03)
+    if (len >= 2 && fot_get16(p) == 0xff03)
         return ppp_protocol(p, 2, len, out); /* PPP in HDLC-like framing */
     if (len < 4)
         return FOT_NET_NONE;
@@ -212,7 +208,7 @@ null_header(const uint8_t *p, size_t len, fot_link_found *out)
 static fot_net
 ppp(const uint8_t *p, size_t len, fot_link_found *out)
 {
-    size_t off = len >= 2 && get16(p) == 0xff03 ? 2 : 0;
+    size_t off = len >= 2 && fot_get16(p) == 0xff03 ? 2 : 0;
     return ppp_protocol(p, off, len, out);
 }
 
@@ -245,13 +241,13 @@ walk(int linktype, const uint8_t *p, size_t len, fot_link_found *out)
     case FOT_LINK_ETHERNET:
         return ethernet(p, len, out);
     case FOT_LINK_LINUX_SLL:
-        return len < 16 ? FOT_NET_NONE : linux_cooked(get16(p + 2), get16(p + 14), p, 16, len, out);
+        return len < 16 ? FOT_NET_NONE : linux_cooked(fot_get16(p + 2), fot_get16(p + 14), p, 16, len, out);
     case FOT_LINK_LINUX_SLL2:
-        return len < 20 ? FOT_NET_NONE : linux_cooked(get16(p + 8), get16(p), p, 20, len, out);
+        return len < 20 ? FOT_NET_NONE : linux_cooked(fot_get16(p + 8), fot_get16(p), p, 20, len, out);
     case FOT_LINK_RAW:
     case FOT_LINK_RAW_DLT:
     case FOT_LINK_RAW_OPENBSD:
-        return len >= 2 && get16(p) == 0xff03 ? ppp_protocol(p, 2, len, out) : by_version(p, 0, len, out);
+        return len >= 2 && fot_get16(p) == 0xff03 ? ppp_protocol(p, 2, len, out) : by_version(p, 0, len, out);
     case FOT_LINK_IPV4: /* Wireshark's raw IP dissector reads it, by the version */
         return by_version(p, 0, len, out);
     case FOT_LINK_IPV6:
@@ -259,7 +255,7 @@ walk(int linktype, const uint8_t *p, size_t len, fot_link_found *out)
     case FOT_LINK_NULL:
         return null_header(p, len, out);
     case FOT_LINK_LOOP:
-        return len < 4 ? FOT_NET_NONE : family((uint32_t)get16(p) << 16 | get16(p + 2), p, len, out);
+        return len < 4 ? FOT_NET_NONE : family((uint32_t)fot_get16(p) << 16 | fot_get16(p + 2), p, len, out);
     case FOT_LINK_PPP:
         return ppp(p, len, out);
     case FOT_LINK_PPP_ETHER:

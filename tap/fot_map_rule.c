@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fot_addr.h"
+#include "fot_bytes.h"
 #include "fot_decimal.h"
 
 bool
@@ -91,20 +92,14 @@ fot_map_rule_port_set(const fot_map_rule *r, const uint8_t ce[16], fot_port_set 
     out->psid = (uint16_t)bits(ce, r->prefix6_len + suffix_len, k);
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 fot_iid_layout
 fot_map_iid(const uint8_t ce[16], uint32_t ipv4, uint16_t *psid)
 {
-    if (ce[8] == 0 && ce[9] == 0 && get32(ce + 10) == ipv4) {
+    if (ce[8] == 0 && ce[9] == 0 && fot_get32(ce + 10) == ipv4) {
         *psid = (uint16_t)(ce[14] << 8 | ce[15]);
         return FOT_IID_RFC7597;
     }
-    if (ce[8] == 0 && ce[15] == 0 && get32(ce + 9) == ipv4) {
+    if (ce[8] == 0 && ce[15] == 0 && fot_get32(ce + 9) == ipv4) {
         *psid = (uint16_t)(ce[13] << 8 | ce[14]);
         return FOT_IID_LEGACY;
     }

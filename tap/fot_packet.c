@@ -3,17 +3,7 @@
 
 #include <string.h>
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "fot_bytes.h"
 
 fot_decode_status
 fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out)
@@ -29,17 +19,17 @@ fot_decode_ipv4(const uint8_t *p, size_t avail, fot_ipv4 *out)
      * short header with a bogus total length is that, whatever follows. */
     if (avail < 4)
         return FOT_DECODE_TRUNCATED;
-    out->total_len = get16(p + 2);
+    out->total_len = fot_get16(p + 2);
     if (out->total_len < out->header_len)
         return FOT_DECODE_BAD_TOTAL_LENGTH;
     if (avail < out->header_len)
         return FOT_DECODE_TRUNCATED;
-    out->id = get16(p + 4);
+    out->id = fot_get16(p + 4);
     out->more_fragments = (p[6] & 0x20) != 0;
-    out->frag_offset = (uint16_t)((get16(p + 6) & 0x1fff) * 8);
+    out->frag_offset = (uint16_t)((fot_get16(p + 6) & 0x1fff) * 8);
     out->proto = p[9];
-    out->src = get32(p + 12);
-    out->dst = get32(p + 16);
+    out->src = fot_get32(p + 12);
+    out->dst = fot_get32(p + 16);
     return FOT_DECODE_OK;
 }
 
@@ -60,8 +50,8 @@ decode_quote(const uint8_t *p, size_t avail, fot_l4 *out)
     if (ihl < 20 || avail < 8 + ihl + 4 || (proto != FOT_IPPROTO_TCP && proto != FOT_IPPROTO_UDP))
         return;
     out->quoted = true;
-    out->quoted_src_port = get16(p + 8 + ihl);
-    out->quoted_dst_port = get16(p + 8 + ihl + 2);
+    out->quoted_src_port = fot_get16(p + 8 + ihl);
+    out->quoted_dst_port = fot_get16(p + 8 + ihl + 2);
 }
 
 fot_decode_status
@@ -72,21 +62,21 @@ fot_decode_l4(uint8_t proto, const uint8_t *p, size_t avail, fot_l4 *out)
     case FOT_IPPROTO_TCP:
         if (avail < 14)
             return FOT_DECODE_TRUNCATED;
-        out->src_port = get16(p);
-        out->dst_port = get16(p + 2);
+        out->src_port = fot_get16(p);
+        out->dst_port = fot_get16(p + 2);
         out->tcp_flags = p[13];
         return FOT_DECODE_OK;
     case FOT_IPPROTO_UDP:
         if (avail < 4)
             return FOT_DECODE_TRUNCATED;
-        out->src_port = get16(p);
-        out->dst_port = get16(p + 2);
+        out->src_port = fot_get16(p);
+        out->dst_port = fot_get16(p + 2);
         return FOT_DECODE_OK;
     default: /* ICMP */
         if (avail < 6)
             return FOT_DECODE_TRUNCATED;
         out->icmp_type = p[0];
-        out->src_port = out->dst_port = get16(p + 4);
+        out->src_port = out->dst_port = fot_get16(p + 4);
         decode_quote(p, avail, out);
         return FOT_DECODE_OK;
     }
@@ -98,7 +88,7 @@ static bool
 walk_ipv6(const uint8_t *ip6, size_t avail, fot_ipv6_found *out)
 {
     memset(out, 0, sizeof *out);
-    out->payload_len = get16(ip6 + 4);
+    out->payload_len = fot_get16(ip6 + 4);
     uint8_t next = ip6[6];
     size_t off = 40;
     for (int hops = 0; hops < 8; hops++) {
@@ -106,8 +96,8 @@ walk_ipv6(const uint8_t *ip6, size_t avail, fot_ipv6_found *out)
             if (avail < off + 8)
                 return false;
             out->fragment = true;
-            out->frag_offset = (uint16_t)(get16(ip6 + off + 2) & 0xfff8);
-            out->frag_id = get32(ip6 + off + 4);
+            out->frag_offset = (uint16_t)(fot_get16(ip6 + off + 2) & 0xfff8);
+            out->frag_id = fot_get32(ip6 + off + 4);
             out->frag_more = ip6[off + 3] & 1;
             out->frag_next = ip6[off];
             next = ip6[off];
@@ -154,7 +144,7 @@ walk_tunnel_ipv6(const uint8_t *p, size_t len, fot_ipv6_found *found, size_t *en
 {
     if (len < 40 || p[0] >> 4 != 6)
         return false;
-    *end = 40 + (size_t)get16(p + 4);
+    *end = 40 + (size_t)fot_get16(p + 4);
     if (*end == 40 || *end > len) /* a jumbogram, no payload, or a payload cut short */
         return false;
     return walk_ipv6(p, *end, found) && !found->routing && found->next == 4;

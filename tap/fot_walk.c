@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fot_bytes.h"
 #include "fot_defrag.h"
 #include "fot_frag.h"
 #include "fot_link.h"
@@ -47,18 +48,6 @@ typedef struct inner_at {
     size_t avail;               /* bytes of its data, */
     size_t given;               /* of which these are at hdr (a reassembled payload's head) */
 } inner_at;
-
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 fot_walk *
 fot_walk_new(void)
@@ -127,31 +116,6 @@ counted(frame *f, const uint8_t *src6, const uint8_t *dst6, uint32_t ipv6_len, u
     ev->ipv4_len = ipv4_len;
 }
 
-static void
-inner_key(fot_frag_key *k, const fot_ipv4 *ip, const uint8_t *src6, const uint8_t *dst6)
-{
-    memset(k, 0, sizeof *k);
-    k->kind = FOT_FRAG_INNER_IPV4;
-    k->proto = ip->proto;
-    k->id = ip->id;
-    k->src4 = ip->src;
-    k->dst4 = ip->dst;
-    if (src6) {
-        memcpy(k->src6, src6, 16);
-        memcpy(k->dst6, dst6, 16);
-    }
-}
-
-static void
-outer_key(fot_frag_key *k, const uint8_t *src6, const uint8_t *dst6, uint32_t id)
-{
-    memset(k, 0, sizeof *k);
-    k->kind = FOT_FRAG_OUTER_IPV6;
-    k->id = id;
-    memcpy(k->src6, src6, 16);
-    memcpy(k->dst6, dst6, 16);
-}
-
 /* An inner IPv4 fragment: Wireshark puts it with the others of its packet
  * (by IPv4 addresses, identification and protocol) when all its bytes are
  * there; the frame reader adds up its lengths (by the IPv6 addresses too)
@@ -161,14 +125,14 @@ static bool
 inner_fragment(frame *f, const inner_at *at, const fot_ipv4 *ip, fot_defrag_packet *whole)
 {
     fot_frag_key sums;
-    inner_key(&sums, ip, at->src6, at->dst6);
+    fot_frag_key_inner(&sums, ip, at->src6, at->dst6);
     size_t data_len = (size_t)ip->total_len - ip->header_len;
     if (ip->total_len > ip->header_len && ip->total_len <= at->avail) {
         fot_fragment frag = {
             .offset = ip->frag_offset, .more = ip->more_fragments, .data = at->hdr + ip->header_len,
             .len = data_len, .bytes = MIN(data_len, at->given - ip->header_len),
         };
-        inner_key(&frag.key, ip, NULL, NULL);
+        fot_frag_key_inner(&frag.key, ip, NULL, NULL);
         uint64_t ignored;
         if (fot_defrag_add_fragment(f->w->inner, &frag, f->t, whole, &ignored) == FOT_DEFRAG_COMPLETE)
             return true;
@@ -201,7 +165,7 @@ read_inner(frame *f, const inner_at *at)
         if (!inner_fragment(f, at, &ip, &whole))
             return;
         fot_frag_key sums;
-        inner_key(&sums, &ip, at->src6, at->dst6);
+        fot_frag_key_inner(&sums, &ip, at->src6, at->dst6);
         fot_frag_sum earlier = fot_frag_take(f->w->held, &sums);
         ipv6_len += (uint32_t)earlier.ipv6_len;
         ipv4_len += (uint32_t)earlier.ipv4_len;
@@ -262,13 +226,13 @@ fast_path(frame *f, const uint8_t *p, size_t len)
 static void
 outer_fragment(frame *f, const uint8_t *ip6, size_t len, size_t frag_hdr)
 {
-    uint32_t plen = get16(ip6 + 4);
+    uint32_t plen = fot_get16(ip6 + 4);
     size_t end = 40 + (size_t)plen, data = frag_hdr + 8;
     fot_frag_key key;
-    outer_key(&key, ip6 + 8, ip6 + 24, get32(ip6 + frag_hdr + 4));
+    fot_frag_key_outer(&key, ip6 + 8, ip6 + 24, fot_get32(ip6 + frag_hdr + 4));
     if (end <= len && data <= end) {
         fot_fragment frag = {
-            .key = key, .offset = get16(ip6 + frag_hdr + 2) & 0xfff8, .more = ip6[frag_hdr + 3] & 1,
+            .key = key, .offset = fot_get16(ip6 + frag_hdr + 2) & 0xfff8, .more = ip6[frag_hdr + 3] & 1,
             .data = ip6 + data, .len = end - data, .bytes = end - data, .ipv6_len = plen,
         };
         fot_defrag_packet whole;
@@ -297,7 +261,7 @@ walk_ipv6(frame *f, const uint8_t *p, size_t len, bool fast, int depth)
         f->seen = true;
         return;
     }
-    size_t end = 40 + (size_t)get16(p + 4);
+    size_t end = 40 + (size_t)fot_get16(p + 4);
     size_t limit = MIN(len, end); /* a trailer past the payload is not the payload's */
     uint8_t next = p[6];
     size_t off = 40;
@@ -319,7 +283,7 @@ walk_ipv6(frame *f, const uint8_t *p, size_t len, bool fast, int depth)
         case IPPROTO_FRAGMENT:
             if (limit - off < 8)
                 return;
-            if ((get16(p + off + 2) & 0xfff9) != 0) { /* an offset, or more to come */
+            if ((fot_get16(p + off + 2) & 0xfff9) != 0) { /* an offset, or more to come */
                 if (p[off] == IPPROTO_IPIP)
                     outer_fragment(f, p, len, off);
                 return;
@@ -329,7 +293,7 @@ walk_ipv6(frame *f, const uint8_t *p, size_t len, bool fast, int depth)
             continue;
         case IPPROTO_IPIP: {
             inner_at at = {
-                .src6 = p + 8, .dst6 = p + 24, .ipv6_len = get16(p + 4), .hdr = p + off, .avail = limit - off,
+                .src6 = p + 8, .dst6 = p + 24, .ipv6_len = fot_get16(p + 4), .hdr = p + off, .avail = limit - off,
                 .given = limit - off,
             };
             read_inner(f, &at);
@@ -353,8 +317,8 @@ walk_ipv4(frame *f, const uint8_t *p, size_t len, int depth)
 {
     if (len < 20 || p[0] >> 4 != 4)
         return;
-    size_t hlen = (size_t)(p[0] & 15) * 4, total = get16(p + 2);
-    if (hlen < 20 || total < hlen || len < hlen || (get16(p + 6) & 0x3fff) != 0)
+    size_t hlen = (size_t)(p[0] & 15) * 4, total = fot_get16(p + 2);
+    if (hlen < 20 || total < hlen || len < hlen || (fot_get16(p + 6) & 0x3fff) != 0)
         return; /* no outer IPv4 fragment is put together */
     size_t limit = MIN(len, total);
     switch (p[9]) {
@@ -378,13 +342,13 @@ walk_gre(frame *f, const uint8_t *p, size_t len, int depth)
 {
     if (len < 4)
         return;
-    uint16_t flags = get16(p);
+    uint16_t flags = fot_get16(p);
     if ((flags & 0x4007) != 0) /* source routing, or not version 0 */
         return;
     size_t off = 4 + ((flags & 0x8000) ? 4 : 0) + ((flags & 0x2000) ? 4 : 0) + ((flags & 0x1000) ? 4 : 0);
     if (off > len)
         return;
-    uint16_t type = get16(p + 2);
+    uint16_t type = fot_get16(p + 2);
     if (type == 0x86dd)
         walk_ip(f, 6, p + off, len - off, false, depth + 1);
     else if (type == 0x0800)
@@ -416,7 +380,7 @@ hold_unseen(frame *f)
         found.frag_next != IPPROTO_IPIP)
         return;
     fot_frag_key key;
-    outer_key(&key, ip6 + 8, ip6 + 24, found.frag_id);
+    fot_frag_key_outer(&key, ip6 + 8, ip6 + 24, found.frag_id);
     f->out->unreassembled += fot_frag_add(f->w->held, &key, f->t, found.payload_len, 0);
 }
 
