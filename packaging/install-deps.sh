@@ -14,6 +14,8 @@ packages=(
   tshark python3 python3-scapy
   # sharkd (tests/sharkd): Wireshark's web back-end, in wireshark-common
   wireshark-common
+  # docs/examples: the sharkd example reads its answer with jq
+  jq
   # GUI test: Wireshark under Xvfb, driven and read (xdotool, tesseract, xclip, imagemagick)
   wireshark-qt xvfb xdotool tesseract-ocr xclip imagemagick
   # live capture tests: packets onto loopback

@@ -79,7 +79,7 @@ const fot_option fot_options[] = {
       "MAP-E rule PREFIX6;PREFIX4;EA_LEN[;OFFSET] (offset default 6); repeat for more rules." },
     [FOT_ID_LW_BINDING] = { FOT_ID_LW_BINDING, "lw_binding", FOT_OPT_LIST, 0,
       0, 0, NULL, FOT_LIST_BINDINGS, NULL, "LW4o6 bindings",
-      "LW4o6 binding B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET] (offset default 0); repeat for more." },
+      "LW4o6 binding B4_IPV6;IPV4;PSID;PSID_LEN[;OFFSET[;BR]] (offset default 0); repeat for more." },
     [FOT_ID_BR] = { FOT_ID_BR, "br", FOT_OPT_LIST, 0,
       0, 0, NULL, FOT_LIST_BRS, NULL, "BR/AFTR addresses",
       "IPv6 address or prefix of the BR/AFTR side; orients sessions; repeat for more." },

@@ -6,13 +6,13 @@ check it without installing it.
    copy packaging/debian to ./debian there, run `dpkg-buildpackage -us -uc -b`.
 2. `dpkg-deb -c`: exactly the plugin (in the folder this system's tshark reads
    global plugins from), the lean profile in the global profiles folder, the
-   man page and the docs.
+   man pages, the command, the index template, the example capture and the docs.
 3. `dpkg-deb -f`: name, version (the project's), architecture, the range of
    the plugin ABI on this system's libwireshark package (libwireshark16 for
    4.0, 18 for 4.4, 19 for 4.6: named after the library's soname), Enhances.
 4. `dpkg-deb -x` into a scratch root; tshark as nobody with
    WIRESHARK_PLUGIN_DIR at the extracted plugins folder: -G plugins lists it,
-   -z 4o6top,sum on the README sample prints its total line; with
+   -z 4o6top,sum on the packaged example capture prints its total line; with
    WIRESHARK_DATA_DIR at a copy of the global data folder that holds the
    extracted profile, -C 4o6top copies that profile to the user's profiles and
    switches the TCP dissector off, with the same sum output.
@@ -93,10 +93,10 @@ def check_contents(c, deb, source, plugin_dir, data_dir):
     c.ok(all(p in files for p in profile), "the profiles are in /%s/profiles/4o6top{,-fast}/" % data_dir.lstrip("/"),
          seen)
     c.ok(man in files, "the man page is /%s" % man, seen)
-    for name in ("copyright", "changelog.gz", "README.md", "semantics.md"):
+    for name in ("copyright", "changelog.gz", "README.md", "docs/semantics.md", "docs/gui-top.png"):
         c.ok(doc + name in files or doc + name + ".gz" in files, "the docs have %s" % name, seen)
     command = ["usr/bin/4o6top", "usr/share/man/man1/4o6top.1.gz",
-               "usr/share/4o6top/elasticsearch/4o6top-template.json"]
+               "usr/share/4o6top/elasticsearch/4o6top-template.json", "usr/share/4o6top/examples/sample.pcapng"]
     for f in command:
         c.ok(f in files, "the package has /%s" % f, seen)
     expected = {plugin, man, *profile, *command}
@@ -160,7 +160,8 @@ def check_runtime(c, args, root, plugin_dir, data_dir):
     # plugin_dir is .../plugins/ABI; WIRESHARK_PLUGIN_DIR names .../plugins.
     versioned = os.path.join(root, plugin_dir.lstrip("/"))
     plugins = os.path.dirname(versioned)
-    env = common.TsharkEnv(plugins, [os.path.join(args.source, "tests", "captures", "sample.pcapng")])
+    # The sample the package ships, as an installed user runs the examples on it.
+    env = common.TsharkEnv(plugins, [os.path.join(root, "usr", "share", "4o6top", "examples", "sample.pcapng")])
     try:
         ours = {"WIRESHARK_PLUGIN_DIR": plugins}
         common.check_loaded(c, env, os.path.join(versioned, "epan", "4o6top.so"), args.version, ours)
