@@ -210,8 +210,8 @@ poster(gpointer ud)
         }
         /* Once the capture has ended, nothing more is waited for than a few short tries. */
         unsigned wait_ms = g_atomic_int_get(&e->ending) ? MIN(backoff_ms, FINAL_BACKOFF_MAX_MS) : backoff_ms;
-        fprintf(stderr, "4o6top: elastic: %s: %s; %u documents kept, next try in %.1f s\n", e->shown_url, why,
-                batch->len, wait_ms / 1000.0);
+        fprintf(stderr, "4o6top: elastic: %s: %s; %u document%s kept, next try in %.1f s\n", e->shown_url,
+                why, batch->len, batch->len == 1 ? "" : "s", wait_ms / 1000.0);
         g_free(why);
         g_usleep((gulong)wait_ms * 1000);
         backoff_ms = MIN(backoff_ms * 2, BACKOFF_MAX_MS);

@@ -160,8 +160,9 @@ ce_init(fot_ce_state *cs, fot_node *n)
     }
 }
 
-/* The evidence rule (README, "Mechanism"): configuration first, then the
- * MAP interface identifier, then the inner addresses, then the ports. */
+/* The evidence rule (docs/softwires.md, "Mechanisms and their evidence"):
+ * configuration first, then the MAP interface identifier, then the inner
+ * addresses, then the ports. */
 static void
 ce_classify(fot_ce_state *cs, fot_node *n)
 {

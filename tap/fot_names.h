@@ -11,7 +11,7 @@
 
 typedef enum { FOT_MECH_UNKNOWN, FOT_MECH_DSLITE, FOT_MECH_MAPE, FOT_MECH_LW4O6, FOT_MECH_COUNT } fot_mechanism;
 
-/* What made a CE/B4's mechanism (README: "Mechanism"); the last two are guesses. */
+/* What made a CE/B4's mechanism (docs/softwires.md, "Mechanisms and their evidence"); the last two are guesses. */
 typedef enum {
     FOT_WHY_NONE,         /* nothing: unknown */
     FOT_WHY_BINDING,      /* LW4o6: a binding of the table names it */

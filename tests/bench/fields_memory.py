@@ -21,7 +21,7 @@ sys.path.insert(0, HERE)
 from run_bench import build_generator, run_measured  # noqa: E402
 from tshark_env import TsharkEnv  # noqa: E402
 
-SESSION_BYTES = 128  # the engine's table, per session (README: about 125 bytes)
+SESSION_BYTES = 128  # the engine's table, per session (docs/speed.md: about 125 bytes)
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--plugins", required=True, help="the build's plugins/ folder")

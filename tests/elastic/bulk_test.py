@@ -283,7 +283,7 @@ def main():
                     attempt, rc, "is" if out == want_sum else "is not", err))
             lines = err.splitlines()
             shown = "http://elastic@127.0.0.1:%d/" % server.server_address[1]
-            want = r"^4o6top: elastic: %s: HTTP 503; \d+ documents kept, next try in 0\.5 s$" % re.escape(shown)
+            want = r"^4o6top: elastic: %s: HTTP 503; \d+ documents? kept, next try in 0\.5 s$" % re.escape(shown)
             if len(lines) != 1 or not re.match(want, lines[0]):
                 problems.append("run %d: stderr is not the one line about the 503 (password hidden): %r" % (attempt, err))
             p, stored = check_requests(server.requests, want_docs, properties)

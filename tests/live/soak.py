@@ -7,7 +7,7 @@ feeds a FIFO that Wireshark, unprivileged, captures from): one with the plugin,
 one with no plugin. Passes when neither crashes, the 4o6top window's clock line
 moves on at every sample (it keeps refreshing), and the plugin's Wireshark grew
 by at most what the other grew plus 40 bytes a frame (the post-dissector's kept
-notes, README "Fields on every tunnelled packet") plus SLACK_MIB (the window's
+notes, docs/wireshark.md, "Fields on every tunnelled packet") plus SLACK_MIB (the window's
 own engine and the session tables of the looped capture).
 
 At the end, where gdb is installed, glibc's own heap figures of both

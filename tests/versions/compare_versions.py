@@ -5,7 +5,7 @@ the reference version (4.0, the host's), file by file.
   compare_versions.py --reference 4.0=DIR --version 4.4=DIR --version 4.6=DIR [--known DIFFERENCES]
 
 A file that differs passes only when DIFFERENCES names that version and file
-(with the reason, which the README repeats); a named difference that no
+(with the reason, which docs/versions.md, "What differs", repeats); a named difference that no
 longer occurs fails too, so the list stays true. Ends with the plain
 'N passed, N failed' line.
 """
