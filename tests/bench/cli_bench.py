@@ -9,6 +9,7 @@ On the generated captures C and D (run_bench.py's generator), runs round-robin,
   tshark-stat    4o6top -engine tshark -r CAPTURE -m stat
   tshark-sum     4o6top -engine tshark -r CAPTURE -m sum
   pipe-stat      cat CAPTURE | 4o6top -m stat
+  pipe-alone     cat CAPTURE | cat > /dev/null      (what the pipe itself costs: cat, and the copies)
   tcpdump        tcpdump -r CAPTURE -w /dev/null    (libpcap reads and copies every packet)
   tshark-read    tshark -r CAPTURE -q               (reads, dissects nothing)
 
@@ -46,6 +47,7 @@ VARIANTS = [
     ("tshark-sum", "4o6top -engine tshark -r C -m sum", None, ["CLI", "-engine", "tshark", "-r", "CAPTURE", "-m",
                                                                "sum"]),
     ("pipe-stat", "cat C | 4o6top -m stat", False, ["sh", "-c", 'cat "$1" | "$2" -m stat', "sh", "CAPTURE", "CLI"]),
+    ("pipe-alone", "cat C | cat > /dev/null", False, ["sh", "-c", 'cat "$1" | cat > /dev/null', "sh", "CAPTURE"]),
     ("tcpdump", "tcpdump -r C -w /dev/null", False, ["tcpdump", "-r", "CAPTURE", "-w", "/dev/null"]),
     ("tshark-read", "tshark -r C -q", False, ["tshark", "-r", "CAPTURE", "-q"]),
 ]
@@ -138,6 +140,11 @@ def tables(measurements, rows, labels, packets, markdown):
             r = median_of(measurements, top, i) / median_of(measurements, bottom, i)
             ratio_body.append([what, "%.3f" % r, "%.3f" % paired(measurements, top, bottom, i), goal,
                                "yes" if ok(r) else "NO"])
+    if all(name in rows for name in ("pipe-stat", "pipe-alone", "native-stat")):
+        # The pipe's own cost taken off: what reading from a pipe costs the command itself.
+        cpu = {name: median_of(measurements, name, 1) for name in ("pipe-stat", "pipe-alone", "native-stat")}
+        ratio_body.append(["(pipe - pipe alone) / file, CPU, stat",
+                           "%.3f" % ((cpu["pipe-stat"] - cpu["pipe-alone"]) / cpu["native-stat"]), "-", "-", "-"])
     for name in ("native-stat", "native-sum"):
         if name in rows:
             cpu, rss = median_of(measurements, name, 1), median_of(measurements, name, 2)
