@@ -136,7 +136,7 @@ def main():
                                               ["-z", "4o6top,ce,max_sessions=%d" % cap])
         runs["ce"] = (rss, secs)
         check(rc == 0, "ce: exit status %d" % rc)
-        ce = {x.split(",")[0]: x.split(",") for x in ce_out[1:]}
+        ce = {x.split(",")[0]: dict(zip(ce_out[0].split(","), x.split(","))) for x in ce_out[1:]}
         print("%-9s peak RSS %7.1f MB  %5.1f s  %d CE/B4 rows" % ("ce", rss / 1024, secs, len(ce)), flush=True)
 
         # Memory.
@@ -184,7 +184,7 @@ def main():
                   "%s: ended (%s) with %s packets, %s bytes; expected %d, %d" %
                   (name, ends[0][6], ends[0][7], ends[0][8], r["packets"], r["bytes"]))
             row = ce.get(r["b4"])
-            check(row is not None and row[9] == "1", "%s: ce row of %s: %s" % (name, r["b4"], row))
+            check(row is not None and row["Sessions"] == "1", "%s: ce row of %s: %s" % (name, r["b4"], row))
         print("real sessions: %d of %d with one open row (client first) and one end row of 12 packets, 4 680 bytes"
               % (sum(1 for k in real if len(real_rows.get(k, [])) == 2), len(real)))
     finally:
