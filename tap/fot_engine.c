@@ -353,7 +353,11 @@ static uint32_t
 tunnel_of(fot_engine *e, const fot_event *ev, uint32_t *src, bool *made)
 {
     *src = fot_nodes_get(&e->nodes, ev->outer_src);
+    /* Held while the other end is found: an idle node is the first a full
+     * table reuses, and the sender's may be idle. */
+    fot_nodes_ref(&e->nodes, *src);
     uint32_t dst = fot_nodes_get(&e->nodes, ev->outer_dst);
+    fot_nodes_unref(&e->nodes, *src);
     uint32_t t = fot_tunnels_get(&e->tunnels, *src, dst, made);
     if (*made) {
         note_peer(e, *src, t);
