@@ -1,9 +1,9 @@
 /* -I IFACE: the command captures itself, with libpcap, instead of reading
- * tcpdump's output: immediate delivery, a kernel buffer of -B MiB, the BPF
- * filter "ip6" (and -f's). The sum table and stat rows come every interval
- * of wall-clock time, packets or not; the packets the kernel or the
- * interface dropped are shown in the sum header (and with -drops, in stat
- * rows) and said in a last line on stderr. */
+ * tcpdump's output: packets handed over in blocks (at most 50 ms late), a
+ * kernel buffer of -B MiB, the BPF filter "ip6" (and -f's). The sum table and
+ * stat rows come every interval of wall-clock time, packets or not; the
+ * packets the kernel or the interface dropped are shown in the sum header
+ * (and with -drops, in stat rows) and said in a last line on stderr. */
 #ifndef FOT_CLI_LIVE_CAPTURE_H
 #define FOT_CLI_LIVE_CAPTURE_H
 

@@ -10,7 +10,7 @@ kernel"). Then again at the next rate, with a new reader. Prints one row a
 rate and the highest rate with no reported drop.
 
   live_rate.py                                    tcpdump -i IFACE -w /dev/null as the reader
-  live_rate.py --reader '4o6top -I {iface} -m stat' --drops-regex '...'
+  live_rate.py --reader '4o6top -I {iface} -m stat' --drops-regex '...' --reader-filter ip6
 
 As root (namespaces, veth, capture). Not a test: ctest does not run it. See
 tests/bench/README.md.
@@ -101,6 +101,17 @@ def replay(capture, rate, limit):
             float(pps.group(1)) if pps else None, out)
 
 
+def matching(capture, limit, expr):
+    """How many of the capture's first limit packets match the BPF filter expr (tcpdump counts)."""
+    with tempfile.TemporaryDirectory(prefix="4o6top-live-rate-") as scratch:
+        first = os.path.join(scratch, "first.pcap")
+        subprocess.run(["tcpdump", "-r", capture, "-c", str(limit), "-w", first], check=True,
+                       stderr=subprocess.DEVNULL)
+        out = subprocess.run(["tcpdump", "-r", first, "-q", "-n", expr], check=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL).stdout
+        return out.count(b"\n")
+
+
 def one_rate(opts, capture, rate):
     """One reader, one replay; a dict of what was seen."""
     argv = ["ip", "netns", "exec", NETNS] + shlex.split(opts.reader.format(iface=RX))
@@ -162,6 +173,9 @@ def main():
     ap.add_argument("--no-top", action="store_true", help="no last run at tcpreplay's top speed")
     ap.add_argument("--limit", type=int, default=1000000, help="packets replayed at each rate (default 1000000)")
     ap.add_argument("--settle", type=float, default=2.0, help="seconds the reader gets to start (default 2)")
+    ap.add_argument("--reader-filter", default="",
+                    help="a BPF filter the reader applies itself (4o6top -I: ip6): the packets it should get "
+                         "are those of the replayed ones that match it, counted by tcpdump")
     ap.add_argument("--markdown", action="store_true", help="the table in Markdown")
     opts = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
@@ -182,6 +196,9 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
         print("capture: %s (%s)" % (capture, summary))
     print("reader: ip netns exec NETNS %s" % opts.reader.format(iface="RX"))
+    wanted = matching(capture, opts.limit, opts.reader_filter) if opts.reader_filter else None
+    if wanted is not None:
+        print("of the first %d packets, %d match the reader's filter %r" % (opts.limit, wanted, opts.reader_filter))
     print("load before: %s" % open("/proc/loadavg").read().strip())
     rows = []
     try:
@@ -197,7 +214,8 @@ def main():
     print("load after: %s" % open("/proc/loadavg").read().strip())
     print(show(rows, opts.markdown))
     clean = [r for r in rows if r["drops"] == 0 and r["pps"]]
-    whole = [r for r in clean if r["captured"] is not None and r["captured"] == r["sent"] and r["at_rx"] == r["sent"]]
+    whole = [r for r in clean if r["captured"] is not None and r["at_rx"] == r["sent"] and
+             r["captured"] == (r["sent"] if wanted is None else wanted)]
     print("highest rate without a drop the kernel reported: %s" %
           ("%.0f pps" % max(r["pps"] for r in clean) if clean else "none"))
     if opts.captured_regex:
