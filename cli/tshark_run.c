@@ -316,6 +316,62 @@ feed(feeder *f, bool readable, bool writable)
     }
 }
 
+/* Signals go through signal_pipe to the loop that relays tshark; a reader
+ * of our output that goes away must not kill us before tshark ends. */
+static void
+catch_signals(void)
+{
+    struct sigaction sa = { 0 };
+    sa.sa_handler = note_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Until tshark has closed its stderr and its documents: feed it the capture,
+ * relay what it says, pass its documents on, and stop it on a signal. */
+static void
+relay_child(pid_t pid, feeder *f, int err_fd, int doc_fd, line_reader *err_lines, line_reader *doc_lines)
+{
+    int signals = 0;
+    while (err_fd >= 0 || doc_fd >= 0) {
+        struct pollfd fds[5] = {
+            { signal_pipe[0], POLLIN, 0 },
+            { err_fd, POLLIN, 0 },
+            { doc_fd, POLLIN, 0 },
+            { f->len == 0 && f->out >= 0 ? f->in : -1, POLLIN, 0 },
+            { f->len ? f->out : -1, POLLOUT, 0 },
+        };
+        if (poll(fds, G_N_ELEMENTS(fds), -1) < 0)
+            continue; /* EINTR: the signal is in the pipe */
+        if (fds[0].revents & POLLIN) {
+            unsigned char sig;
+            while (read(signal_pipe[0], &sig, 1) == 1) {
+                /* The first: end of input, so tshark prints what it has (tshark itself
+                 * would stop without its final output). The second: stop it now. */
+                if (++signals == 1)
+                    feeder_stop(f);
+                else
+                    kill(pid, SIGTERM);
+            }
+        }
+        const short done = POLLIN | POLLHUP | POLLERR;
+        if ((fds[1].revents & done) && !read_lines(err_fd, err_lines)) {
+            close(err_fd);
+            err_fd = -1;
+        }
+        if ((fds[2].revents & done) && !read_lines(doc_fd, doc_lines)) {
+            close(doc_fd);
+            doc_fd = -1;
+        }
+        if (f->out >= 0)
+            feed(f, fds[3].revents & done, fds[4].revents & (POLLOUT | POLLERR | POLLHUP));
+    }
+}
+
 int
 fot_tshark_run(GPtrArray *argv, const fot_tshark_input *in, fot_doc_fn doc_fn, void *ud, char **err)
 {
@@ -331,15 +387,7 @@ fot_tshark_run(GPtrArray *argv, const fot_tshark_input *in, fot_doc_fn doc_fn, v
         g_free(tshark);
         return 127;
     }
-    struct sigaction sa = { 0 };
-    sa.sa_handler = note_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
+    catch_signals();
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0)
@@ -364,40 +412,7 @@ fot_tshark_run(GPtrArray *argv, const fot_tshark_input *in, fot_doc_fn doc_fn, v
     line_reader err_lines = { g_string_new(NULL), relay_stderr, &st };
     line_reader doc_lines = { g_string_new(NULL), pass_doc, &docs };
     feeder f = { .in = in->fd, .out = in_pipe[1], .at = (const char *)in->prefix, .len = in->prefix_len };
-    int err_fd = err_pipe[0], doc_fd = doc_fn ? doc_pipe[0] : -1, signals = 0;
-    while (err_fd >= 0 || doc_fd >= 0) {
-        struct pollfd fds[5] = {
-            { signal_pipe[0], POLLIN, 0 },
-            { err_fd, POLLIN, 0 },
-            { doc_fd, POLLIN, 0 },
-            { f.len == 0 && f.out >= 0 ? f.in : -1, POLLIN, 0 },
-            { f.len ? f.out : -1, POLLOUT, 0 },
-        };
-        if (poll(fds, G_N_ELEMENTS(fds), -1) < 0)
-            continue; /* EINTR: the signal is in the pipe */
-        if (fds[0].revents & POLLIN) {
-            unsigned char sig;
-            while (read(signal_pipe[0], &sig, 1) == 1) {
-                /* The first: end of input, so tshark prints what it has (tshark itself
-                 * would stop without its final output). The second: stop it now. */
-                if (++signals == 1)
-                    feeder_stop(&f);
-                else
-                    kill(pid, SIGTERM);
-            }
-        }
-        const short done = POLLIN | POLLHUP | POLLERR;
-        if ((fds[1].revents & done) && !read_lines(err_fd, &err_lines)) {
-            close(err_fd);
-            err_fd = -1;
-        }
-        if ((fds[2].revents & done) && !read_lines(doc_fd, &doc_lines)) {
-            close(doc_fd);
-            doc_fd = -1;
-        }
-        if (f.out >= 0)
-            feed(&f, fds[3].revents & done, fds[4].revents & (POLLOUT | POLLERR | POLLHUP));
-    }
+    relay_child(pid, &f, err_pipe[0], doc_fn ? doc_pipe[0] : -1, &err_lines, &doc_lines);
     feeder_stop(&f);
     flush_held(&st, NULL);
     g_string_free(err_lines.buf, TRUE);

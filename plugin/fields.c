@@ -222,6 +222,49 @@ fill_value_names(void)
 #define EXPFILL_DESCRIBED(description) 0, NULL, 0, \
     { 0, { NULL, NULL, FT_NONE, BASE_NONE, NULL, 0, description, HFILL } }
 
+/* One expert info per verdict a BR refuses, the threshold crossing, a reopen. */
+static void
+register_expert_infos(int proto)
+{
+    static ei_register_info ei[] = {
+        { &ei_verdict[FOT_VERDICT_WRONG_PORT], { "4o6top.verdict.wrong_port", PI_PROTOCOL, PI_WARN,
+                                                 "Port outside the CE's port sets", EXPFILL_DESCRIBED(
+              "Verdict wrong-port: the IPv4 address is the CE's, the port in none of its port sets; "
+              "a BR drops the packet") } },
+        { &ei_verdict[FOT_VERDICT_WRONG_ADDRESS], { "4o6top.verdict.wrong_address", PI_PROTOCOL, PI_WARN,
+                                                    "IPv4 address not the CE's", EXPFILL_DESCRIBED(
+              "Verdict wrong-address: the client IPv4 address is not the CE's; a BR drops the packet") } },
+        { &ei_verdict[FOT_VERDICT_WRONG_B4], { "4o6top.verdict.wrong_b4", PI_SECURITY, PI_ERROR,
+                                               "Softwire of another B4", EXPFILL_DESCRIBED(
+              "Verdict wrong-b4: the LW4o6 softwire of this IPv4 address and port names another B4; "
+              "an lwAFTR drops the packet") } },
+        { &ei_verdict[FOT_VERDICT_SPOOFED], { "4o6top.verdict.spoofed", PI_SECURITY, PI_ERROR,
+                                              "Source not the MAP-derived address", EXPFILL_DESCRIBED(
+              "Verdict spoofed: the CE's IPv6 address is not the one the MAP-E rule derives from its IPv4 "
+              "address and PSID; a BR drops the packet") } },
+        { &ei_verdict[FOT_VERDICT_WRONG_BR], { "4o6top.verdict.wrong_br", PI_PROTOCOL, PI_NOTE,
+                                               "Softwire of another BR", EXPFILL_DESCRIBED(
+              "Verdict wrong-br: sent via another BR/AFTR than the one its softwire (or br=) names") } },
+        { &ei_verdict[FOT_VERDICT_UNBOUND], { "4o6top.verdict.unbound", PI_PROTOCOL, PI_WARN,
+                                              "No softwire or rule for the IPv4 address", EXPFILL_DESCRIBED(
+              "Verdict unbound: no LW4o6 softwire or MAP-E rule covers the client IPv4 address; "
+              "a BR/lwAFTR drops the packet") } },
+        { &ei_verdict[FOT_VERDICT_CONFLICT], { "4o6top.verdict.conflict", PI_PROTOCOL, PI_WARN,
+                                               "IPv4 and PSID claimed twice", EXPFILL_DESCRIBED(
+              "Verdict conflict: two table entries, or two CEs, claim this IPv4 address and PSID; "
+              "a BR delivers to one only") } },
+        { &ei_threshold, { "4o6top.ce_ports_in_use.threshold", PI_PROTOCOL, PI_WARN,
+                           "CE/B4 past the port-use threshold", EXPFILL_DESCRIBED(
+              "The packet that takes a port set of the CE/B4 past the threshold= percentage of its "
+              "ports in use") } },
+        { &ei_reopened, { "4o6top.reopened.expert", PI_SEQUENCE, PI_NOTE,
+                          "Session reopened shortly after it timed out", EXPFILL_DESCRIBED(
+              "A new session less than a timeout after the same session (tunnel and 5-tuple) "
+              "timed out: the timeout may be shorter than the application's idle time") } },
+    };
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+}
+
 void
 fot_fields_register(int proto)
 {
@@ -274,45 +317,9 @@ fot_fields_register(int proto)
                          "What the BR/lwAFTR would decide for this packet", HFILL } },
     };
     static gint *ett[] = { &ett_4o6top };
-    static ei_register_info ei[] = {
-        { &ei_verdict[FOT_VERDICT_WRONG_PORT], { "4o6top.verdict.wrong_port", PI_PROTOCOL, PI_WARN,
-                                                 "Port outside the CE's port sets", EXPFILL_DESCRIBED(
-              "Verdict wrong-port: the IPv4 address is the CE's, the port in none of its port sets; "
-              "a BR drops the packet") } },
-        { &ei_verdict[FOT_VERDICT_WRONG_ADDRESS], { "4o6top.verdict.wrong_address", PI_PROTOCOL, PI_WARN,
-                                                    "IPv4 address not the CE's", EXPFILL_DESCRIBED(
-              "Verdict wrong-address: the client IPv4 address is not the CE's; a BR drops the packet") } },
-        { &ei_verdict[FOT_VERDICT_WRONG_B4], { "4o6top.verdict.wrong_b4", PI_SECURITY, PI_ERROR,
-                                               "Softwire of another B4", EXPFILL_DESCRIBED(
-              "Verdict wrong-b4: the LW4o6 softwire of this IPv4 address and port names another B4; "
-              "an lwAFTR drops the packet") } },
-        { &ei_verdict[FOT_VERDICT_SPOOFED], { "4o6top.verdict.spoofed", PI_SECURITY, PI_ERROR,
-                                              "Source not the MAP-derived address", EXPFILL_DESCRIBED(
-              "Verdict spoofed: the CE's IPv6 address is not the one the MAP-E rule derives from its IPv4 "
-              "address and PSID; a BR drops the packet") } },
-        { &ei_verdict[FOT_VERDICT_WRONG_BR], { "4o6top.verdict.wrong_br", PI_PROTOCOL, PI_NOTE,
-                                               "Softwire of another BR", EXPFILL_DESCRIBED(
-              "Verdict wrong-br: sent via another BR/AFTR than the one its softwire (or br=) names") } },
-        { &ei_verdict[FOT_VERDICT_UNBOUND], { "4o6top.verdict.unbound", PI_PROTOCOL, PI_WARN,
-                                              "No softwire or rule for the IPv4 address", EXPFILL_DESCRIBED(
-              "Verdict unbound: no LW4o6 softwire or MAP-E rule covers the client IPv4 address; "
-              "a BR/lwAFTR drops the packet") } },
-        { &ei_verdict[FOT_VERDICT_CONFLICT], { "4o6top.verdict.conflict", PI_PROTOCOL, PI_WARN,
-                                               "IPv4 and PSID claimed twice", EXPFILL_DESCRIBED(
-              "Verdict conflict: two table entries, or two CEs, claim this IPv4 address and PSID; "
-              "a BR delivers to one only") } },
-        { &ei_threshold, { "4o6top.ce_ports_in_use.threshold", PI_PROTOCOL, PI_WARN,
-                           "CE/B4 past the port-use threshold", EXPFILL_DESCRIBED(
-              "The packet that takes a port set of the CE/B4 past the threshold= percentage of its "
-              "ports in use") } },
-        { &ei_reopened, { "4o6top.reopened.expert", PI_SEQUENCE, PI_NOTE,
-                          "Session reopened shortly after it timed out", EXPFILL_DESCRIBED(
-              "A new session less than a timeout after the same session (tunnel and 5-tuple) "
-              "timed out: the timeout may be shorter than the application's idle time") } },
-    };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+    register_expert_infos(proto);
     register_init_routine(fields_init);
 }
 
