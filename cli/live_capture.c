@@ -73,11 +73,11 @@ open_interface(const fot_cli_args *a, int *status)
         *status = 1;
         return NULL;
     }
-    pcap_set_snaplen(p, SNAPLEN);
-    pcap_set_promisc(p, 1);
-    pcap_set_timeout(p, BLOCK_TIMEOUT_MS);
-    pcap_set_buffer_size(p, (int)a->buffer_mib << 20);
-    int rc = pcap_activate(p);
+    /* Each fails only on a capture already active, which this one is not. */
+    int rc = pcap_set_snaplen(p, SNAPLEN) | pcap_set_promisc(p, 1) | pcap_set_timeout(p, BLOCK_TIMEOUT_MS) |
+             pcap_set_buffer_size(p, (int)a->buffer_mib << 20);
+    if (rc == 0)
+        rc = pcap_activate(p);
     if (rc < 0) {
         *status = activate_error(a, p, rc);
         pcap_close(p);

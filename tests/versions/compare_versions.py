@@ -8,6 +8,10 @@ A file that differs passes only when DIFFERENCES names that version and file
 (with the reason, which docs/versions.md, "What differs", repeats); a named difference that no
 longer occurs fails too, so the list stays true. Ends with the plain
 'N passed, N failed' line.
+
+One difference is Wireshark's own and holds for every file: from 4.2 on, -T fields
+prints a boolean field as True or False where 4.0 prints 1 or 0. The columns of
+BOOLEAN_FIELDS in the .fields files are read as 1 and 0 before comparing.
 """
 import argparse
 import difflib
@@ -33,9 +37,31 @@ def labelled(arg):
     return label, folder
 
 
+BOOLEAN_FIELDS = ("4o6top.inbound",)
+BOOLEAN_WORDS = {"True": "1", "False": "0"}
+
+
+def booleans_as_numbers(text):
+    """A .fields file (a header row, then tab-separated rows) with True/False as 1/0 in BOOLEAN_FIELDS."""
+    lines = text.split("\n")
+    header = lines[0].split("\t")
+    columns = [i for i, name in enumerate(header) if name in BOOLEAN_FIELDS]
+    for n in range(1, len(lines)):
+        cells = lines[n].split("\t")
+        if len(cells) != len(header):
+            continue  # the stderr part, or a short row: compared as it is
+        for i in columns:
+            cells[i] = BOOLEAN_WORDS.get(cells[i], cells[i])
+        lines[n] = "\t".join(cells)
+    return "\n".join(lines)
+
+
 def read(folder, name):
     path = os.path.join(folder, name)
-    return open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else None
+    if not os.path.exists(path):
+        return None
+    text = open(path, encoding="utf-8", errors="replace").read()
+    return booleans_as_numbers(text) if name.endswith(".fields") else text
 
 
 def main():

@@ -34,8 +34,8 @@ case "$kind" in
     packages=(
       # build, as packaging/install-deps.sh does on Debian 12
       build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
-      # the 4o6top command's Elasticsearch bulk requests
-      libcurl4-openssl-dev
+      # the 4o6top command: its capture reader, its Elasticsearch bulk requests
+      libpcap-dev libcurl4-openssl-dev
       # elastic/bulk's HTTPS case makes its certificate with openssl
       openssl
       # the tshark suites: the capture generator, time zones, live input
