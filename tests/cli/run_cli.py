@@ -263,11 +263,18 @@ def check_errors(r, engine):
     path = lambda name: os.path.join(d, name)
     _, cut_out, _ = r.run("tshark", ["-r", path("cut.pcapng"), "-q", "-C", PROFILE, "-z", "4o6top,log,layout=original"],
                           "file", "dslite.pcapng")
+    # Neither pcap nor pcapng: the command hands the text file to tshark through a pipe and
+    # says again what tshark concludes. 4.0 and 4.4 find no format in it; 4.6 takes its 25
+    # bytes for a record of some other format, cut short.
+    with open(path("notes.txt"), "rb") as f:
+        p = r.popen("tshark", ["-r", "-", "-q"], subprocess.PIPE)
+        _, tshark_err = p.communicate(f.read(), timeout=60)
+    notes_err = ("4o6top: NAME: cut short in the middle of a packet\n" if b"cut short" in tshark_err else
+                 "4o6top: NAME: not a capture file (neither pcap nor pcapng, nor a format tshark reads)\n")
     cases = [  # flags, exit status, stderr (NAME: the capture as given), stdout
         (["-r", d], 1, "4o6top: NAME: a directory, not a capture file\n", ""),
         (["-r", path("empty.pcap")], 1, "4o6top: NAME: empty, not a capture file\n", ""),
-        (["-r", path("notes.txt")], 1,
-         "4o6top: NAME: not a capture file (neither pcap nor pcapng, nor a format tshark reads)\n", ""),
+        (["-r", path("notes.txt")], 1, notes_err, ""),
         (["-r", path("header-cut.pcap")], 1, "4o6top: NAME: cut short in its header\n", ""),
         (["-r", path("cut.pcapng"), "-m", "log"], 1, "4o6top: NAME: cut short in the middle of a packet\n", cut_out),
         (["-r", path("nowhere.pcap")], 1, "4o6top: cannot read NAME: No such file or directory\n", ""),
