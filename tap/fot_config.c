@@ -85,7 +85,7 @@ const fot_option fot_options[] = {
       "IPv6 address or prefix of the BR/AFTR side; orients sessions; repeat for more." },
     [FOT_ID_MAX_SESSIONS] = { FOT_ID_MAX_SESSIONS, "max_sessions", FOT_OPT_UINT, AT(max_sessions),
       0, 100000000, NULL, NO_LIST, NULL, "Session cap",
-      "Most active sessions kept (about 125 bytes each); past it the least recently seen end early. 0: no cap." },
+      "Most active sessions kept (about 140 bytes each); past it the least recently seen end early. 0: no cap." },
     [FOT_ID_EVICTED] = { FOT_ID_EVICTED, "evicted", FOT_OPT_BOOL, AT(evicted),
       0, 0, NULL, NO_LIST, NULL, "Evicted column",
       "stat: add Evicted, the sessions ended early at the session cap so far." },
