@@ -1,3 +1,4 @@
+/* \summary: -m elastic: documents posted to Elasticsearch's bulk API from a thread of their own */
 #include "elastic.h"
 
 #include <curl/curl.h>

@@ -1,6 +1,7 @@
 /* -m elastic: the stat documents into Elasticsearch with the bulk API, as the
- * original tool indexed them: index 4o6top-YYYY-MM-DD, _id the interval's
- * RFC 3339 time (so a second run over a capture overwrites, not doubles).
+ * original tool indexed them (index 4o6top-YYYY-MM-DD), each _id its sensor,
+ * mode and time: a second run over a capture overwrites, not doubles, and two
+ * sensors never overwrite each other.
  * Posting runs in its own thread, so a slow or absent server never holds
  * tshark or the sum table up; a failure is one line on stderr, retried with
  * back-off while documents queue. */

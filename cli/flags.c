@@ -1,4 +1,4 @@
-/* Flags parsed as Go's flag package parses them (the original is a Go
+/* \summary: flags parsed as Go's flag package parses them (the original is a Go
  * program): -name or --name; a value as the next argument or after '=';
  * a boolean flag alone means yes; parsing stops at "--" or at the first
  * argument that is not a flag. */

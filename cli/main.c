@@ -1,4 +1,4 @@
-/* 4o6top: the original Go tool's command line over the 4o6top counting code.
+/* \summary: the command: the original Go tool's command line over the counting code.
  * Flags are checked here, by tap/'s option table, before anything is read.
  * The capture is read by the command itself (libpcap and tap/'s walk), or,
  * when only tshark can read it or a display filter is asked for, by tshark

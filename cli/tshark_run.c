@@ -1,3 +1,4 @@
+/* \summary: tshark for the command: its arguments, the capture fed through a pipe, its words relayed */
 #include "tshark_run.h"
 
 #include <errno.h>

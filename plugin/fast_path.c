@@ -1,3 +1,4 @@
+/* \summary: the fast path: a plain IPv4-in-IPv6 packet read whole, every other to Wireshark's IPv6 dissector */
 #include "fast_path.h"
 
 #include "ws_compat.h"

@@ -1,3 +1,4 @@
+/* \summary: one frame's tunnel as Wireshark dissected it, its inner packet read bounds-checked */
 #include "frame_reader.h"
 
 #include <epan/ipproto.h>

@@ -1,3 +1,4 @@
+/* \summary: the "ip.proto" hook: the tunnel of a frame for tshark statistics, read where it lies */
 #include "tunnel_seen.h"
 
 #include <string.h>

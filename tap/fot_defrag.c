@@ -1,4 +1,4 @@
-/* Fragment series by (source, destination, identification); not on the hot path. */
+/* \summary: fragment series by (source, destination, identification); not on the hot path. */
 #include "fot_defrag.h"
 
 #include <glib.h>

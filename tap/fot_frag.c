@@ -1,4 +1,4 @@
-/* Pending fragment sums, keyed by packet identity; not on the hot path. */
+/* \summary: pending fragment sums, keyed by packet identity; not on the hot path. */
 #include "fot_frag.h"
 
 #include <glib.h>
