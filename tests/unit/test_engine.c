@@ -2,14 +2,6 @@
 #include "fot_config.h"
 #include "test_util.h"
 
-static fot_engine *
-engine_default(void)
-{
-    fot_config c;
-    fot_config_defaults(&c);
-    return fot_engine_new(&c);
-}
-
 static fot_packet_result
 up(fot_engine *e, double t, uint8_t proto, uint16_t cport, uint16_t sport, uint8_t flags)
 {

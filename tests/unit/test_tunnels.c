@@ -5,14 +5,6 @@
 
 #define CE3 "2001:db8:3::1"
 
-static fot_engine *
-engine_default(void)
-{
-    fot_config c;
-    fot_config_defaults(&c);
-    return fot_engine_new(&c);
-}
-
 static fot_packet_result
 tcp_from(fot_engine *e, double t, const char *from, const char *to, const char *src, uint16_t sport,
          const char *dst, uint16_t dport, uint8_t flags)

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fot_config.h"
 #include "fot_engine.h"
 #include "fot_packet.h"
 #include "fot_time.h"
@@ -50,6 +51,15 @@ ev_make(double t, const char *o_src, const char *o_dst, uint8_t proto, const cha
 #define CE1 "2001:db8:1::1"
 #define CE2 "2001:db8:2::1"
 #define BR "2001:db8:ffff::1"
+
+/* An engine with every option at its default. */
+static inline fot_engine *
+engine_default(void)
+{
+    fot_config c;
+    fot_config_defaults(&c);
+    return fot_engine_new(&c);
+}
 
 static inline uint32_t
 active(const fot_engine *e)
