@@ -65,6 +65,14 @@ fot_ce_held_set(const fot_ce_state *cs, uint32_t number)
 /* A B4 with a binding, or a MAP rule's CE (its whole address the rule's). */
 bool fot_ce_configured(const fot_ce_state *cs, const uint8_t addr[16]);
 
+/* Ahead of a TCP/UDP session opened on CE node ce with client port port:
+ * the line its port use is counted in (for a CE without held sets). */
+static inline void
+fot_ce_prefetch_port(const fot_ce_state *cs, uint32_t ce, uint16_t port)
+{
+    fot_key48_map_prefetch(&cs->ce_ports, (uint64_t)ce << 16 | port);
+}
+
 /* A session opened (its verdict is judged and set here, then it joins its CE), or closed. */
 void fot_ce_session_opened(fot_ce_state *cs, fot_session *s, const fot_event *ev, fot_dir dir, int64_t now);
 void fot_ce_session_closed(fot_ce_state *cs, const fot_session *s, int64_t when);

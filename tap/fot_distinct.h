@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fot_index.h"
+
 /* Any 64-bit value: an open-addressing map from value to the times it was added. */
 typedef struct fot_count_slot {
     uint64_t key;
@@ -40,5 +42,12 @@ void fot_key48_map_destroy(fot_key48_map *m);
 /* True when key was not held before / when its last holder went. */
 bool fot_key48_map_add(fot_key48_map *m, uint64_t key);
 bool fot_key48_map_remove(fot_key48_map *m, uint64_t key);
+
+/* Start fetching the slot where key's lookup begins. */
+static inline void
+fot_key48_map_prefetch(const fot_key48_map *m, uint64_t key)
+{
+    __builtin_prefetch(&m->slots[fot_hash64(key) & m->mask]);
+}
 
 #endif

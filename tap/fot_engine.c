@@ -374,6 +374,7 @@ typedef struct lookahead {
     uint32_t src_hash, dst_hash; /* the outer addresses' */
     uint32_t hash;               /* the session key's */
     uint32_t item;               /* the first session its slot names (0: none) */
+    uint32_t src_node, dst_node; /* without one: the nodes its outer addresses' slots name, + 1 (0: none) */
 } lookahead;
 
 /* Memory is asked for in steps, each step for all of a batch's packets, so
@@ -403,24 +404,64 @@ static void
 fetch_session(const fot_engine *e, const fot_event *ev, lookahead *la)
 {
     la->item = fot_index_peek(&e->sessions, la->hash);
-    if (!la->item)
+    if (!la->item) { /* a new session, most likely: its ends are looked up next */
+        fot_index_prefetch(&e->nodes.index, la->src_hash);
+        fot_index_prefetch(&e->nodes.index, la->dst_hash);
         return;
+    }
     __builtin_prefetch(item_session(e, la->item));
     if (ev->proto == FOT_IPPROTO_TCP && tcp_closing(ev))
         __builtin_prefetch(fot_pool_cold(&e->pool, la->item));
 }
 
-/* Last its CE/B4 and BR/AFTR: the line a packet reads of each. */
+/* Then its CE/B4 and BR/AFTR: the line a packet reads of each; for a new
+ * session, its outer addresses' nodes and its tunnel's slot. */
 static void
-fetch_nodes(const fot_engine *e, const lookahead *la)
+fetch_nodes(const fot_engine *e, lookahead *la)
 {
-    if (!la->item)
+    if (!la->item) {
+        la->src_node = fot_index_peek(&e->nodes.index, la->src_hash);
+        la->dst_node = fot_index_peek(&e->nodes.index, la->dst_hash);
+        if (!la->src_node || !la->dst_node)
+            return;
+        __builtin_prefetch(&e->nodes.nodes[la->src_node - 1]);
+        __builtin_prefetch(&e->nodes.nodes[la->dst_node - 1]);
+        fot_tunnels_prefetch_slot(&e->tunnels, la->src_node - 1, la->dst_node - 1);
         return;
+    }
     const fot_session *s = item_session(e, la->item);
     if (s->ce == FOT_POOL_FREE)
         return;
     __builtin_prefetch(&e->nodes.nodes[s->ce]);
     __builtin_prefetch(&e->nodes.nodes[s->br]);
+}
+
+/* Then a new session's tunnel. */
+static void
+fetch_tunnel(const fot_engine *e, const lookahead *la)
+{
+    if (!la->item && la->src_node && la->dst_node)
+        fot_tunnels_prefetch(&e->tunnels, la->src_node - 1, la->dst_node - 1);
+}
+
+/* Last what a new session of a known tunnel writes beyond it: the link of
+ * the tunnel's first session, and its CE's port use. */
+static void
+fetch_tunnel_links(const fot_engine *e, const fot_event *ev, const lookahead *la)
+{
+    if (la->item || !la->src_node || !la->dst_node)
+        return;
+    uint32_t a = la->src_node - 1, b = la->dst_node - 1;
+    uint32_t t = fot_tunnels_find(&e->tunnels, a, b);
+    if (!t)
+        return;
+    const fot_tunnel *x = fot_tunnel_at(&e->tunnels, t - 1);
+    if (x->first)
+        __builtin_prefetch(fot_pool_cold(&e->pool, x->first), 1);
+    if (ev->proto == FOT_IPPROTO_TCP || ev->proto == FOT_IPPROTO_UDP) {
+        bool up = x->end[x->ce] == a;
+        fot_ce_prefetch_port(&e->ce, x->end[x->ce], up ? ev->src_port : ev->dst_port);
+    }
 }
 
 /* The packet's session (0: none) and the direction it goes in it. */
@@ -556,6 +597,10 @@ fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
         fetch_session(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++)
         fetch_nodes(e, &la[i]);
+    for (unsigned i = 0; i < n; i++)
+        fetch_tunnel(e, &la[i]);
+    for (unsigned i = 0; i < n; i++)
+        fetch_tunnel_links(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++) {
         fot_engine_advance(e, batch[i].clock);
         count_packet(e, &batch[i].ev, &la[i], NULL);

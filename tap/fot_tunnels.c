@@ -23,12 +23,6 @@ fot_tunnels_destroy(fot_tunnels *t)
     fot_index_destroy(&t->index);
 }
 
-static uint32_t
-pair_hash(uint32_t a, uint32_t b)
-{
-    return fot_hash64((uint64_t)a << 32 | b);
-}
-
 typedef struct pair {
     uint32_t a, b;
 } pair;
@@ -66,10 +60,17 @@ recycle(fot_tunnels *t)
 }
 
 uint32_t
+fot_tunnels_find(const fot_tunnels *t, uint32_t a, uint32_t b)
+{
+    pair p = { MIN(a, b), MAX(a, b) };
+    return fot_index_find(&t->index, fot_tunnels_pair_hash(p.a, p.b), pair_match, t, &p);
+}
+
+uint32_t
 fot_tunnels_get(fot_tunnels *t, uint32_t a, uint32_t b, bool *made)
 {
     pair p = { MIN(a, b), MAX(a, b) };
-    uint32_t hash = pair_hash(p.a, p.b);
+    uint32_t hash = fot_tunnels_pair_hash(p.a, p.b);
     uint32_t item = fot_index_find(&t->index, hash, pair_match, t, &p);
     *made = item == 0;
     if (item)

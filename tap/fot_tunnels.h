@@ -57,6 +57,31 @@ void fot_tunnels_destroy(fot_tunnels *t);
 /* The tunnel between nodes a and b (either order); *made: it is new (its
  * ce and evidence are then for the caller to set). */
 uint32_t fot_tunnels_get(fot_tunnels *t, uint32_t a, uint32_t b, bool *made);
+/* The tunnel between a and b, number + 1, without making it (0: none). */
+uint32_t fot_tunnels_find(const fot_tunnels *t, uint32_t a, uint32_t b);
+
+/* The index hash of the pair a <= b. */
+static inline uint32_t
+fot_tunnels_pair_hash(uint32_t a, uint32_t b)
+{
+    return fot_hash64((uint64_t)a << 32 | b);
+}
+
+/* Ahead of fot_tunnels_get(a, b), in two steps: the index slot, then the
+ * tunnel it names (a hint: any tunnel of that hash). */
+static inline void
+fot_tunnels_prefetch_slot(const fot_tunnels *t, uint32_t a, uint32_t b)
+{
+    fot_index_prefetch(&t->index, fot_tunnels_pair_hash(a < b ? a : b, a < b ? b : a));
+}
+
+static inline void
+fot_tunnels_prefetch(const fot_tunnels *t, uint32_t a, uint32_t b)
+{
+    uint32_t item = fot_index_peek(&t->index, fot_tunnels_pair_hash(a < b ? a : b, a < b ? b : a));
+    if (item)
+        __builtin_prefetch(&t->tunnels[item - 1]);
+}
 
 static inline fot_tunnel *
 fot_tunnel_at(const fot_tunnels *t, uint32_t n)
