@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "fot_config.h"
+#include "fot_mode.h"
 
 typedef struct fot_cli_args {
     fot_mode mode;

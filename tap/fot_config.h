@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fot_mode.h"
 #include "fot_session.h"
 #include "fot_softwire.h"
 #include "fot_time.h"

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fot_index.h"
 #include "fot_time.h"
 
 typedef struct entry {
@@ -45,11 +46,7 @@ fot_frag_key_inner(fot_frag_key *k, const fot_ipv4 *ip, const uint8_t *src6, con
 guint
 fot_frag_key_hash(gconstpointer p)
 {
-    const uint8_t *b = p;
-    guint h = 2166136261u;
-    for (size_t i = 0; i < sizeof(fot_frag_key); i++)
-        h = (h ^ b[i]) * 16777619u;
-    return h;
+    return fot_hash_bytes(p, sizeof(fot_frag_key));
 }
 
 gboolean

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "fot_engine.h"
+#include "fot_mode.h"
 
 typedef struct fot_output {
     FILE *out;
