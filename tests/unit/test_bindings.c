@@ -64,7 +64,7 @@ test_conflicts_in_any_order(void)
 {
     static const char *const t[] = { "2001:db8::e;198.51.100.13;5;6", "2001:db8::f;198.51.100.13;5;6",
                                      "2001:db8::f;198.51.100.14;1;4", "2001:db8::e;198.51.100.14;2;6" };
-    static const char *const r[] = { t[3], t[2], t[1], t[0] };
+    const char *const r[] = { t[3], t[2], t[1], t[0] };
     for (int order = 0; order < 2; order++) {
         fot_bindings *tb = build(order ? r : t, 4);
         const char *m = fot_bindings_messages(tb);
