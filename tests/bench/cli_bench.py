@@ -2,7 +2,8 @@
 """Benchmark the 4o6top command, whole process, against tshark and tcpdump.
 
 On the generated captures C and D (run_bench.py's generator), runs round-robin,
---repeat times after one untimed warm-up round:
+each round starting one command later than the one before, --repeat times
+after one untimed warm-up round:
 
   native-stat    4o6top -r CAPTURE -m stat          (the command's default reader)
   native-sum     4o6top -r CAPTURE -m sum
@@ -100,7 +101,10 @@ def measure(env, rows, words, repeat, outputs):
     stderr_seen = {name: set() for name in rows}
     digests = {name: set() for name in rows}
     for rep in range(repeat):
-        for name in rows:
+        # Each round starts one command later: the first of a round runs after
+        # the last's exit (tshark freeing 150 MiB), and no command should
+        # always be the one that pays for it.
+        for name in rows[rep % len(rows):] + rows[:rep % len(rows)]:
             out = os.path.join(outputs, name)
             usage, stderr, status = run_measured(env, words[name], out)
             if status != 0:
