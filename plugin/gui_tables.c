@@ -14,12 +14,13 @@
 #include "annotate.h"
 #include "fot_packet.h"
 #include "fot_addr.h"
+#include "fot_index.h"
 #include "fot_time.h"
 #include "host.h"
 #include "session_filter.h"
 
 enum {
-    S_SESSION, S_PROTO, S_CE, S_CLIENT, S_CLIENT_PORT, S_SERVER, S_SERVER_PORT, S_PACKETS_UP, S_BYTES_UP,
+    S_SESSION, S_PROTO, S_CE, S_CLIENT, S_CLIENT_PORT, S_SERVER, S_SERVER_PORT, S_INBOUND, S_PACKETS_UP, S_BYTES_UP,
     S_PACKETS_DOWN, S_BYTES_DOWN, S_FIRST, S_LAST, S_LEFT, S_FILTER, S_COLUMNS
 };
 
@@ -35,6 +36,7 @@ static stat_tap_table_item session_columns[S_COLUMNS] = {
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client port", "%u"),
     COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Server port", "%u"),
+    COLUMN(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Inbound", "%s"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets up", "%u"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes up", "%u"),
     COLUMN(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets down", "%u"),
@@ -72,14 +74,26 @@ static stat_tap_table_item ce_columns[C_COLUMNS] = {
 
 static GHashTable *row_of_session; /* Sessions table: session number -> row + 1 */
 static GArray *row_side;          /* Sessions table: row_orientation per row */
+static GHashTable *tunnel_rows;   /* Sessions table: the two outer addresses -> tunnel_rows_entry */
 static bool ces_listed;           /* CEs table: this retap's rows are in */
 
-/* Who a row names as CE/B4 and client: a later SYN can turn a session around. */
+/* Who a row names as CE/B4 and client: a later SYN can turn a session around,
+ * and its tunnel turning round (at another session's packet) turns it too
+ * while it is live: when it expires, from its class and last packet. */
 typedef struct row_orientation {
-    uint8_t ce[16];
-    uint32_t client_ip;
-    uint16_t client_port;
+    uint8_t ce[16], br[16];
+    uint32_t client_ip, server_ip;
+    uint16_t client_port, server_port;
+    uint8_t proto;
+    uint8_t tclass;
+    int64_t last_ns;
 } row_orientation;
+
+/* A tunnel's rows, and the end its latest packet named the CE/B4. */
+typedef struct tunnel_rows_entry {
+    uint8_t ce[16];
+    GArray *rows; /* guint */
+} tunnel_rows_entry;
 
 static stat_tap_table *
 only_table(stat_tap_table_ui *ui)
@@ -119,7 +133,29 @@ reset_sessions(stat_tap_table *t)
 {
     drop_rows(t);
     g_hash_table_remove_all(row_of_session);
+    g_hash_table_remove_all(tunnel_rows);
     g_array_set_size(row_side, 0);
+}
+
+/* The two outer addresses, lower first: the same key whichever end is the CE. */
+static guint
+tunnel_key_hash(gconstpointer k)
+{
+    return fot_hash_bytes(k, 32);
+}
+
+static gboolean
+tunnel_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, 32) == 0;
+}
+
+static void
+free_tunnel_rows(gpointer p)
+{
+    tunnel_rows_entry *x = p;
+    g_array_free(x->rows, TRUE);
+    g_free(x);
 }
 
 static void
@@ -128,6 +164,7 @@ init_sessions(stat_tap_table_ui *ui)
     if (!row_of_session) {
         row_of_session = g_hash_table_new(g_direct_hash, g_direct_equal);
         row_side = g_array_new(FALSE, FALSE, sizeof(row_orientation));
+        tunnel_rows = g_hash_table_new_full(tunnel_key_hash, tunnel_key_equal, g_free, free_tunnel_rows);
     }
     reset_sessions(only_table(ui));
 }
@@ -193,8 +230,12 @@ set_ends(stat_tap_table *t, guint row, const fot_note *n)
     g_free(filter);
     row_orientation *o = &g_array_index(row_side, row_orientation, row);
     memcpy(o->ce, n->ce, 16);
+    memcpy(o->br, n->br, 16);
     o->client_ip = n->client_ip;
     o->client_port = n->client_port;
+    o->server_ip = n->server_ip;
+    o->server_port = n->server_port;
+    o->proto = n->proto;
 }
 
 static guint
@@ -208,6 +249,7 @@ new_session_row(stat_tap_table *t, const fot_note *n, double now_s)
     row[S_CLIENT_PORT] = uint_item(0);
     row[S_SERVER] = text_item("");
     row[S_SERVER_PORT] = uint_item(0);
+    row[S_INBOUND] = text_item("");
     row[S_PACKETS_UP] = uint_item(0);
     row[S_BYTES_UP] = uint_item(0);
     row[S_PACKETS_DOWN] = uint_item(0);
@@ -246,6 +288,67 @@ follow_orientation(stat_tap_table *t, guint row, const fot_note *n)
     set_ends(t, row, n);
 }
 
+/* Opened from the BR/AFTR side, in -z 4o6top,sess's words: a session's
+ * first marker (SYN, echo request) or its tunnel turning round may change it. */
+static void
+set_inbound(stat_tap_table *t, guint row, const fot_note *n)
+{
+    const char *now = n->flags & FOT_NOTE_INBOUND ? "yes" : "no";
+    const char *shown = stat_tap_get_field_data(t, row, S_INBOUND)->value.string_value;
+    if (!shown || strcmp(shown, now) != 0)
+        set_text(t, row, S_INBOUND, now);
+}
+
+/* The engine turned a row's tunnel round at another session's packet: the
+ * row's ends change places, up and down with them, and whether it is inbound. */
+static void
+turn_row(stat_tap_table *t, guint row)
+{
+    const row_orientation *o = &g_array_index(row_side, row_orientation, row);
+    fot_note m = { .proto = o->proto, .client_ip = o->server_ip, .client_port = o->server_port,
+                   .server_ip = o->client_ip, .server_port = o->client_port };
+    memcpy(m.ce, o->br, 16);
+    memcpy(m.br, o->ce, 16);
+    swap_cells(t, row, S_PACKETS_UP, S_PACKETS_DOWN);
+    swap_cells(t, row, S_BYTES_UP, S_BYTES_DOWN);
+    set_ends(t, row, &m);
+    const char *inbound = stat_tap_get_field_data(t, row, S_INBOUND)->value.string_value;
+    set_text(t, row, S_INBOUND, inbound && strcmp(inbound, "yes") == 0 ? "no" : "yes");
+}
+
+/* The packet names its tunnel's CE/B4. Another end than the tunnel's last
+ * packet named means the engine turned the tunnel round, and with it every
+ * session then live (not those ended before): their rows follow, as the
+ * sessions' end rows of -z 4o6top,sess,ends do. */
+static void
+follow_tunnel(stat_tap_table *t, guint row, bool new_row, const fot_note *n, int64_t now_ns)
+{
+    uint8_t key[32];
+    bool ce_first = memcmp(n->ce, n->br, 16) <= 0;
+    memcpy(key, ce_first ? n->ce : n->br, 16);
+    memcpy(key + 16, ce_first ? n->br : n->ce, 16);
+    tunnel_rows_entry *x = g_hash_table_lookup(tunnel_rows, key);
+    if (!x) {
+        x = g_new0(tunnel_rows_entry, 1);
+        memcpy(x->ce, n->ce, 16);
+        x->rows = g_array_new(FALSE, FALSE, sizeof(guint));
+        g_hash_table_insert(tunnel_rows, g_memdup2(key, sizeof key), x);
+    }
+    if (new_row)
+        g_array_append_val(x->rows, row);
+    if (memcmp(x->ce, n->ce, 16) == 0)
+        return;
+    memcpy(x->ce, n->ce, 16);
+    const fot_config *cfg = fot_engine_config(fot_annotate_engine());
+    for (guint i = 0; i < x->rows->len; i++) {
+        guint r = g_array_index(x->rows, guint, i);
+        const row_orientation *o = &g_array_index(row_side, row_orientation, r);
+        if (r != row && memcmp(o->ce, n->ce, 16) != 0 &&
+            fot_config_expiry(cfg, (fot_class)o->tclass, o->last_ns) > now_ns)
+            turn_row(t, r);
+    }
+}
+
 /* Table cells are 32 bits (Wireshark 4.0): a count past that stays at the maximum. */
 static void
 add_to(stat_tap_table *t, guint row, guint column, guint amount)
@@ -281,15 +384,21 @@ session_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const voi
     stat_tap_table *t = only_table(sd->stat_tap_data);
     double now_s = nstime_to_sec(&pinfo->rel_ts);
     guint row = GPOINTER_TO_UINT(g_hash_table_lookup(row_of_session, GUINT_TO_POINTER(n.session)));
+    bool new_row = row == 0;
     if (row)
         follow_orientation(t, --row, &n);
     else
         row = new_session_row(t, &n, now_s);
+    set_inbound(t, row, &n);
     add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_PACKETS_UP : S_PACKETS_DOWN, 1);
     add_to(t, row, n.flags & FOT_NOTE_UPSTREAM ? S_BYTES_UP : S_BYTES_DOWN, n.packet_bytes);
     stat_tap_get_field_data(t, row, S_LAST)->value.float_value = now_s;
     int64_t abs_ns = (int64_t)pinfo->abs_ts.secs * FOT_NS_PER_SEC + pinfo->abs_ts.nsecs;
     stat_tap_get_field_data(t, row, S_LEFT)->value.uint_value = seconds_left(&n, abs_ns);
+    row_orientation *o = &g_array_index(row_side, row_orientation, row);
+    o->tclass = n.tclass;
+    o->last_ns = abs_ns;
+    follow_tunnel(t, row, new_row, &n, abs_ns);
     return TAP_PACKET_REDRAW;
 }
 

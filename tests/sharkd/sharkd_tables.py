@@ -6,12 +6,13 @@ Drives `sharkd -` with JSON-RPC, as a front-end does: load the capture, info
 (both tables listed under nstat), tap nstat:4o6top-sessions and
 nstat:4o6top-ces. Then checks the rows against tshark on the same file:
   Sessions: one row per session of -z 4o6top,sess,ends,tunnel,format=json
-    (protocol, CE, client and server address and port), with that session's
-    packets and bytes (up + down) from its end row;
+    (protocol, CE, client and server address and port, inbound), with that
+    session's packets and bytes (up + down) from its end row;
   CEs: the rows of -z 4o6top,ce,format=json (CE, mechanism, evidence, IPv4, PSID,
     port set size, ports in use, peak, sessions, out of set).
 mixed.pcap holds sessions whose first packet came from the server and that a
-later SYN turns around: their rows must follow, as -z 4o6top,sess does.
+later SYN turns around: their rows must follow, as -z 4o6top,sess does;
+tunnels.pcap sessions opened from the Internet side (Inbound yes).
 """
 import argparse
 import collections
@@ -72,13 +73,14 @@ def check(env, name):
     docs = tshark_json(env, capture, "sess,ends,tunnel,format=json")
     ends = [d for d in docs if d["event"] != "open"]
     want = collections.Counter((d["protocol"], d["ce"], d["source_ip_address"], d["source_port"],
-                                d["destination_ip_address"], d["destination_port"], d["packets"], d["bytes"])
+                                d["destination_ip_address"], d["destination_port"], "yes" if d["inbound"] else "no",
+                                d["packets"], d["bytes"])
                                for d in ends)
     if sessions is None:
         problems.append("%s: no Sessions table: %s" % (name, json.dumps(answers[3])[:300]))
     else:
         got = collections.Counter((s["Protocol"], s["CE/B4"], s["Client"], s["Client port"], s["Server"],
-                                   s["Server port"], s["Packets up"] + s["Packets down"],
+                                   s["Server port"], s["Inbound"], s["Packets up"] + s["Packets down"],
                                    s["Bytes up"] + s["Bytes down"]) for s in sessions)
         if got != want or not want:
             problems.append("%s: Sessions rows differ from -z 4o6top,sess (sharkd only: %s; tshark only: %s)"
