@@ -414,21 +414,12 @@ fetch_session(const fot_engine *e, const fot_event *ev, lookahead *la)
         __builtin_prefetch(fot_pool_cold(&e->pool, la->item));
 }
 
-/* Then its CE/B4 and BR/AFTR: the line a packet reads of each; for a new
- * session, its outer addresses' nodes and its tunnel's slot. */
+/* Then its CE/B4 and BR/AFTR: the line a packet reads of each. */
 static void
-fetch_nodes(const fot_engine *e, lookahead *la)
+fetch_nodes(const fot_engine *e, const lookahead *la)
 {
-    if (!la->item) {
-        la->src_node = fot_index_peek(&e->nodes.index, la->src_hash);
-        la->dst_node = fot_index_peek(&e->nodes.index, la->dst_hash);
-        if (!la->src_node || !la->dst_node)
-            return;
-        __builtin_prefetch(&e->nodes.nodes[la->src_node - 1]);
-        __builtin_prefetch(&e->nodes.nodes[la->dst_node - 1]);
-        fot_tunnels_prefetch_slot(&e->tunnels, la->src_node - 1, la->dst_node - 1);
+    if (!la->item)
         return;
-    }
     const fot_session *s = item_session(e, la->item);
     if (s->ce == FOT_POOL_FREE)
         return;
@@ -436,7 +427,21 @@ fetch_nodes(const fot_engine *e, lookahead *la)
     __builtin_prefetch(&e->nodes.nodes[s->br]);
 }
 
-/* Then a new session's tunnel. */
+/* In a batch, the steps after the nodes' are for new sessions: their
+ * outer addresses' nodes and tunnel slot, ... */
+static void
+fetch_new_ends(const fot_engine *e, lookahead *la)
+{
+    la->src_node = fot_index_peek(&e->nodes.index, la->src_hash);
+    la->dst_node = fot_index_peek(&e->nodes.index, la->dst_hash);
+    if (!la->src_node || !la->dst_node)
+        return;
+    __builtin_prefetch(&e->nodes.nodes[la->src_node - 1]);
+    __builtin_prefetch(&e->nodes.nodes[la->dst_node - 1]);
+    fot_tunnels_prefetch_slot(&e->tunnels, la->src_node - 1, la->dst_node - 1);
+}
+
+/* ... then the tunnel, ... */
 static void
 fetch_tunnel(const fot_engine *e, const lookahead *la)
 {
@@ -444,8 +449,8 @@ fetch_tunnel(const fot_engine *e, const lookahead *la)
         fot_tunnels_prefetch(&e->tunnels, la->src_node - 1, la->dst_node - 1);
 }
 
-/* Last what a new session of a known tunnel writes beyond it: the link of
- * the tunnel's first session, and its CE's port use. */
+/* ... last what a new session of a known tunnel writes beyond it: the link
+ * of the tunnel's first session, and its CE's port use. */
 static void
 fetch_tunnel_links(const fot_engine *e, const fot_event *ev, const lookahead *la)
 {
@@ -595,8 +600,12 @@ fot_engine_packets(fot_engine *e, const fot_timed_event *batch, unsigned n)
         fetch_slot(e, &batch[i].ev, &la[i]);
     for (unsigned i = 0; i < n; i++)
         fetch_session(e, &batch[i].ev, &la[i]);
-    for (unsigned i = 0; i < n; i++)
-        fetch_nodes(e, &la[i]);
+    for (unsigned i = 0; i < n; i++) {
+        if (la[i].item)
+            fetch_nodes(e, &la[i]);
+        else
+            fetch_new_ends(e, &la[i]);
+    }
     for (unsigned i = 0; i < n; i++)
         fetch_tunnel(e, &la[i]);
     for (unsigned i = 0; i < n; i++)

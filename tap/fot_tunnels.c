@@ -63,15 +63,13 @@ uint32_t
 fot_tunnels_find(const fot_tunnels *t, uint32_t a, uint32_t b)
 {
     pair p = { MIN(a, b), MAX(a, b) };
-    return fot_index_find(&t->index, fot_tunnels_pair_hash(p.a, p.b), pair_match, t, &p);
+    return fot_index_find(&t->index, fot_tunnels_pair_hash(a, b), pair_match, t, &p);
 }
 
 uint32_t
 fot_tunnels_get(fot_tunnels *t, uint32_t a, uint32_t b, bool *made)
 {
-    pair p = { MIN(a, b), MAX(a, b) };
-    uint32_t hash = fot_tunnels_pair_hash(p.a, p.b);
-    uint32_t item = fot_index_find(&t->index, hash, pair_match, t, &p);
+    uint32_t item = fot_tunnels_find(t, a, b);
     *made = item == 0;
     if (item)
         return item - 1;
@@ -87,10 +85,10 @@ fot_tunnels_get(fot_tunnels *t, uint32_t a, uint32_t b, bool *made)
     }
     fot_tunnel *x = &t->tunnels[n];
     memset(x, 0, sizeof *x);
-    x->end[0] = p.a;
-    x->end[1] = p.b;
-    x->hash = hash;
-    fot_index_insert(&t->index, hash, n + 1);
+    x->end[0] = MIN(a, b);
+    x->end[1] = MAX(a, b);
+    x->hash = fot_tunnels_pair_hash(a, b);
+    fot_index_insert(&t->index, x->hash, n + 1);
     idle_append(t, n);
     return n;
 }

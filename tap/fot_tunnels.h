@@ -60,11 +60,11 @@ uint32_t fot_tunnels_get(fot_tunnels *t, uint32_t a, uint32_t b, bool *made);
 /* The tunnel between a and b, number + 1, without making it (0: none). */
 uint32_t fot_tunnels_find(const fot_tunnels *t, uint32_t a, uint32_t b);
 
-/* The index hash of the pair a <= b. */
+/* The index hash of the pair, the same in either order. */
 static inline uint32_t
 fot_tunnels_pair_hash(uint32_t a, uint32_t b)
 {
-    return fot_hash64((uint64_t)a << 32 | b);
+    return a <= b ? fot_hash64((uint64_t)a << 32 | b) : fot_hash64((uint64_t)b << 32 | a);
 }
 
 /* Ahead of fot_tunnels_get(a, b), in two steps: the index slot, then the
@@ -72,13 +72,13 @@ fot_tunnels_pair_hash(uint32_t a, uint32_t b)
 static inline void
 fot_tunnels_prefetch_slot(const fot_tunnels *t, uint32_t a, uint32_t b)
 {
-    fot_index_prefetch(&t->index, fot_tunnels_pair_hash(a < b ? a : b, a < b ? b : a));
+    fot_index_prefetch(&t->index, fot_tunnels_pair_hash(a, b));
 }
 
 static inline void
 fot_tunnels_prefetch(const fot_tunnels *t, uint32_t a, uint32_t b)
 {
-    uint32_t item = fot_index_peek(&t->index, fot_tunnels_pair_hash(a < b ? a : b, a < b ? b : a));
+    uint32_t item = fot_index_peek(&t->index, fot_tunnels_pair_hash(a, b));
     if (item)
         __builtin_prefetch(&t->tunnels[item - 1]);
 }
