@@ -36,7 +36,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from run_bench import (PROFILE_NAMES, PROFILES_DIR, SIZES, build_generator, check_world_readable,  # noqa: E402
-                       file_sha256, machine_description, make_capture)
+                       file_sha256, machine_description, make_capture, rotated)
 from tshark_env import TsharkEnv  # noqa: E402
 
 # (name, what it stands for, needs -engine, argv with CAPTURE and CLI in it)
@@ -101,10 +101,7 @@ def measure(env, rows, words, repeat, outputs):
     stderr_seen = {name: set() for name in rows}
     digests = {name: set() for name in rows}
     for rep in range(repeat):
-        # Each round starts one command later: the first of a round runs after
-        # the last's exit (tshark freeing 150 MiB), and no command should
-        # always be the one that pays for it.
-        for name in rows[rep % len(rows):] + rows[:rep % len(rows)]:
+        for name in rotated(rows, rep):  # none always runs after tshark's exit
             out = os.path.join(outputs, name)
             usage, stderr, status = run_measured(env, words[name], out)
             if status != 0:

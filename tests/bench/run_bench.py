@@ -56,6 +56,12 @@ def build_generator(build_dir):
     return exe
 
 
+def rotated(rows, rep):
+    """Round rep's order: each round starts one row later, so that no row always
+    runs right after the same one (the exit of a big process before it)."""
+    return rows[rep % len(rows):] + rows[:rep % len(rows)]
+
+
 def make_capture(generator, work_dir, size):
     """The capture of that size, written unless the same generator already wrote it."""
     path = os.path.join(work_dir, "bench-%s.pcap" % size)
@@ -259,9 +265,8 @@ def main():
         stderr_seen = {row: set() for row in rows}
         sum_digests = {profile: set() for profile in profiles}
         for rep in range(opts.repeat):
-            # Round-robin, drift hitting every variant alike; each round starts
-            # one variant later, so that none always follows conv's 1.2 GiB exit.
-            for variant, profile in rows[rep % len(rows):] + rows[:rep % len(rows)]:
+            # Round-robin, drift hitting every variant alike; none always follows conv's 1.2 GiB exit.
+            for variant, profile in rotated(rows, rep):
                 out_path = os.path.join(outputs, "%s-%s.out" % (variant, profile))
                 usage, stderr = run_measured(env, tshark_args(capture, zargs[variant], profile), out_path)
                 measurements[(variant, profile)].append(usage)
