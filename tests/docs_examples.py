@@ -105,8 +105,11 @@ def run_page(env, page, examples_dir, bin_dir, problems, skipped):
             if why:
                 skipped.append("%s:%d (%s): %s" % (page, line, why[0], command))
                 continue
+            # SHELL: script(1) of util-linux 2.42 falls back to the user's login shell, which
+            # for nobody is nologin (or, in a minimal root, missing).
             argv, e = env.command(["-qec", command.replace(INSTALLED, examples_dir), "/dev/null"],
-                                  env={"PATH": bin_dir + ":/usr/bin:/bin"}, program="/usr/bin/script")
+                                  env={"PATH": bin_dir + ":/usr/bin:/bin", "SHELL": "/bin/sh"},
+                                  program="/usr/bin/script")
             r = subprocess.run(argv, env=e, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=120)
             text = TERMINAL_CODES.sub("", r.stdout.decode("utf-8", "replace")).replace("\r", "")

@@ -42,6 +42,9 @@ case "$kind" in
       tshark python3 python3-scapy tzdata file tcpdump tcpreplay
       # the package test: build, man page, lint
       debhelper dpkg-dev man-db lintian
+      # docs/examples: the pages' jq pipelines, run on a terminal by script(1) (bsdutils:
+      # essential up to trixie, not in a minimal sid root)
+      jq bsdutils
     )
     # The GUI test runs under 4.4's Qt 6 Wireshark only (issue 12).
     if [ "$suite" = trixie ]; then

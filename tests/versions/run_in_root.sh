@@ -22,10 +22,14 @@ suite=${1:?$usage}
 out=$(realpath -m "${2:?$usage}")
 captures=$(realpath "${3:?$usage}")
 
-# The suites that run tshark (and the 4o6top command, which runs it; the unit
-# tests, quick), by ctest name; the Wireshark window under Qt 6 only in the
-# trixie root (make_root.sh).
-tests='^(unit|captures|golden|oracle|errors|fields|live|package|readme|cli|elastic)/'
+# The suites that run tshark, sharkd or the 4o6top command (and the unit tests
+# and fuzz replays, quick), by ctest name: the pages' examples, the damaged
+# captures through that release's tshark under ASan/UBSan and the SYN flood too;
+# not valgrind (minutes, and the ASan run reads the same damage) nor fuzzing (a
+# clang build; tests/fuzz/README.md). The Wireshark window under Qt 6 only in
+# the trixie root (make_root.sh).
+tests='^(unit|captures|golden|oracle|errors|fields|live|package|readme|cli|elastic|docs|sharkd|tunnels|fuzz-replay)/'
+tests="$tests|^robustness/(asan-plugin|corrupt|flood)\$"
 if [ "$suite" = trixie ]; then
   tests="$tests|^gui/file\$"
 fi
