@@ -9,7 +9,11 @@ Ethernet), and hand-made frames at the edges of the walk (edge-*.pcap, one
 case per frame, written here) go through `4o6top` (native) and
 `4o6top -engine tshark`, every golden capture in every mode, the softwire
 captures also with the golden tests' MAP rules and LW4o6 bindings (ce
-verdicts, JSON); stdout, stderr and the exit status must be the same.
+verdicts, JSON); stdout, stderr and the exit status must be the same. Each
+run is made a third time with the capture's bytes in a pipe (`-r -`, as from
+tcpdump -w -), which must match the native reader of the file (kinds
+pipe:rc, pipe:stdout, pipe:stderr...; the pipe's "standard input" read as
+the file's name).
 A difference fails the test unless DIFFERENCES (here) names it: a line
 `PATTERN KIND REASON...`, PATTERN an fnmatch pattern on the case's name
 (printed on failure), KIND what differs (see classify()).
@@ -213,12 +217,19 @@ class Runner:
         self.runs = 0
 
     def run(self, path, flags, engine):
-        args = (["-engine", "tshark"] if engine == "tshark" else []) + ["-r", path] + flags
+        """engine: native, tshark, or pipe (native, the capture's bytes written into a pipe
+        on stdin, -r -; its name in stderr turned back into the file's)."""
+        pipe = engine == "pipe"
+        args = (["-engine", "tshark"] if engine == "tshark" else []) + ["-r", "-" if pipe else path] + flags
         argv, e = self.env.command(args, None, self.cli)
-        p = subprocess.run(argv, env=e, stdin=subprocess.DEVNULL, capture_output=True, timeout=600, cwd=self.env.dir)
+        data = open(path, "rb").read() if pipe else None
+        p = subprocess.run(argv, env=e, input=data, stdin=None if pipe else subprocess.DEVNULL,
+                           capture_output=True, timeout=600, cwd=self.env.dir)
         self.runs += 1
-        return (p.returncode, p.stdout.decode("utf-8", "backslashreplace"),
-                p.stderr.decode("utf-8", "backslashreplace").replace(self.env.captures + "/", ""))
+        err = p.stderr.decode("utf-8", "backslashreplace").replace(self.env.captures + "/", "")
+        if pipe:
+            err = err.replace("4o6top: standard input", "4o6top: " + os.path.basename(path))
+        return p.returncode, p.stdout.decode("utf-8", "backslashreplace"), err
 
     def compare(self, case, path, modes):
         """[(case, kind, diff text)] for each difference."""
@@ -226,14 +237,18 @@ class Runner:
         for flags in modes:
             flags = [f.replace("@DIR@", self.env.captures) for f in flags]
             native = self.run(path, flags, "native")
-            tshark = self.run(path, flags, "tshark")
-            for kind in classify(native, tshark):
-                name = "%s [%s]" % (case, " ".join(flags))
-                i = {"rc": 0, "stdout": 1}.get(kind, 2)
-                text = ("native %d, tshark %d" % (native[0], tshark[0]) if i == 0 else
-                        "".join(list(difflib.unified_diff(tshark[i].splitlines(True), native[i].splitlines(True),
-                                                          "tshark", "native"))[:40]))
-                found.append((name, kind, text))
+            name = "%s [%s]" % (case, " ".join(flags))
+            for other, prefix in (("tshark", ""), ("pipe", "pipe:")):
+                theirs = self.run(path, flags, other)
+                mine, theirs = (native, theirs) if other == "tshark" else (theirs, native)
+                me = "pipe" if other == "pipe" else "native"
+                them = "native" if other == "pipe" else "tshark"
+                for kind in classify(mine, theirs):
+                    i = {"rc": 0, "stdout": 1}.get(kind, 2)
+                    text = ("%s %d, %s %d" % (me, mine[0], them, theirs[0]) if i == 0 else
+                            "".join(list(difflib.unified_diff(theirs[i].splitlines(True), mine[i].splitlines(True),
+                                                              them, me))[:40]))
+                    found.append((name, prefix + kind, text))
             if self.verbose:
                 print("  %-70s %s" % (case, " ".join(flags)), flush=True)
         return found
@@ -346,7 +361,7 @@ def main():
     if failures:
         print("%d differences not named in %s" % (len(failures), a.differences))
         return 1
-    print("ok: the native reader and tshark agree, but for the differences named")
+    print("ok: the native reader and tshark agree, but for the differences named; a pipe reads what the file reads")
     return 0
 
 
