@@ -7,21 +7,20 @@ piped: `tcpdump -r FILE -w - | tshark -r - -q -z 4o6top,MODE` for log, stat, ses
 live:  tshark -i lo (as nobody, with capture capabilities passed through setpriv)
        with log, stat and sum at once; once a probe packet (a tunnelled UDP packet
        of its own, sent again until its log row is out) shows the capture is
-       really on, the capture is replayed onto lo by tcpreplay at its own pace;
+       really on, the capture is replayed onto lo at its own pace (lo_replay.py);
        then tshark gets SIGINT. The probe's rows are set aside before comparing. Checked: the log rows without
        their time column are the file's; stat has one row per interval from the
        first boundary after the first packet to the first at or after the last
        (computed here from the live log's own times), none lost; the final sum
        is printed after SIGINT and its session rows, without the seconds-left
        column, are the file's.
-Exit 77 (ctest: skipped) for the live part when not root or without tcpreplay.
+Exit 77 (ctest: skipped) for the live part when not root.
 """
 import argparse
 import difflib
 import math
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tshark_env import TsharkEnv  # noqa: E402
+import lo_replay  # noqa: E402
 
 SKIP = 77
 
@@ -111,8 +111,7 @@ def write_probe(path):
 def wait_for_probe(probe, out_path, tshark):
     deadline = time.time() + 30
     while time.time() < deadline and tshark.poll() is None:
-        subprocess.run(["tcpreplay", "-i", "lo", probe], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        lo_replay.replay(probe)
         for _ in range(5):
             time.sleep(0.1)
             if PROBE_ADDR in open(out_path).read():
@@ -121,8 +120,8 @@ def wait_for_probe(probe, out_path, tshark):
 
 
 def live(env, capture):
-    if os.geteuid() != 0 or not shutil.which("tcpreplay"):
-        print("live part skipped: needs root (to give tshark capture rights) and tcpreplay")
+    if os.geteuid() != 0:
+        print("live part skipped: needs root (to give tshark capture rights and to put packets on lo)")
         return SKIP
     want_log = [line.split(",", 1)[1] for line in file_output(env, capture, "log").splitlines()[1:]]
     want_sum = sum_sessions(file_output(env, capture, "sum,height=0"))
@@ -137,8 +136,7 @@ def live(env, capture):
         tshark = subprocess.Popen(argv, env=e, stdout=out, stderr=subprocess.PIPE, cwd=env.dir)
         try:
             wait_for_probe(probe, out_path, tshark)
-            subprocess.run(["tcpreplay", "-i", "lo", capture], check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            lo_replay.replay(capture)
             # Rows are flushed one by one on live input: wait (up to 10 s) until every
             # replayed packet's row is out, so SIGINT does not race the last packets.
             deadline = time.time() + 10

@@ -12,8 +12,8 @@ interface: -I lo as nobody without capabilities: one line saying CAP_NET_RAW
            redraws every second, its header says what the capture dropped, and
            SIGINT brings the final table and one stderr line on drops; -m log
            (once a probe packet shows the capture is on) logs the capture
-           replayed onto lo by tcpreplay, row for row as reading the file does;
-           -m stat -drops -B 1, stopped (SIGSTOP) while the capture is replayed
+           replayed onto lo (lo_replay.py), row for row as reading the file does;
+           -m stat -drops -B 1, stopped (SIGSTOP) while tcpreplay replays the capture
            3000 times at top speed, counts the packets the kernel dropped in its last row and
            says so on stderr.
 Exit 77 (ctest: skipped) for the interface part when not root or without tcpreplay.
@@ -34,6 +34,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 import walk_edges  # noqa: E402
+import lo_replay  # noqa: E402
 
 SKIP = 77
 PROBE_ADDR = "203.0.113.254"
@@ -186,9 +187,9 @@ def check_replay(cli, capture, work):
             if time.time() > deadline or p.poll() is not None:
                 p.kill()
                 fail("-I lo did not start capturing: the probe packet never came through")
-            subprocess.run(["tcpreplay", "-i", "lo", probe], check=True, capture_output=True)
+            lo_replay.replay(probe)
             time.sleep(0.3)
-        subprocess.run(["tcpreplay", "-i", "lo", capture], check=True, capture_output=True)
+        lo_replay.replay(capture)
         deadline = time.time() + 10
         while time.time() < deadline and len(open(out_path).read().splitlines()) < len(want) + 2:
             time.sleep(0.2)
