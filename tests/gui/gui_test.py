@@ -11,7 +11,7 @@ live: capture live from loopback (root's tcpdump on lo feeds a FIFO that
 
 Menus are found by reading the screen (tesseract), clicked with xdotool; the
 window's text is read through the clipboard. --shot saves a screenshot.
-Exit 77 (skipped) when the live scenario cannot run (not root, no tcpreplay).
+Exit 77 (skipped) when the live scenario cannot run (not root, no tcpdump).
 """
 import argparse
 import os
@@ -24,6 +24,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tshark_env import TsharkEnv  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "live"))
+import lo_replay  # noqa: E402
 
 SKIP = 77
 
@@ -259,8 +261,8 @@ def file_scenario(env, screen, capture, shot):
 
 
 def live_scenario(env, screen, capture, shot):
-    if os.geteuid() != 0 or not shutil.which("tcpreplay") or not shutil.which("tcpdump"):
-        print("live scenario skipped: needs root, tcpdump and tcpreplay (to put packets on lo)")
+    if os.geteuid() != 0 or not shutil.which("tcpdump"):
+        print("live scenario skipped: needs root (to put packets on lo) and tcpdump")
         return SKIP
     fifo = os.path.join(env.dir, "lo.fifo")
     os.mkfifo(fifo, 0o666)
@@ -277,8 +279,7 @@ def live_scenario(env, screen, capture, shot):
         before = screen.window_text(top)
         if "Total Sess:0" not in before and "no packets" not in before:
             raise AssertionError("the window should start empty:\n" + before)
-        subprocess.run(["tcpreplay", "-i", "lo", env.capture(capture)], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        lo_replay.replay(env.capture(capture))
         wanted = (("TCP", "192.168.1.2:40000", "203.0.113.10:443", "7", "1380"),
                   ("UDP", "192.168.1.2:5353", "203.0.113.53:53", "2", "186"))
         # The window redraws at Wireshark's update interval: wait for the last packets to show.
