@@ -236,13 +236,11 @@ class Runner:
         found = []
         for flags in modes:
             flags = [f.replace("@DIR@", self.env.captures) for f in flags]
-            native = self.run(path, flags, "native")
             name = "%s [%s]" % (case, " ".join(flags))
-            for other, prefix in (("tshark", ""), ("pipe", "pipe:")):
-                theirs = self.run(path, flags, other)
-                mine, theirs = (native, theirs) if other == "tshark" else (theirs, native)
-                me = "pipe" if other == "pipe" else "native"
-                them = "native" if other == "pipe" else "tshark"
+            runs = {engine: self.run(path, flags, engine) for engine in ("native", "tshark", "pipe")}
+            # (kind prefix, the run judged, the run it must match)
+            for prefix, me, them in (("", "native", "tshark"), ("pipe:", "pipe", "native")):
+                mine, theirs = runs[me], runs[them]
                 for kind in classify(mine, theirs):
                     i = {"rc": 0, "stdout": 1}.get(kind, 2)
                     text = ("%s %d, %s %d" % (me, mine[0], them, theirs[0]) if i == 0 else

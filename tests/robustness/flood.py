@@ -142,10 +142,10 @@ def main():
         ce = {x.split(",")[0]: dict(zip(ce_out[0].split(","), x.split(","))) for x in ce_out[1:]}
         print("%-9s peak RSS %7.1f MB  %5.1f s  %d CE/B4 rows" % ("ce", rss / 1024, secs, len(ce)), flush=True)
 
-        # Memory: the plugin's growth, net of tshark's own under the same flags, 4o6top off (io,stat
-        # makes it dissect every packet). In Wireshark 4.4 and 4.6 (not 4.0) the IPv4 dissector keeps a conversation per
-        # address pair (ip.stream), about 470 bytes each: a flood of new inner pairs grows
-        # tshark whatever the plugin does.
+        # Memory: the plugin's growth, net of tshark's own under the same flags with 4o6top off
+        # (io,stat makes it dissect every packet). In Wireshark 4.4 and 4.6 (not 4.0) the IPv4
+        # dissector keeps a conversation per address pair (ip.stream), about 470 bytes each: a
+        # flood of new inner pairs grows tshark whatever the plugin does.
         alone = ["--disable-protocol", "4o6top"]
         stat_run("tshark", "io,stat,0", alone)
         stat_run("tshark-e", "io,stat,0", alone + ["-c", str(info["packets"] // 10)])
