@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fot_time.h"
+#include "mapped_file.h"
 
 /* Packets read between looks at Ctrl-C and the progress line. */
 #define BATCH 4096
@@ -17,15 +18,21 @@
 /* Files larger than this show progress, when stderr is a terminal. */
 #define PROGRESS_MIN_BYTES (16 << 20)
 #define PROGRESS_EVERY_NS (FOT_NS_PER_SEC / 2)
+/* stdio's buffer, between the mapping and libpcap's: small enough to stay
+ * in the core's cache from the one copy to the other. */
+#define READ_BUFFER (64 << 10)
 
-/* The capture's bytes for libpcap: the head again, then the descriptor. */
+/* The capture's bytes for libpcap: the head again, then the mapping of a
+ * regular file, then the descriptor. */
 struct fot_native_source {
     int fd;
     GByteArray *head;
     size_t replayed;
+    fot_mapped_file *mapped; /* a regular file's bytes after the head, until they end */
     bool recording;          /* while libpcap opens: what it reads is kept in head */
     fot_counting *counting;  /* a live pipe: the clock ticks while it is quiet */
     uint64_t offset;         /* bytes of the capture read so far */
+    char buffer[];           /* stdio's: glibc takes a size only with the buffer */
 };
 
 /* A live pipe's next bytes, the clock ticking meanwhile: false, stop. */
@@ -55,6 +62,19 @@ source_read(void *cookie, char *buf, size_t size)
         s->offset += n;
         return (ssize_t)n;
     }
+    if (s->mapped) {
+        size_t n = fot_mapped_file_read(s->mapped, buf, size);
+        if (n > 0) {
+            s->offset += n;
+            return (ssize_t)n;
+        }
+        /* The mapping's end: the file's when it was opened, or where it was cut
+         * since. read(2) takes it from there, and reads what was added since. */
+        if (lseek(s->fd, (off_t)fot_mapped_file_offset(s->mapped), SEEK_SET) < 0)
+            return -1;
+        fot_mapped_file_close(s->mapped);
+        s->mapped = NULL;
+    }
     for (;;) {
         if (!wait_for_bytes(s))
             return 0;
@@ -74,7 +94,9 @@ source_read(void *cookie, char *buf, size_t size)
 static int
 source_close(void *cookie)
 {
-    g_free(cookie);
+    fot_native_source *s = cookie;
+    fot_mapped_file_close(s->mapped);
+    g_free(s);
     return 0;
 }
 
@@ -87,18 +109,20 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         return false;
     }
     fot_capture_head_unlimit_snaplen(in->head);
-    fot_native_source *s = g_new0(fot_native_source, 1);
+    fot_native_source *s = g_malloc0(sizeof *s + READ_BUFFER);
     s->fd = in->fd;
     s->head = in->head->bytes;
     s->recording = !in->regular;
+    if (in->regular)
+        s->mapped = fot_mapped_file_open(in->fd, (uint64_t)in->size, in->head->bytes->len);
     cookie_io_functions_t io = { .read = source_read, .close = source_close };
     FILE *fp = fopencookie(s, "r", io);
     if (!fp) {
-        g_free(s);
+        source_close(s);
         *err = g_strdup(g_strerror(errno));
         return false;
     }
-    setvbuf(fp, NULL, _IOFBF, 1 << 20);
+    setvbuf(fp, s->buffer, _IOFBF, READ_BUFFER);
     __fsetlocking(fp, FSETLOCKING_BYCALLER); /* one thread reads it: no lock per fread */
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);

@@ -12,6 +12,8 @@
                   the reading ends, the final rows are printed, exit 0
   progress        a big capture read with stderr on a terminal shows its progress
                   there, and only then
+  shrinking       a capture cut while the command reads it: read as a capture cut
+                  there
   errors          a directory, an empty file, a text file, a cut capture, a
                   missing file: one line naming it, exit 1 (--engine native or
                   tshark); a bad -f: exit 2
@@ -296,25 +298,31 @@ def check_errors(r, engine):
     return problems
 
 
-def check_progress(r):
-    """A capture over 16 MiB read with stderr on a terminal: a progress line there,
-    redrawn in place and wiped at the end; none when stderr is no terminal, none
-    for a small capture."""
-    import pty
+def long_capture(r, name, size):
+    """mixed.pcap again and again, each copy 10 000 s later, to size bytes or a little more."""
     import struct
     mixed = open(r.env.capture("mixed.pcap"), "rb").read()
-    big = os.path.join(r.env.dir, "big.pcap")
-    with open(big, "wb") as f:
+    path = os.path.join(r.env.dir, name)
+    with open(path, "wb") as f:
         f.write(mixed[:24])
         shift = 0
-        while f.tell() < 17 << 20:
+        while f.tell() < size:
             off = 24
             while off < len(mixed):
                 sec, usec, incl, orig = struct.unpack_from("<IIII", mixed, off)
                 f.write(struct.pack("<IIII", sec + shift, usec, incl, orig) + mixed[off + 16:off + 16 + incl])
                 off += 16 + incl
             shift += 10000
-    os.chmod(big, 0o644)
+    os.chmod(path, 0o644)
+    return path
+
+
+def check_progress(r):
+    """A capture over 16 MiB read with stderr on a terminal: a progress line there,
+    redrawn in place and wiped at the end; none when stderr is no terminal, none
+    for a small capture."""
+    import pty
+    big = long_capture(r, "big.pcap", 17 << 20)
     problems = []
     for path, want in ((big, True), (r.env.capture("mixed.pcap"), False)):
         master, slave = pty.openpty()
@@ -341,6 +349,47 @@ def check_progress(r):
     rc, _, err = r.run(r.cli, ["-r", big, "-m", "stat"], "file", "mixed.pcap")
     if rc or err:
         problems.append("stderr no terminal: rc=%d err=%r" % (rc, err[:300]))
+    return problems
+
+
+def check_shrinking(r):
+    """A capture cut short while the command reads it (a ring of tcpdump -W files,
+    one overwritten): the command reads it as a capture cut there, one line and exit
+    1 or the capture's end, and every packet before the cut counted, whether the cut
+    falls in a page already read, the page being read or one beyond (the reader maps
+    regular files: a page past the end is a SIGBUS to survive). The command's stdout
+    is left unread until the cut, so that it waits early in the file; the cuts step
+    by a page and a little over 64 KiB, its read size."""
+    big = long_capture(r, "shrinking.pcap", 24 << 20)
+    whole = open(big, "rb").read()
+    cut_copy = os.path.join(r.env.dir, "cut-there.pcap")
+    problems = []
+    for step in range(17):
+        cut = len(whole) // 2 + step * 4099
+        for path, data in ((big, whole), (cut_copy, whole[:cut])):
+            with open(path, "wb") as f:
+                f.write(data)
+            os.chmod(path, 0o644)
+        want = r.run(r.cli, ["-r", cut_copy, "-m", "log"], "file", "mixed.pcap")
+        p = r.popen(r.cli, ["-r", big, "-m", "log"], subprocess.DEVNULL)
+        waiting = ""
+        for _ in range(200):
+            with open("/proc/%d/wchan" % p.pid) as f:
+                waiting = f.read()
+            if "pipe_write" in waiting:
+                break
+            time.sleep(0.02)
+        if "pipe_write" not in waiting:
+            problems.append("cut at %d: the command never waited on its stdout (%r): the case checks nothing"
+                            % (cut, waiting))
+        os.truncate(big, cut)
+        out, err = p.communicate(timeout=120)
+        got = (p.returncode, out.decode(), err.decode("utf-8", "backslashreplace").replace(big, cut_copy))
+        if got != want:
+            problems.append("cut at %d: rc %d (want %d), stderr %r (want %r), stdout %s" % (
+                cut, got[0], want[0], got[2], want[2], "the same" if got[1] == want[1] else "differs"))
+        if want[0] != 1 or not want[1]:
+            problems.append("cut at %d: the cut copy read without a complaint or a row: %r" % (cut, want[2]))
     return problems
 
 
@@ -395,7 +444,7 @@ def main():
     ap.add_argument("--cli", required=True, help="the built 4o6top command")
     ap.add_argument("--engine", choices=["native", "tshark"], default="native",
                     help="golden: the command's own reader, or -engine tshark")
-    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors", "progress"])
+    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors", "progress", "shrinking"])
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     r = Runner(a)
@@ -415,8 +464,8 @@ def main():
                 failed += bool(problems)
         else:
             check = {"setup": check_setup, "sigint": check_sigint, "errors": check_errors,
-                     "progress": check_progress}[a.what]
-            problems = check(r) if a.what in ("setup", "progress") else check(r, a.engine)
+                     "progress": check_progress, "shrinking": check_shrinking}[a.what]
+            problems = check(r) if a.what in ("setup", "progress", "shrinking") else check(r, a.engine)
             print("\n".join(problems) or a.what + ": ok")
             failed = len(problems)
     finally:
