@@ -12,8 +12,8 @@
                   the reading ends, the final rows are printed, exit 0
   progress        a big capture read with stderr on a terminal shows its progress
                   there, and only then
-  shrinking       a capture cut while the command reads it: read as a capture cut
-                  there
+  changing        a capture cut or grown while the command reads it: read as a
+                  capture cut there, or to its new end
   errors          a directory, an empty file, a text file, a cut capture, a
                   missing file: one line naming it, exit 1 (--engine native or
                   tshark); a bad -f: exit 2
@@ -352,44 +352,65 @@ def check_progress(r):
     return problems
 
 
-def check_shrinking(r):
-    """A capture cut short while the command reads it (a ring of tcpdump -W files,
-    one overwritten): the command reads it as a capture cut there, one line and exit
-    1 or the capture's end, and every packet before the cut counted, whether the cut
-    falls in a page already read, the page being read or one beyond (the reader maps
-    regular files: a page past the end is a SIGBUS to survive). The command's stdout
-    is left unread until the cut, so that it waits early in the file; the cuts step
-    by a page and a little over 64 KiB, its read size."""
-    big = long_capture(r, "shrinking.pcap", 24 << 20)
+def wait_on_stdout(p):
+    """True once the command is blocked writing to its stdout, which nobody reads yet."""
+    for _ in range(200):
+        with open("/proc/%d/wchan" % p.pid) as f:
+            if "pipe_write" in f.read():
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def check_changing(r):
+    """A capture file that changes while the command reads it. Cut (a tcpdump -W
+    ring overwriting its oldest file): read as the capture cut there, one line and
+    exit 1, every packet before the cut counted. Grown (tcpdump -w still writing it):
+    read to its new end. The command's stdout is left unread until the change, so
+    that it waits early in the file. The reader maps a regular file: a page past the
+    new end is a SIGBUS to survive, and the page the cut falls in reads as zeros past
+    it; 17 cuts a page and 3 bytes apart span more than the 64 KiB it copies at a
+    time, so that some copy ends in the page the cut falls in."""
+    big = long_capture(r, "changing.pcap", 24 << 20)
     whole = open(big, "rb").read()
     cut_copy = os.path.join(r.env.dir, "cut-there.pcap")
     problems = []
-    for step in range(17):
-        cut = len(whole) // 2 + step * 4099
-        for path, data in ((big, whole), (cut_copy, whole[:cut])):
-            with open(path, "wb") as f:
-                f.write(data)
-            os.chmod(path, 0o644)
-        want = r.run(r.cli, ["-r", cut_copy, "-m", "log"], "file", "mixed.pcap")
+
+    def write(path, data):
+        with open(path, "wb") as f:
+            f.write(data)
+        os.chmod(path, 0o644)
+
+    def read_while(change, want, what):
         p = r.popen(r.cli, ["-r", big, "-m", "log"], subprocess.DEVNULL)
-        waiting = ""
-        for _ in range(200):
-            with open("/proc/%d/wchan" % p.pid) as f:
-                waiting = f.read()
-            if "pipe_write" in waiting:
-                break
-            time.sleep(0.02)
-        if "pipe_write" not in waiting:
-            problems.append("cut at %d: the command never waited on its stdout (%r): the case checks nothing"
-                            % (cut, waiting))
-        os.truncate(big, cut)
+        if not wait_on_stdout(p):
+            problems.append("%s: the command never waited on its stdout: the case checks nothing" % what)
+        change()
         out, err = p.communicate(timeout=120)
         got = (p.returncode, out.decode(), err.decode("utf-8", "backslashreplace").replace(big, cut_copy))
         if got != want:
-            problems.append("cut at %d: rc %d (want %d), stderr %r (want %r), stdout %s" % (
-                cut, got[0], want[0], got[2], want[2], "the same" if got[1] == want[1] else "differs"))
+            problems.append("%s: rc %d (want %d), stderr %r (want %r), stdout %s" % (
+                what, got[0], want[0], got[2], want[2], "the same" if got[1] == want[1] else "differs"))
+
+    for step in range(17):
+        cut = len(whole) // 2 + step * 4099
+        write(big, whole)
+        write(cut_copy, whole[:cut])
+        want = r.run(r.cli, ["-r", cut_copy, "-m", "log"], "file", "mixed.pcap")
         if want[0] != 1 or not want[1]:
             problems.append("cut at %d: the cut copy read without a complaint or a row: %r" % (cut, want[2]))
+        read_while(lambda: os.truncate(big, cut), want, "cut at %d" % cut)
+
+    def grow():
+        with open(big, "ab") as f:
+            f.write(whole[len(whole) // 2:])
+
+    write(cut_copy, whole)
+    want = r.run(r.cli, ["-r", cut_copy, "-m", "log"], "file", "mixed.pcap")
+    write(big, whole[:len(whole) // 2])
+    read_while(grow, want, "grown from half")
+    if want[0] != 0 or want[2]:
+        problems.append("the whole capture read with a complaint: %r" % want[2])
     return problems
 
 
@@ -444,7 +465,7 @@ def main():
     ap.add_argument("--cli", required=True, help="the built 4o6top command")
     ap.add_argument("--engine", choices=["native", "tshark"], default="native",
                     help="golden: the command's own reader, or -engine tshark")
-    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors", "progress", "shrinking"])
+    ap.add_argument("what", choices=["golden", "bad", "setup", "sigint", "errors", "progress", "changing"])
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     r = Runner(a)
@@ -464,8 +485,8 @@ def main():
                 failed += bool(problems)
         else:
             check = {"setup": check_setup, "sigint": check_sigint, "errors": check_errors,
-                     "progress": check_progress, "shrinking": check_shrinking}[a.what]
-            problems = check(r) if a.what in ("setup", "progress", "shrinking") else check(r, a.engine)
+                     "progress": check_progress, "changing": check_changing}[a.what]
+            problems = check(r) if a.what in ("setup", "progress", "changing") else check(r, a.engine)
             print("\n".join(problems) or a.what + ": ok")
             failed = len(problems)
     finally:
