@@ -353,11 +353,18 @@ def check_progress(r):
 
 
 def wait_on_stdout(p):
-    """True once the command is blocked writing to its stdout, which nobody reads yet."""
+    """True once the pipe of the command's stdout, which nobody reads yet, is full
+    (the next write does not fit in what is left): the command waits there."""
+    import array
+    import fcntl
+    import termios
+    capacity = fcntl.fcntl(p.stdout.fileno(), 1032)  # F_GETPIPE_SZ
+    held, before = array.array("i", [0]), -1
     for _ in range(200):
-        with open("/proc/%d/wchan" % p.pid) as f:
-            if "pipe_write" in f.read():
-                return True
+        fcntl.ioctl(p.stdout.fileno(), termios.FIONREAD, held)
+        if held[0] == before and held[0] > capacity // 2:
+            return True
+        before = held[0]
         time.sleep(0.02)
     return False
 
