@@ -10,6 +10,7 @@ after one untimed warm-up round:
   tshark-stat    4o6top -engine tshark -r CAPTURE -m stat
   tshark-sum     4o6top -engine tshark -r CAPTURE -m sum
   pipe-stat      cat CAPTURE | 4o6top -m stat
+  pipe-own       cat CAPTURE | 4o6top -m stat        (the command's share alone: cat not counted)
   pipe-alone     cat CAPTURE | cat > /dev/null      (what the pipe itself costs: cat, and the copies)
   tcpdump        tcpdump -r CAPTURE -w /dev/null    (libpcap reads and copies every packet)
   tshark-read    tshark -r CAPTURE -q               (reads, dissects nothing)
@@ -48,6 +49,7 @@ VARIANTS = [
     ("tshark-sum", "4o6top -engine tshark -r C -m sum", None, ["CLI", "-engine", "tshark", "-r", "CAPTURE", "-m",
                                                                "sum"]),
     ("pipe-stat", "cat C | 4o6top -m stat", False, ["sh", "-c", 'cat "$1" | "$2" -m stat', "sh", "CAPTURE", "CLI"]),
+    ("pipe-own", "cat C | 4o6top -m stat, the command alone", False, ["FED", "CAPTURE", "CLI", "-m", "stat"]),
     ("pipe-alone", "cat C | cat > /dev/null", False, ["sh", "-c", 'cat "$1" | cat > /dev/null', "sh", "CAPTURE"]),
     ("tcpdump", "tcpdump -r C -w /dev/null", False, ["tcpdump", "-r", "CAPTURE", "-w", "/dev/null"]),
     ("tshark-read", "tshark -r C -q", False, ["tshark", "-r", "CAPTURE", "-q"]),
@@ -62,6 +64,7 @@ RATIOS = [
     # file-stat: the file read by the engine the pipe runs, the default one.
     ("pipe / file, wall, stat", "pipe-stat", "file-stat", 0, "<= 1.2", lambda r: r <= 1.2),
     ("pipe / file, CPU, stat", "pipe-stat", "file-stat", 1, "<= 1.2", lambda r: r <= 1.2),
+    ("pipe / file, CPU of the command alone, stat", "pipe-own", "file-stat", 1, "<= 1.2", lambda r: r <= 1.2),
 ]
 PACKETS_GOAL = 3e6  # packets a second on one core, native
 RSS_GOAL = 64  # MiB, native
@@ -78,13 +81,25 @@ def argv_for(words, capture, cli):
 
 def run_measured(env, words, stdout_path):
     """One run as nobody when root: ((wall s, CPU s, peak RSS MiB), stderr, status). wait4's rusage
-    counts the child and every descendant it waited for (sh's pipe, the command's tshark)."""
+    counts the child and every descendant it waited for (sh's pipe, the command's tshark). FED
+    CAPTURE ARGV: ARGV reads CAPTURE from a pipe that a cat of its own feeds, and only ARGV's
+    share is counted."""
+    feeder = None
+    if words[0] == "FED":
+        cat_argv, cat_e = env.command([words[1]], program="cat")
+        feeder = subprocess.Popen(cat_argv, env=cat_e, stdout=subprocess.PIPE, cwd=env.dir)
+        words = words[2:]
     argv, e = env.command(words[1:], program=words[0])
     with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=e, stdout=out, stderr=err, cwd=env.dir)
+        proc = subprocess.Popen(argv, env=e, stdin=feeder.stdout if feeder else None, stdout=out, stderr=err,
+                                cwd=env.dir)
+        if feeder:
+            feeder.stdout.close()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        if feeder:
+            feeder.wait()
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0), stderr, os.waitstatus_to_exitcode(status)
@@ -179,8 +194,11 @@ def bench_size(opts, env, generator, size, cli, native):
     print("\n## %s: %s (%s)" % (size, capture, summary))
     print("commands (as nobody when run as root; CLI is a copy of %s):" % opts.cli)
     for name in rows:
-        argv, e = env.command(words[name][1:], program=words[name][0])
-        print("  %s" % shlex.join(["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + argv))
+        w, fed = words[name], ""
+        if w[0] == "FED":
+            w, fed = w[2:], "cat %s | " % shlex.quote(w[1])
+        argv, e = env.command(w[1:], program=w[0])
+        print("  %s%s" % (fed, shlex.join(["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + argv)))
     outputs = tempfile.mkdtemp(prefix="out-", dir=env.dir)
     measurements, stderr_seen, digests = measure(env, rows, words, opts.repeat, outputs)
     print("medians of %d runs each, round-robin, after one untimed round:" % opts.repeat)
@@ -192,7 +210,7 @@ def bench_size(opts, env, generator, size, cli, native):
         if len(d) > 1:
             print("%s: output differs between runs" % name)
     for a, b in (("native-stat", "tshark-stat"), ("native-sum", "tshark-sum"), ("pipe-stat", "native-stat"),
-                 ("pipe-stat", "tshark-stat")):
+                 ("pipe-own", "native-stat"), ("pipe-stat", "tshark-stat")):
         if a in rows and b in rows:
             print("output of %s and %s: %s" % (a, b, "identical" if digests[a] == digests[b] else "DIFFERENT"))
 
