@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Benchmark the 4o6top command, whole process, against tshark and tcpdump.
 
-On the generated captures C and D (run_bench.py's generator), runs round-robin,
-each round starting one command later than the one before, --repeat times
-after one untimed warm-up round:
+On the generated captures C and D (run_bench.py's generator), runs every command
+once a round, each round in an order of its own (shuffled, seeded by the round),
+--repeat rounds after one untimed warm-up round:
 
   native-stat    4o6top -r CAPTURE -m stat          (the command's default reader)
   native-sum     4o6top -r CAPTURE -m sum
@@ -37,7 +37,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from run_bench import (PROFILE_NAMES, PROFILES_DIR, SIZES, build_generator, check_world_readable,  # noqa: E402
-                       file_sha256, machine_description, make_capture, rotated)
+                       file_sha256, machine_description, make_capture, round_order)
 from tshark_env import TsharkEnv  # noqa: E402
 
 # (name, what it stands for, needs -engine, argv with CAPTURE and CLI in it)
@@ -116,7 +116,7 @@ def measure(env, rows, words, repeat, outputs):
     stderr_seen = {name: set() for name in rows}
     digests = {name: set() for name in rows}
     for rep in range(repeat):
-        for name in rotated(rows, rep):  # none always runs after tshark's exit
+        for name in round_order(rows, rep):  # none always runs after tshark's exit
             out = os.path.join(outputs, name)
             usage, stderr, status = run_measured(env, words[name], out)
             if status != 0:

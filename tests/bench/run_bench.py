@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import random
 import shlex
 import shutil
 import statistics
@@ -56,10 +57,13 @@ def build_generator(build_dir):
     return exe
 
 
-def rotated(rows, rep):
-    """Round rep's order: each round starts one row later, so that no row always
-    runs right after the same one (the exit of a big process before it)."""
-    return rows[rep % len(rows):] + rows[:rep % len(rows)]
+def round_order(rows, rep):
+    """Round rep's order, shuffled with rep as the seed: no row always runs right
+    after the same one (the exit of a big process before it). Turning the same
+    order round by round would not do that: each row keeps its neighbour."""
+    order = list(rows)
+    random.Random(rep).shuffle(order)
+    return order
 
 
 def make_capture(generator, work_dir, size):
@@ -266,7 +270,7 @@ def main():
         sum_digests = {profile: set() for profile in profiles}
         for rep in range(opts.repeat):
             # Round-robin, drift hitting every variant alike; none always follows conv's 1.2 GiB exit.
-            for variant, profile in rotated(rows, rep):
+            for variant, profile in round_order(rows, rep):
                 out_path = os.path.join(outputs, "%s-%s.out" % (variant, profile))
                 usage, stderr = run_measured(env, tshark_args(capture, zargs[variant], profile), out_path)
                 measurements[(variant, profile)].append(usage)
