@@ -2,6 +2,7 @@
 #include "native_run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -18,9 +19,12 @@
 /* Files larger than this show progress, when stderr is a terminal. */
 #define PROGRESS_MIN_BYTES (16 << 20)
 #define PROGRESS_EVERY_NS (FOT_NS_PER_SEC / 2)
-/* stdio's buffer, between the mapping and libpcap's: small enough to stay
- * in the core's cache from the one copy to the other. */
-#define READ_BUFFER (64 << 10)
+/* stdio's buffer. Between a mapping and libpcap's buffer: small enough to
+ * stay in the core's cache from the one copy to the other. From a pipe, as
+ * large as the pipe is made: fewer reads, and fewer wake-ups of its writer
+ * (a pipeline from cat takes 0.75 of the wall time of 64 KiB pipe and reads). */
+#define MAPPED_READ_BUFFER (64 << 10)
+#define PIPE_READ_BUFFER (1 << 20)
 
 /* The capture's bytes for libpcap: the head again, then the mapping of a
  * regular file, then the descriptor. */
@@ -109,7 +113,10 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         return false;
     }
     fot_capture_head_unlimit_snaplen(in->head);
-    fot_native_source *s = g_malloc0(sizeof *s + READ_BUFFER);
+    size_t buffer_size = in->regular ? MAPPED_READ_BUFFER : PIPE_READ_BUFFER;
+    if (!in->regular)
+        fcntl(in->fd, F_SETPIPE_SZ, PIPE_READ_BUFFER); /* not a pipe, or over the user's share: as it is */
+    fot_native_source *s = g_malloc0(sizeof *s + buffer_size);
     s->fd = in->fd;
     s->head = in->head->bytes;
     s->recording = !in->regular;
@@ -122,7 +129,7 @@ fot_native_open(fot_native_input *in, const char *bpf, bool *bad_filter, char **
         *err = g_strdup(g_strerror(errno));
         return false;
     }
-    setvbuf(fp, s->buffer, _IOFBF, READ_BUFFER);
+    setvbuf(fp, s->buffer, _IOFBF, buffer_size);
     __fsetlocking(fp, FSETLOCKING_BYCALLER); /* one thread reads it: no lock per fread */
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
