@@ -201,7 +201,7 @@ def bench_size(opts, env, generator, size, cli, native):
         print("  %s%s" % (fed, shlex.join(["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + argv)))
     outputs = tempfile.mkdtemp(prefix="out-", dir=env.dir)
     measurements, stderr_seen, digests = measure(env, rows, words, opts.repeat, outputs)
-    print("medians of %d runs each, round-robin, after one untimed round:" % opts.repeat)
+    print("medians of %d runs each, each round in its own order, after one untimed round:" % opts.repeat)
     print(tables(measurements, rows, labels, SIZES[size][0], opts.markdown))
     for name, texts in stderr_seen.items():
         for text in texts:

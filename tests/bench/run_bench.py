@@ -3,8 +3,8 @@
 
 Builds make_bench_capture.c, writes the capture of the size asked (S, M, C or D) into a work folder
 (reused when already written by the same generator), then runs tshark on one of
-them with each variant below, round-robin (each round starting one variant
-later), --repeat times, with Wireshark's
+them with each variant below, once a round in an order of its own (shuffled,
+seeded by the round), --repeat rounds, with Wireshark's
 defaults, with the lean 4o6top profile (-C 4o6top) and with the fast one
 (-C 4o6top-fast) when their folders exist. Reports
 the medians of wall time, CPU time and peak RSS of each tshark run.
@@ -280,7 +280,7 @@ def main():
                     sum_digests[profile].add(file_sha256(out_path))
             print("round %d of %d done" % (rep + 1, opts.repeat), file=sys.stderr)
 
-        print("medians of %d runs each, round-robin, after one untimed warm-up run:" % opts.repeat)
+        print("medians of %d runs each, each round in its own order, after one untimed warm-up run:" % opts.repeat)
         print(format_table(summarize(measurements, rows), opts.markdown))
         print("wall / conv, CPU / conv, RSS / conv: against conv with defaults; wall / floor, wall / floor-notree, "
               "CPU / floor-notree: against that row with the same profile; paired (CPU) / floor-notree: median over the "
