@@ -79,16 +79,21 @@ def argv_for(words, capture, cli):
     return [capture if w == "CAPTURE" else cli if w == "CLI" else w for w in words]
 
 
+def split_fed(words):
+    """FED CAPTURE ARGV...: (CAPTURE, ARGV); any other words: (None, words)."""
+    return (words[1], words[2:]) if words[0] == "FED" else (None, words)
+
+
 def run_measured(env, words, stdout_path):
     """One run as nobody when root: ((wall s, CPU s, peak RSS MiB), stderr, status). wait4's rusage
     counts the child and every descendant it waited for (sh's pipe, the command's tshark). FED
     CAPTURE ARGV: ARGV reads CAPTURE from a pipe that a cat of its own feeds, and only ARGV's
     share is counted."""
+    fed, words = split_fed(words)
     feeder = None
-    if words[0] == "FED":
-        cat_argv, cat_e = env.command([words[1]], program="cat")
+    if fed:
+        cat_argv, cat_e = env.command([fed], program="cat")
         feeder = subprocess.Popen(cat_argv, env=cat_e, stdout=subprocess.PIPE, cwd=env.dir)
-        words = words[2:]
     argv, e = env.command(words[1:], program=words[0])
     with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -194,11 +199,10 @@ def bench_size(opts, env, generator, size, cli, native):
     print("\n## %s: %s (%s)" % (size, capture, summary))
     print("commands (as nobody when run as root; CLI is a copy of %s):" % opts.cli)
     for name in rows:
-        w, fed = words[name], ""
-        if w[0] == "FED":
-            w, fed = w[2:], "cat %s | " % shlex.quote(w[1])
+        fed, w = split_fed(words[name])
         argv, e = env.command(w[1:], program=w[0])
-        print("  %s%s" % (fed, shlex.join(["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + argv)))
+        print("  %s%s" % ("cat %s | " % shlex.quote(fed) if fed else "",
+                          shlex.join(["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + argv)))
     outputs = tempfile.mkdtemp(prefix="out-", dir=env.dir)
     measurements, stderr_seen, digests = measure(env, rows, words, opts.repeat, outputs)
     print("medians of %d runs each, each round in its own order, after one untimed round:" % opts.repeat)

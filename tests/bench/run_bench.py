@@ -269,7 +269,7 @@ def main():
         stderr_seen = {row: set() for row in rows}
         sum_digests = {profile: set() for profile in profiles}
         for rep in range(opts.repeat):
-            # Round-robin, drift hitting every variant alike; none always follows conv's 1.2 GiB exit.
+            # Every variant once a round, drift hitting them alike; none always follows conv's 1.2 GiB exit.
             for variant, profile in round_order(rows, rep):
                 out_path = os.path.join(outputs, "%s-%s.out" % (variant, profile))
                 usage, stderr = run_measured(env, tshark_args(capture, zargs[variant], profile), out_path)

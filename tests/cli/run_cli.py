@@ -247,6 +247,13 @@ def check_global_profile(r, sample):
     return []
 
 
+def write_readable(path, data):
+    """Writes a capture the command, run as nobody, can read."""
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, 0o644)
+
+
 def check_errors(r, engine):
     """Captures that cannot be read, or not to their end: one line naming the
     capture, exit 1; a cut capture still prints what was read (tshark's stdout
@@ -259,9 +266,7 @@ def check_errors(r, engine):
     files = {"empty.pcap": b"", "notes.txt": b"not a capture, just text\n", "cut.pcapng": sample[:3000],
              "header-cut.pcap": b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00"}
     for name, data in files.items():
-        with open(os.path.join(d, name), "wb") as f:
-            f.write(data)
-        os.chmod(os.path.join(d, name), 0o644)
+        write_readable(os.path.join(d, name), data)
     path = lambda name: os.path.join(d, name)
     _, cut_out, _ = r.run("tshark", ["-r", path("cut.pcapng"), "-q", "-C", PROFILE, "-z", "4o6top,log,layout=original"],
                           "file", "dslite.pcapng")
@@ -383,11 +388,6 @@ def check_changing(r):
     cut_copy = os.path.join(r.env.dir, "cut-there.pcap")
     problems = []
 
-    def write(path, data):
-        with open(path, "wb") as f:
-            f.write(data)
-        os.chmod(path, 0o644)
-
     def read_while(change, want, what):
         p = r.popen(r.cli, ["-r", big, "-m", "log"], subprocess.DEVNULL)
         if not wait_on_stdout(p):
@@ -401,8 +401,8 @@ def check_changing(r):
 
     for step in range(17):
         cut = len(whole) // 2 + step * 4099
-        write(big, whole)
-        write(cut_copy, whole[:cut])
+        write_readable(big, whole)
+        write_readable(cut_copy, whole[:cut])
         want = r.run(r.cli, ["-r", cut_copy, "-m", "log"], "file", "mixed.pcap")
         if want[0] != 1 or not want[1]:
             problems.append("cut at %d: the cut copy read without a complaint or a row: %r" % (cut, want[2]))
@@ -412,9 +412,9 @@ def check_changing(r):
         with open(big, "ab") as f:
             f.write(whole[len(whole) // 2:])
 
-    write(cut_copy, whole)
+    write_readable(cut_copy, whole)
     want = r.run(r.cli, ["-r", cut_copy, "-m", "log"], "file", "mixed.pcap")
-    write(big, whole[:len(whole) // 2])
+    write_readable(big, whole[:len(whole) // 2])
     read_while(grow, want, "grown from half")
     if want[0] != 0 or want[2]:
         problems.append("the whole capture read with a complaint: %r" % want[2])
